@@ -1,0 +1,3 @@
+from myalmaty import create_app
+
+app = create_app()

@@ -1,0 +1,97 @@
+"""MyAlmaty Ideas: residents' ideas for Almaty's creative quarters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from myalmaty.config import PROJECT_ROOT, load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides the environment's settings (tests pass their own)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(instance_path, config))
+
+    if app.config["PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from myalmaty import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from myalmaty import models  # noqa: F401 - every model registered before anything maps
+    from myalmaty.core import errors, i18n, security
+    from myalmaty.core.database import configure_sqlite
+    from myalmaty.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+        render_as_batch=True, compare_type=True,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):  # noqa: ANN202
+        from myalmaty.auth.models import User
+
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.is_active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from myalmaty.api import bp as api_bp
+    from myalmaty.auth import bp as auth_bp
+    from myalmaty.ideas import bp as ideas_bp
+    from myalmaty.main import bp as main_bp
+    from myalmaty.moderation import bp as moderation_bp
+    from myalmaty.organise import bp as organise_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/account")
+    app.register_blueprint(ideas_bp, url_prefix="/ideas")
+    app.register_blueprint(moderation_bp, url_prefix="/moderation")
+    app.register_blueprint(organise_bp, url_prefix="/organise")
+    app.register_blueprint(api_bp, url_prefix="/api")
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from myalmaty.core.permissions import Can
+    from myalmaty.core.presenters import author_name
+
+    app.jinja_env.globals.update(can=Can(), author_name=author_name)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,3 @@
+"""Routes of this feature."""
+
+from myalmaty.api import bp  # noqa: F401

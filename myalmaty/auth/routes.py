@@ -1,0 +1,3 @@
+"""Routes of this feature."""
+
+from myalmaty.auth import bp  # noqa: F401

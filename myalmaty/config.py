@@ -1,0 +1,100 @@
+"""Settings, read from the environment once at start-up.
+
+Every variable is documented in README.md's configuration table; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app cannot start safely with the settings it was given."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _secret_key(instance_path: Path, production: bool, given: str | None) -> str:
+    """A real key in production; development keeps a generated one in the instance folder.
+
+    Generating a key per start would sign everyone out on every reload, so the development key
+    is written once and reused.
+    """
+    key = given or os.environ.get("SECRET_KEY", "")
+    if key:
+        return key
+    if production:
+        raise ConfigError("SECRET_KEY must be set when MYALMATY_ENV=production")
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Settings from the environment, then `overrides` (tests and scripts pass their own)."""
+    overrides = overrides or {}
+    production = os.environ.get("MYALMATY_ENV", "development") == "production"
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'myalmaty.sqlite3'}"
+    if database_url.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    settings = {
+        "ENV_NAME": "production" if production else "development",
+        "SECRET_KEY": _secret_key(instance_path, production, overrides.get("SECRET_KEY")),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(instance_path / "uploads"),
+        "MAX_PHOTO_BYTES": _env_int("MAX_PHOTO_BYTES", 5 * 1024 * 1024),
+        # Requests carry a photo plus form fields; anything larger is refused with 413.
+        "MAX_CONTENT_LENGTH": _env_int("MAX_PHOTO_BYTES", 5 * 1024 * 1024) + 1024 * 1024,
+        "TILE_URL": os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "TILE_ATTRIBUTION": os.environ.get(
+            "TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
+        ),
+        "BABEL_DEFAULT_LOCALE": "ru",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Almaty"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "LANGUAGES": ("ru", "kk", "en"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _env_int("MAIL_PORT", 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", True),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "MyAlmaty Ideas <noreply@myalmaty.local>"),
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "PASSWORD_RESET_MAX_AGE": _env_int("PASSWORD_RESET_MAX_AGE", 2 * 60 * 60),
+        "REPORTS_TO_HIDE": _env_int("REPORTS_TO_HIDE", 3),
+        "IDEAS_PER_PAGE": _env_int("IDEAS_PER_PAGE", 20),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "PROXY_FIX": _env_bool("PROXY_FIX", False),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    settings.update(overrides)
+    return settings

@@ -1,0 +1,1 @@
+"""What every feature shares: model base, permissions, languages, geography, headers, errors."""

@@ -1,0 +1,102 @@
+"""Domain errors and the translated error pages (JSON under /api/)."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from myalmaty.core.permissions import PermissionDenied
+
+
+class DomainError(Exception):
+    """A rule of the platform refused an action; the message is shown to the person.
+
+    Services raise it with a lazily translated message; routes flash it and re-render the form.
+    """
+
+    status_code = 400
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+    def __str__(self) -> str:
+        return str(self.message) % self.params if self.params else str(self.message)
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Conflict(DomainError):
+    """Somebody else changed the thing since the page was loaded."""
+
+    status_code = 409
+
+
+ERROR_TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    409: _l("Someone else changed this in the meantime"),
+    413: _l("The file is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
+}
+
+ERROR_HINTS = {
+    400: _l("Please check what you entered and try again."),
+    403: _l("Sign in with an account that may open it, or go back to the home page."),
+    404: _l("The address may be mistyped, or the page was moved."),
+    405: _l("Please go back and use the buttons on the page."),
+    409: _l("Reload the page to see the latest version, then try again."),
+    413: _l("Please choose a smaller file (photos up to 5 MB)."),
+    429: _l("Please wait a little and try again."),
+    500: _l("We have been told about it. Please try again in a few minutes."),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_error(code: int, detail: str | None = None):  # noqa: ANN201 - Flask response
+    title = str(ERROR_TITLES.get(code, ERROR_TITLES[400 if code < 500 else 500]))
+    hint = detail or str(ERROR_HINTS.get(code, ""))
+    if _wants_json():
+        return jsonify({"error": {"code": code, "message": title, "detail": hint}}), code
+    return render_template("errors/error.html", code=code, title=title, hint=hint), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):  # noqa: ANN202
+        if error.code is None or error.code < 400:
+            return error
+        response = render_error(error.code)
+        if error.code == 405 and error.valid_methods:
+            body, status = response
+            return body, status, {"Allow": ", ".join(error.valid_methods)}
+        return response
+
+    @app.errorhandler(PermissionDenied)
+    def handle_permission_denied(error: PermissionDenied):  # noqa: ANN202
+        return render_error(403)
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):  # noqa: ANN202
+        return render_error(error.status_code, str(error))
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):  # noqa: ANN202
+        if app.testing and app.config.get("PROPAGATE_EXCEPTIONS"):
+            raise error
+        app.logger.exception("Unhandled error on %s", request.path)
+        from myalmaty.extensions import db
+
+        db.session.rollback()
+        return render_error(500)
+

@@ -1,0 +1,98 @@
+"""Languages: which one a page is shown in, and how it is remembered."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import has_request_context, request, session
+from flask_babel import format_decimal, format_percent, format_timedelta, get_locale, refresh
+from flask_login import current_user
+
+from myalmaty.core.models import utcnow
+
+LANGUAGES = ("ru", "kk", "en")
+DEFAULT_LANGUAGE = "ru"
+LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
+
+
+def best_accepted_language(header_values: list[tuple[str, float]]) -> str | None:
+    """The first language the browser accepts that we have, walked in the browser's order.
+
+    werkzeug's `best_match` prefers an exact tag over an earlier primary-tag match, so for
+    `ru-RU,en;q=0.5` it answers `en`; residents whose browser says Russian first get Russian.
+    """
+    for tag, _quality in header_values:
+        primary = tag.split("-")[0].split("_")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return None
+
+
+def select_locale() -> str:
+    """flask-babel's locale selector: ?lang=, then the profile, the session, the browser."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    remembered = session.get("lang")
+    if remembered in LANGUAGES:
+        return remembered
+    return best_accepted_language(list(request.accept_languages)) or DEFAULT_LANGUAGE
+
+
+def remember_language_choice() -> None:
+    """`?lang=` on any page switches the language and keeps it (in the profile when signed in)."""
+    asked = request.args.get("lang")
+    if asked not in LANGUAGES:
+        return
+    session["lang"] = asked
+    if current_user.is_authenticated and current_user.locale != asked:
+        from myalmaty.extensions import db
+
+        current_user.locale = asked
+        db.session.commit()
+
+
+def current_locale() -> str:
+    """The language being rendered; honours flask-babel's `force_locale` (e-mails, exports)."""
+    from flask import has_app_context
+
+    if not has_app_context():
+        return DEFAULT_LANGUAGE
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def url_with_language(code: str) -> str:
+    """The current page's address with `?lang=code`, keeping its other query parameters."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    query = urlencode(args, doseq=True)
+    return f"{request.path}?{query}"
+
+
+def init_app(app) -> None:  # noqa: ANN001 - Flask app
+    from myalmaty.extensions import babel
+
+    babel.init_app(app, locale_selector=select_locale)
+    # flask-babel caches the locale on the application context; a request that runs inside an
+    # outer context (CLI scripts, tests) must choose its own language afresh.
+    app.before_request(refresh)
+    app.before_request(remember_language_choice)
+    app.jinja_env.filters.update(
+        format_number=format_decimal,
+        format_percent=format_percent,
+        timeago=lambda value: format_timedelta(value - utcnow(), add_direction=True),
+    )
+
+    @app.context_processor
+    def language_context() -> dict:
+        return {
+            "languages": LANGUAGES,
+            "language_names": LANGUAGE_NAMES,
+            "current_locale": current_locale(),
+            "url_with_language": url_with_language,
+        }
+

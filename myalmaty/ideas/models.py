@@ -1,0 +1,259 @@
+"""Residents' ideas and what residents do with them: supports, comments, reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm as so
+
+from myalmaty.core.models import LabelledEnum, TimestampMixin, enum_column, utcnow
+from myalmaty.extensions import db
+
+if TYPE_CHECKING:
+    from myalmaty.auth.models import User
+    from myalmaty.moderation.models import IdeaGroup, RecommendationLink
+    from myalmaty.organise.models import Category, Quarter
+
+
+class IdeaStatus(LabelledEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    HIDDEN = "hidden"
+    WITHDRAWN = "withdrawn"
+    DUPLICATE = "duplicate"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.PENDING: _l("Awaiting moderation"),
+            cls.PUBLISHED: _l("Published"),
+            cls.REJECTED: _l("Rejected"),
+            cls.HIDDEN: _l("Hidden"),
+            cls.WITHDRAWN: _l("Withdrawn"),
+            cls.DUPLICATE: _l("Duplicate"),
+        }
+
+
+class IdeaStage(LabelledEnum):
+    NEW = "new"
+    UNDER_REVIEW = "under_review"
+    SELECTED_FOR_FORUM = "selected_for_forum"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.NEW: _l("New"),
+            cls.UNDER_REVIEW: _l("Under review"),
+            cls.SELECTED_FOR_FORUM: _l("Selected for a forum"),
+            cls.IN_PROGRESS: _l("In progress"),
+            cls.DONE: _l("Done"),
+        }
+
+
+class RejectionReason(LabelledEnum):
+    OFF_TOPIC = "off_topic"
+    DUPLICATE = "duplicate"
+    OUTSIDE_ALMATY = "outside_almaty"
+    OFFENSIVE = "offensive"
+    NOT_PUBLIC_SPACE = "not_public_space"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.OFF_TOPIC: _l("Off topic"),
+            cls.DUPLICATE: _l("Duplicate of another idea"),
+            cls.OUTSIDE_ALMATY: _l("Outside Almaty"),
+            cls.OFFENSIVE: _l("Offensive"),
+            cls.NOT_PUBLIC_SPACE: _l("Not an idea for a public space"),
+            cls.OTHER: _l("Other"),
+        }
+
+
+class Idea(TimestampMixin, db.Model):
+    __tablename__ = "ideas"
+    __table_args__ = (
+        sa.CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
+        sa.CheckConstraint("lon BETWEEN -180 AND 180", name="lon_range"),
+        sa.CheckConstraint(
+            "(status = 'rejected') = (rejection_reason IS NOT NULL)", name="rejected_has_reason"
+        ),
+        sa.CheckConstraint(
+            "(status = 'duplicate') = (duplicate_of_id IS NOT NULL)",
+            name="duplicate_has_original",
+        ),
+        sa.CheckConstraint("duplicate_of_id <> id", name="not_own_duplicate"),
+        sa.CheckConstraint("support_count >= 0 AND comment_count >= 0", name="counts_positive"),
+        sa.Index("ix_ideas_status_created_at", "status", "created_at"),
+        sa.Index("ix_ideas_status_lon_lat", "status", "lon", "lat"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(140))
+    description: so.Mapped[str] = so.mapped_column(sa.Text)
+    first_step: so.Mapped[str] = so.mapped_column(sa.Text)
+    # Case-folded title, description and first step: SQLite's LIKE folds only ASCII, so text
+    # search over Cyrillic compares against this column instead.
+    search_text: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    locale: so.Mapped[str] = so.mapped_column(sa.String(2), default="ru", server_default="ru")
+    category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("categories.id"), index=True)
+    quarter_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("quarters.id"), index=True)
+    lat: so.Mapped[float]
+    lon: so.Mapped[float]
+    photo_key: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+
+    status: so.Mapped[IdeaStatus] = so.mapped_column(
+        enum_column(IdeaStatus, "idea_status"),
+        default=IdeaStatus.PENDING,
+        server_default=IdeaStatus.PENDING.value,
+    )
+    rejection_reason: so.Mapped[RejectionReason | None] = so.mapped_column(
+        enum_column(RejectionReason, "rejection_reason")
+    )
+    rejection_note: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    duplicate_of_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("ideas.id"), index=True
+    )
+    group_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("idea_groups.id"), index=True)
+    stage: so.Mapped[IdeaStage] = so.mapped_column(
+        enum_column(IdeaStage, "idea_stage"),
+        default=IdeaStage.NEW,
+        server_default=IdeaStage.NEW.value,
+    )
+    public_answer: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    answered_at: so.Mapped[dt.datetime | None]
+    support_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    comment_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    published_at: so.Mapped[dt.datetime | None] = so.mapped_column(index=True)
+    # Optimistic locking: two moderators acting on one idea cannot silently overwrite each other.
+    version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
+
+    author: so.Mapped[User] = so.relationship()
+    category: so.Mapped[Category] = so.relationship()
+    quarter: so.Mapped[Quarter | None] = so.relationship()
+    group: so.Mapped[IdeaGroup | None] = so.relationship(back_populates="ideas")
+    duplicate_of: so.Mapped[Idea | None] = so.relationship(remote_side=[id])
+    recommendation_links: so.Mapped[list[RecommendationLink]] = so.relationship(
+        back_populates="idea"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def reference(self) -> str:
+        """A number people can say aloud at a forum: `2026-00042`."""
+        return f"{self.created_at:%Y}-{self.id:05d}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (IdeaStatus.PUBLISHED, IdeaStatus.DUPLICATE)
+
+    def __repr__(self) -> str:
+        return f"<Idea {self.id} {self.status.value}>"
+
+
+class Support(db.Model):
+    __tablename__ = "supports"
+    __table_args__ = (sa.UniqueConstraint("user_id", "idea_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    idea_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("ideas.id"), index=True)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+
+class CommentStatus(LabelledEnum):
+    VISIBLE = "visible"
+    HIDDEN = "hidden"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.VISIBLE: _l("Visible"), cls.HIDDEN: _l("Hidden")}
+
+
+class Comment(TimestampMixin, db.Model):
+    __tablename__ = "comments"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    idea_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("ideas.id"), index=True)
+    author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+    status: so.Mapped[CommentStatus] = so.mapped_column(
+        enum_column(CommentStatus, "comment_status"),
+        default=CommentStatus.VISIBLE,
+        server_default=CommentStatus.VISIBLE.value,
+    )
+    hidden_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+
+    idea: so.Mapped[Idea] = so.relationship()
+    author: so.Mapped[User] = so.relationship()
+
+
+class ReportReason(LabelledEnum):
+    SPAM = "spam"
+    OFFENSIVE = "offensive"
+    PERSONAL_DATA = "personal_data"
+    OFF_TOPIC = "off_topic"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.SPAM: _l("Spam or advertising"),
+            cls.OFFENSIVE: _l("Offensive or hateful"),
+            cls.PERSONAL_DATA: _l("Reveals someone's personal data"),
+            cls.OFF_TOPIC: _l("Off topic"),
+            cls.OTHER: _l("Other"),
+        }
+
+
+class ReportStatus(LabelledEnum):
+    OPEN = "open"
+    DISMISSED = "dismissed"
+    ACTIONED = "actioned"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.OPEN: _l("Open"), cls.DISMISSED: _l("Dismissed"), cls.ACTIONED: _l("Acted on")}
+
+
+class Report(TimestampMixin, db.Model):
+    """A resident's flag on an idea or a comment; each resident flags a thing once."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        sa.CheckConstraint("(idea_id IS NULL) <> (comment_id IS NULL)", name="exactly_one_target"),
+        sa.UniqueConstraint("reporter_id", "idea_id"),
+        sa.UniqueConstraint("reporter_id", "comment_id"),
+        sa.CheckConstraint(
+            "(status = 'open') = (resolved_at IS NULL)", name="resolved_when_closed"
+        ),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    reporter_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    idea_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("ideas.id"), index=True)
+    comment_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("comments.id"), index=True)
+    reason: so.Mapped[ReportReason] = so.mapped_column(enum_column(ReportReason, "report_reason"))
+    note: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    status: so.Mapped[ReportStatus] = so.mapped_column(
+        enum_column(ReportStatus, "report_status"),
+        default=ReportStatus.OPEN,
+        server_default=ReportStatus.OPEN.value,
+        index=True,
+    )
+    resolved_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    resolved_at: so.Mapped[dt.datetime | None]
+
+    reporter: so.Mapped[User] = so.relationship(foreign_keys=[reporter_id])
+    resolved_by: so.Mapped[User | None] = so.relationship(foreign_keys=[resolved_by_id])
+    idea: so.Mapped[Idea | None] = so.relationship()
+    comment: so.Mapped[Comment | None] = so.relationship()
+

@@ -1,0 +1,26 @@
+"""What the home page shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from myalmaty.extensions import db
+from myalmaty.ideas.models import Idea, IdeaStatus
+from myalmaty.organise.models import Forum
+
+
+def home_page() -> dict[str, Any]:
+    """The latest forum with its recommendations, and how many ideas are public so far."""
+    forum = db.session.scalar(
+        sa.select(Forum)
+        .options(so.selectinload(Forum.recommendations))
+        .order_by(Forum.held_on.desc())
+        .limit(1)
+    )
+    published = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Idea).where(Idea.status == IdeaStatus.PUBLISHED)
+    )
+    return {"forum": forum, "published_count": published or 0}

@@ -1,0 +1,19 @@
+"""The home page and the health check."""
+
+from flask import jsonify, render_template
+
+from myalmaty.extensions import db
+from myalmaty.main import bp, queries
+from myalmaty.core.database import database_is_reachable
+
+
+@bp.get("/")
+def home():  # noqa: ANN201
+    return render_template("main/home.html", **queries.home_page())
+
+
+@bp.get("/healthz")
+def healthz():  # noqa: ANN201
+    if database_is_reachable(db.engine):
+        return jsonify(status="ok", database="ok")
+    return jsonify(status="error", database="unreachable"), 503

@@ -1,0 +1,107 @@
+"""What moderators make: themes (groups), links to recommendations, and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from myalmaty.core.models import TimestampMixin, enum_column, utcnow
+from myalmaty.extensions import db
+from myalmaty.ideas.models import IdeaStage
+
+if TYPE_CHECKING:
+    from myalmaty.auth.models import User
+    from myalmaty.ideas.models import Comment, Idea, Report
+    from myalmaty.organise.models import Recommendation
+
+
+class IdeaGroup(TimestampMixin, db.Model):
+    """A moderators' theme gathering ideas; each idea sits in at most one (Idea.group_id)."""
+
+    __tablename__ = "idea_groups"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(160))
+    summary: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    stage: so.Mapped[IdeaStage] = so.mapped_column(
+        enum_column(IdeaStage, "group_stage"),
+        default=IdeaStage.NEW,
+        server_default=IdeaStage.NEW.value,
+    )
+    public_answer: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    answered_at: so.Mapped[dt.datetime | None]
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    # Dissolving keeps the group (and the log of which ideas it held) so that it can be undone.
+    dissolved_at: so.Mapped[dt.datetime | None]
+    version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
+
+    ideas: so.Mapped[list[Idea]] = so.relationship(back_populates="group")
+    created_by: so.Mapped[User | None] = so.relationship()
+    recommendation_links: so.Mapped[list[RecommendationLink]] = so.relationship(
+        back_populates="group"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_active(self) -> bool:
+        return self.dissolved_at is None
+
+
+class RecommendationLink(TimestampMixin, db.Model):
+    """An idea or a group linked to a forum recommendation, with the moderator's rationale."""
+
+    __tablename__ = "recommendation_links"
+    __table_args__ = (
+        sa.CheckConstraint("(idea_id IS NULL) <> (group_id IS NULL)", name="exactly_one_subject"),
+        sa.UniqueConstraint("recommendation_id", "idea_id"),
+        sa.UniqueConstraint("recommendation_id", "group_id"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    recommendation_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("recommendations.id"), index=True
+    )
+    idea_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("ideas.id"), index=True)
+    group_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("idea_groups.id"), index=True)
+    rationale: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    linked_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+
+    recommendation: so.Mapped[Recommendation] = so.relationship()
+    idea: so.Mapped[Idea | None] = so.relationship(back_populates="recommendation_links")
+    group: so.Mapped[IdeaGroup | None] = so.relationship(back_populates="recommendation_links")
+    linked_by: so.Mapped[User | None] = so.relationship()
+
+
+class ModerationEvent(db.Model):
+    """One entry of the audit log: who did what to which target, from what to what, and why.
+
+    `action` is a dotted name such as `idea.publish`; `before` and `after` hold the changed
+    fields. The author of the idea concerned sees the events on their own page; `author_seen_at`
+    records when they were shown the notice.
+    """
+
+    __tablename__ = "moderation_events"
+    __table_args__ = (sa.Index("ix_moderation_events_idea_created", "idea_id", "created_at"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    action: so.Mapped[str] = so.mapped_column(sa.String(60), index=True)
+    idea_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("ideas.id"))
+    group_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("idea_groups.id"), index=True)
+    comment_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("comments.id"), index=True)
+    report_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("reports.id"), index=True)
+    before: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
+    after: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
+    note: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow, index=True)
+    author_seen_at: so.Mapped[dt.datetime | None]
+
+    actor: so.Mapped[User | None] = so.relationship()
+    idea: so.Mapped[Idea | None] = so.relationship()
+    group: so.Mapped[IdeaGroup | None] = so.relationship()
+    comment: so.Mapped[Comment | None] = so.relationship()
+    report: so.Mapped[Report | None] = so.relationship()

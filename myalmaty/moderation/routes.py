@@ -1,0 +1,3 @@
+"""Routes of this feature."""
+
+from myalmaty.moderation import bp  # noqa: F401

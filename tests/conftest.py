@@ -1,0 +1,209 @@
+"""Fixtures in the style of Flask's tutorial: app, client, runner, auth, plus the database.
+
+The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is set; on
+PostgreSQL each test process gets its own schema, created here and dropped at the end, so
+repeated and concurrent runs on a shared server never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from myalmaty import create_app
+from myalmaty.cli import compile_catalogues
+from myalmaty.extensions import db
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+TEST_PASSWORD = "correct horse battery"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The app reads compiled catalogues; compile them from the .po files under test (once, in
+    # the controlling process when tests run in parallel).
+    if not hasattr(config, "workerinput"):
+        compile_catalogues()
+
+
+def _postgres_url_with_schema(base_url: str, schema: str) -> str:
+    url = sa.make_url(base_url)
+    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False
+    )
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    base_url = os.environ.get("TEST_DATABASE_URL")
+    if not base_url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    schema = f"test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _postgres_url_with_schema(base_url, schema)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def make_test_config(database_url: str, tmp_path, **overrides) -> dict:  # noqa: ANN001
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "TILE_URL": "http://tiles.test/{z}/{x}/{y}.png",
+        "MAIL_SERVER": "",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Create the tables once per test process."""
+    app = create_app(make_test_config(database_url, tmp_path_factory.mktemp("schema")))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_all_tables() -> None:
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override per test module: `@pytest.fixture def app_config(): return {...}`."""
+    return {}
+
+
+class FreshContextClient(FlaskClient):
+    """Runs every request in an application context of its own, as a real server does.
+
+    The `app` fixture keeps a context open so tests can build data; without this, requests
+    would share its `g` (signed-in user, locale, CSP nonce) and its database session.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(_schema: str, tmp_path, app_config: dict) -> Iterator[Flask]:  # noqa: ANN001
+    app = create_app(make_test_config(_schema, tmp_path, **app_config))
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            _empty_all_tables()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # noqa: ANN201
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """`auth.login(user)` signs in through the real form; `auth.as_user(user)` skips the form."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str, password: str = TEST_PASSWORD, follow: bool = False):  # noqa: ANN201
+        return self._client.post(
+            "/account/login",
+            data={"email": email, "password": password},
+            follow_redirects=follow,
+        )
+
+    def logout(self):  # noqa: ANN201
+        return self._client.post("/account/logout")
+
+    def as_user(self, user) -> None:  # noqa: ANN001
+        with self._client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+@dataclass
+class QueryCounter:
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask):  # noqa: ANN201
+    """`with count_queries() as counter: ...` counts the SQL statements run inside."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+
+        def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "PRAGMA")):
+                counter.statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting
+
+
+@pytest.fixture
+def outbox(app: Flask) -> list:
+    """Mails sent during the test (the app logs them instead of using SMTP)."""
+    return app.extensions.setdefault("mail_outbox", [])
+
+
+def requires_postgres() -> str:
+    """The PostgreSQL URL for a test that needs it: skipped locally, a failure under CI=true."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        if IN_CI:
+            pytest.fail("TEST_DATABASE_URL must point at PostgreSQL when CI=true")
+        pytest.skip("set TEST_DATABASE_URL to a PostgreSQL database to run this test")
+    return url

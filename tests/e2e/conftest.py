@@ -1,0 +1,89 @@
+"""Browser tests: the app served on a local port, driven by Playwright in Debian's Chromium.
+
+Never downloads a browser. Chromium missing: skipped locally, a failure under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import IN_CI
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.fspath).startswith(here):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    if not os.path.exists(CHROMIUM):
+        if IN_CI:
+            pytest.fail(f"Chromium not found at {CHROMIUM}; CI must install Debian's chromium")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if IN_CI:
+            pytest.fail("playwright is not installed (pip install -e '.[test]')")
+        pytest.skip("playwright is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:  # noqa: ANN001
+    """The test app on 127.0.0.1 at a free port; yields its base URL."""
+    app.config["RATELIMIT_ENABLED"] = False
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator:  # noqa: ANN001
+    """A fresh browser context (no cookies) whose requests to any other host are recorded
+    and refused: pages must work with no internet."""
+    context = browser.new_context(locale="ru-RU", viewport={"width": 390, "height": 844})
+    outside_requests: list[str] = []
+
+    def guard(route) -> None:  # noqa: ANN001
+        url = route.request.url
+        if url.startswith(live_server) or url.startswith("data:") or url.startswith("blob:"):
+            route.continue_()
+        else:
+            outside_requests.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.outside_requests = outside_requests
+    page.base_url = live_server
+    yield page
+    context.close()

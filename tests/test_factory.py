@@ -1,0 +1,58 @@
+import pytest
+
+from myalmaty import create_app
+from myalmaty.config import ConfigError
+
+
+def test_testing_config_is_applied(app):
+    assert app.testing
+    assert not create_app({"SECRET_KEY": "x", "TESTING": False}).testing
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("MYALMATY_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+
+
+def test_production_starts_with_a_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("MYALMATY_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    assert app.config["SECRET_KEY"] == "a-real-secret"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_development_keeps_its_generated_key_between_starts(monkeypatch, tmp_path):
+    from myalmaty.config import load_config
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("MYALMATY_ENV", raising=False)
+    first = load_config(tmp_path)["SECRET_KEY"]
+    assert len(first) >= 32
+    assert load_config(tmp_path)["SECRET_KEY"] == first
+
+
+def test_postgresql_url_gets_the_psycopg_driver(monkeypatch, tmp_path):
+    from myalmaty.config import load_config
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/ideas")
+    assert load_config(tmp_path, {"SECRET_KEY": "k"})["SQLALCHEMY_DATABASE_URI"] == (
+        "postgresql+psycopg://u@db/ideas"
+    )
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_an_unreachable_database(client, monkeypatch):
+    from myalmaty.main import routes
+
+    monkeypatch.setattr(routes, "database_is_reachable", lambda engine: False)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"] == "unreachable"
