@@ -87,6 +87,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(organise_bp, url_prefix="/organise")
     app.register_blueprint(api_bp, url_prefix="/api")
 
+    from myalmaty import maps
+
+    maps.init_app(app)
+
 
 def _register_template_helpers(app: Flask) -> None:
     from myalmaty.core.permissions import Can

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
+from importlib import import_module
 from pathlib import Path
 
 import click
@@ -88,6 +89,16 @@ def backup_command(path: Path) -> None:
     click.echo(f"Backup written to {path}")
 
 
+# Each feature contributes its commands through a `register(app)` function.
+FEATURE_COMMANDS = (
+    "myalmaty.auth.commands",  # create-user
+    "myalmaty.main.demo",  # seed-demo
+    "myalmaty.exports.commands",  # export
+)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(backup_command)
+    for module_name in FEATURE_COMMANDS:
+        import_module(module_name).register(app)

@@ -1,0 +1,112 @@
+"""Maps with folium, served without any other host.
+
+folium builds the map skeleton (the Leaflet map, tiles, static layers); we render only its
+`html` and `script` parts into our own templates, because folium's header restyles the whole
+page and points at CDNs. Leaflet and Leaflet.markercluster come from the XStatic packages and
+are served by the app (`/vendor/...`). Residents' text never goes through folium: pages load
+ideas as JSON and build popups in static/js with `textContent`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import folium
+import xstatic.pkg.leaflet as xs_leaflet
+import xstatic.pkg.leaflet_markercluster as xs_markercluster
+from flask import Blueprint, current_app, send_from_directory
+from folium.plugins import MarkerCluster
+from markupsafe import Markup
+
+from myalmaty.core.geo import city_centre
+
+VENDOR_DIRS: dict[str, Path] = {
+    "leaflet": Path(xs_leaflet.BASE_DIR),
+    "markercluster": Path(xs_markercluster.BASE_DIR),
+}
+# The files a page with a map needs, in load order (also what the offline export inlines).
+VENDOR_CSS = [
+    ("leaflet", "leaflet.css"),
+    ("markercluster", "MarkerCluster.css"),
+    ("markercluster", "MarkerCluster.Default.css"),
+]
+VENDOR_JS = [("leaflet", "leaflet.js"), ("markercluster", "leaflet.markercluster.js")]
+
+vendor_bp = Blueprint("vendor", __name__)
+
+
+@vendor_bp.get("/vendor/<any(leaflet, markercluster):package>/<path:filename>")
+def vendor_file(package: str, filename: str):  # noqa: ANN201
+    return send_from_directory(VENDOR_DIRS[package], filename, max_age=7 * 24 * 3600)
+
+
+class LocalMap(folium.Map):
+    """A folium map whose own asset list points at our local copy of Leaflet only.
+
+    Subclassing (rather than `add_js_link`) keeps folium's class-level lists, shared by every
+    map in the process, untouched; jQuery and Bootstrap are dropped since we draw no folium
+    popups.
+    """
+
+    default_js = [("leaflet", "/vendor/leaflet/leaflet.js")]
+    default_css = [("leaflet_css", "/vendor/leaflet/leaflet.css")]
+
+
+class LocalMarkerCluster(MarkerCluster):
+    default_js = [("markerclusterjs", "/vendor/markercluster/leaflet.markercluster.js")]
+    default_css = [
+        ("markerclustercss", "/vendor/markercluster/MarkerCluster.css"),
+        ("markerclusterdefaultcss", "/vendor/markercluster/MarkerCluster.Default.css"),
+    ]
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """What a template needs to show a folium map: its div, its script, its JS name."""
+
+    html: Markup
+    script: Markup
+    name: str
+
+
+def base_map(
+    location: tuple[float, float] | None = None,
+    zoom: int = 12,
+    tile_url: str | None = None,
+    attribution: str | None = None,
+    **options: Any,
+) -> LocalMap:
+    """A map of Almaty with the configured tile server (no tiles from anywhere else)."""
+    config = current_app.config
+    m = LocalMap(
+        location=list(location or city_centre()),
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        **options,
+    )
+    folium.TileLayer(
+        tiles=tile_url or config["TILE_URL"],
+        attr=attribution or config["TILE_ATTRIBUTION"],
+        max_zoom=19,
+        name="tiles",
+    ).add_to(m)
+    return m
+
+
+def render_parts(m: folium.Map) -> MapParts:
+    """Render the map's `html` and `script` parts only (never folium's page header)."""
+    figure = m.get_root()
+    figure.render()
+    return MapParts(
+        html=Markup(figure.html.render()),
+        script=Markup(figure.script.render()),
+        name=m.get_name(),
+    )
+
+
+def init_app(app) -> None:  # noqa: ANN001 - Flask app
+    app.register_blueprint(vendor_bp)

@@ -1,0 +1,35 @@
+import folium
+
+from myalmaty.maps import LocalMap, base_map, render_parts
+
+
+def test_map_parts_load_nothing_but_the_configured_tiles(app):
+    with app.test_request_context():
+        parts = render_parts(base_map())
+    rendered = parts.html + parts.script
+    assert "http://tiles.test/{z}/{x}/{y}.png" in rendered
+    assert "cdn" not in rendered.lower()
+    assert "<script src" not in rendered
+    assert f'id="{parts.name}"' in parts.html
+
+
+def test_local_map_leaves_folium_defaults_alone(app):
+    cdn_js = list(folium.Map.default_js)
+    with app.test_request_context():
+        base_map()
+    assert folium.Map.default_js == cdn_js
+    assert all(url.startswith("/vendor/") for _, url in LocalMap.default_js)
+
+
+def test_leaflet_is_served_by_the_app(client):
+    for path in (
+        "/vendor/leaflet/leaflet.js",
+        "/vendor/leaflet/leaflet.css",
+        "/vendor/leaflet/images/marker-icon.png",
+        "/vendor/markercluster/leaflet.markercluster.js",
+        "/vendor/markercluster/MarkerCluster.Default.css",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        response.close()
+    assert client.get("/vendor/jquery/jquery.js").status_code == 404
