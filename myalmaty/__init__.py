@@ -78,12 +78,14 @@ def _register_blueprints(app: Flask) -> None:
     from myalmaty.ideas import bp as ideas_bp
     from myalmaty.main import bp as main_bp
     from myalmaty.moderation import bp as moderation_bp
+    from myalmaty.moderation import public_bp as themes_bp
     from myalmaty.organise import bp as organise_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/account")
     app.register_blueprint(ideas_bp, url_prefix="/ideas")
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
+    app.register_blueprint(themes_bp)
     app.register_blueprint(organise_bp, url_prefix="/organise")
     app.register_blueprint(api_bp, url_prefix="/api")
 
