@@ -1,0 +1,1 @@
+"""Export downloads for organisers (owner: exports). PLACEHOLDER until written."""

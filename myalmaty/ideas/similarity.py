@@ -1,0 +1,95 @@
+"""Ideas that read alike and lie close by: early duplicate warnings and grouping suggestions.
+
+Text likeness is the overlap of word stems (the first four letters of each word of four or more
+letters, case-folded): crude, but it works the same for Russian, Kazakh and English, whose
+endings vary while the stems stay. Place is the distance on the ground. Candidates are first
+narrowed in SQL to a box around the point, so the cost does not grow with the whole city.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from myalmaty.extensions import db
+from myalmaty.ideas.models import Idea, IdeaStatus
+
+WORD = re.compile(r"\w{4,}", re.UNICODE)
+STEM_LENGTH = 4
+EARTH_RADIUS_M = 6_371_000
+
+
+def stems(text: str) -> set[str]:
+    return {word[:STEM_LENGTH] for word in WORD.findall(text.casefold()) if not word.isdigit()}
+
+
+def text_likeness(a: set[str], b: set[str]) -> float:
+    """Overlap coefficient: shared stems over the smaller set (a short title can still match)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+
+
+@dataclass(frozen=True)
+class SimilarIdea:
+    idea: Idea
+    likeness: float
+    distance_m: float
+
+    @property
+    def score(self) -> float:
+        """Likeness, discounted by distance: 1 km away counts half."""
+        return self.likeness / (1 + self.distance_m / 1000)
+
+
+def similar_ideas(
+    text: str,
+    lat: float | None,
+    lon: float | None,
+    *,
+    radius_m: float = 1500,
+    min_likeness: float = 0.34,
+    limit: int = 5,
+    exclude_ids: tuple[int, ...] = (),
+    statuses: tuple[IdeaStatus, ...] = (IdeaStatus.PUBLISHED,),
+) -> list[SimilarIdea]:
+    """Published ideas near (lat, lon) whose text is alike, best first.
+
+    Without a point, the search is by text only over the most recent ideas.
+    """
+    wanted = stems(text)
+    if not wanted:
+        return []
+    query = sa.select(Idea).where(Idea.status.in_(statuses))
+    if exclude_ids:
+        query = query.where(Idea.id.not_in(exclude_ids))
+    if lat is not None and lon is not None:
+        dlat = radius_m / 111_320
+        dlon = radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+        query = query.where(
+            Idea.lat.between(lat - dlat, lat + dlat), Idea.lon.between(lon - dlon, lon + dlon)
+        )
+    else:
+        query = query.order_by(Idea.created_at.desc()).limit(2000)
+    found = []
+    for idea in db.session.scalars(query):
+        likeness = text_likeness(wanted, stems(idea.search_text))
+        if likeness < min_likeness:
+            continue
+        distance = distance_m(lat, lon, idea.lat, idea.lon) if lat is not None else 0.0
+        if lat is not None and distance > radius_m:
+            continue
+        found.append(SimilarIdea(idea, likeness, distance))
+    found.sort(key=lambda s: s.score, reverse=True)
+    return found[:limit]
