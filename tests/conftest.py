@@ -200,10 +200,15 @@ def outbox(app: Flask) -> list:
 
 
 def requires_postgres() -> str:
-    """The PostgreSQL URL for a test that needs it: skipped locally, a failure under CI=true."""
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        if IN_CI:
-            pytest.fail("TEST_DATABASE_URL must point at PostgreSQL when CI=true")
-        pytest.skip("set TEST_DATABASE_URL to a PostgreSQL database to run this test")
-    return url
+    """A PostgreSQL server URL for a test that needs one, whatever database the suite runs on.
+
+    TEST_POSTGRES_URL names it (the suite on SQLite still checks PostgreSQL's migrations), else a
+    PostgreSQL TEST_DATABASE_URL. Missing: skipped locally, a failure under CI=true.
+    """
+    for name in ("TEST_POSTGRES_URL", "TEST_DATABASE_URL"):
+        url = os.environ.get(name, "")
+        if url.startswith("postgresql"):
+            return url
+    if IN_CI:
+        pytest.fail("CI=true needs PostgreSQL: set TEST_POSTGRES_URL or TEST_DATABASE_URL")
+    pytest.skip("set TEST_POSTGRES_URL to a PostgreSQL database to run this test")
