@@ -52,11 +52,30 @@ def browser() -> Iterator:
         browser.close()
 
 
+class _BufferedResponses:
+    """Reads each response whole and closes it before sending.
+
+    The browser drops connections it no longer needs (e.g. a stylesheet while navigating); the
+    development server then never closes the file being sent, which warnings-as-errors reports.
+    """
+
+    def __init__(self, wsgi_app) -> None:  # noqa: ANN001
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):  # noqa: ANN001, ANN204
+        iterable = self.wsgi_app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+
 @pytest.fixture
 def live_server(app) -> Iterator[str]:  # noqa: ANN001
     """The test app on 127.0.0.1 at a free port; yields its base URL."""
     app.config["RATELIMIT_ENABLED"] = False
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _BufferedResponses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
