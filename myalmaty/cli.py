@@ -34,8 +34,8 @@ def extract_messages(output: Path = POT_FILE) -> None:
     )
 
 
-def compile_catalogues() -> None:
-    pybabel("compile", "-d", str(TRANSLATIONS))
+def compile_catalogues(directory: Path | None = None) -> None:
+    pybabel("compile", "-d", str(directory or TRANSLATIONS))
 
 
 @translate.command("extract")
@@ -63,7 +63,7 @@ def translate_init(language: str) -> None:
 @translate.command("compile")
 def translate_compile() -> None:
     """Compile the catalogues the app reads (.po → .mo)."""
-    compile_catalogues()
+    compile_catalogues(TRANSLATIONS)
 
 
 @click.command("backup")
