@@ -12,8 +12,14 @@ from myalmaty.auth import services
 from myalmaty.auth.passwords import MAX_PASSWORD_LENGTH
 from myalmaty.core.i18n import LANGUAGE_NAMES, LANGUAGES
 
+try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
+    from wtforms import SelectChoice as _Choice
+except ImportError:  # pragma: no cover - older WTForms
+    def _Choice(value: str, label: str) -> tuple[str, str]:  # type: ignore[misc] # noqa: N802
+        return (value, label)
+
 # Language names are written in their own language, so they need no translation.
-LANGUAGE_CHOICES = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+LANGUAGE_CHOICES = [_Choice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
 PASSWORDS_DIFFER = _l("The two passwords do not match.")
 
 

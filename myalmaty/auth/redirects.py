@@ -18,6 +18,9 @@ def safe_next_url(target: str | None, host: str) -> str | None:
     if parts.scheme or parts.netloc:
         if parts.scheme not in ("http", "https") or parts.netloc != host:
             return None
+    elif not target.startswith("/") or target.startswith("//"):
+        # `///evil.example` parses as an empty host, but browsers go to evil.example.
+        return None
     path = parts.path or "/"
     if not path.startswith("/") or path.startswith("//"):
         return None
