@@ -129,3 +129,21 @@ def test_the_email_of_a_deleted_account_can_register_again(client, auth):
 
     response = client.post("/account/register", data=registration(email="aidos@example.kz"))
     assert response.status_code == 302
+
+
+def test_a_password_change_signs_out_the_other_devices(app, client):
+    user = make_user(email="aidos@example.kz", locale="en")
+    db.session.commit()
+    phone, laptop = app.test_client(), app.test_client()
+    for device in (phone, laptop):
+        device.post("/account/login", data={"email": "aidos@example.kz", "password": TEST_PASSWORD})
+
+    phone.post("/account/password", data={
+        "current_password": TEST_PASSWORD, "new_password": NEW_PASSWORD,
+        "confirm_password": NEW_PASSWORD,
+    })
+
+    assert phone.get("/account/profile").status_code == 200
+    assert laptop.get("/account/profile").status_code == 302
+    db.session.refresh(user)
+    assert password_matches(user.password_hash, NEW_PASSWORD)
