@@ -1,0 +1,270 @@
+"""Accounts: registration, sign-in, profile, password reset, deletion.
+
+Plain functions with explicit arguments (no request, no current user); they flush and raise
+`DomainError`s with lazily translated messages, and the caller commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, render_template
+from flask_babel import force_locale, format_timedelta
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from myalmaty.auth import queries
+from myalmaty.auth.models import LOCALES, User
+from myalmaty.auth.passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    password_matches,
+    spend_a_hash_check,
+)
+from myalmaty.auth.tokens import (
+    InvalidToken,
+    make_reset_token,
+    password_fingerprint,
+    public_url,
+    read_reset_token,
+)
+from myalmaty.core.errors import DomainError
+from myalmaty.core.mail import send_mail
+from myalmaty.core.models import utcnow
+from myalmaty.core.permissions import Role
+from myalmaty.extensions import db
+
+log = logging.getLogger(__name__)
+
+DISPLAY_NAME_MAX = 80
+
+INVALID_EMAIL = _l("Please enter a valid e-mail address.")
+EMAIL_TAKEN = _l(
+    "An account with this e-mail address already exists. Sign in, or reset your password "
+    "if you have forgotten it."
+)
+# One message for every failed sign-in, so nobody can learn which addresses have accounts.
+WRONG_CREDENTIALS = _l("The e-mail address or the password is not right.")
+PASSWORD_TOO_SHORT = _l("The password must be at least %(min)d characters long.")
+PASSWORD_TOO_LONG = _l("The password must be at most %(max)d characters long.")
+PASSWORD_IS_EMAIL = _l("The password must not be your e-mail address.")
+WRONG_CURRENT_PASSWORD = _l("The current password is not right.")
+NAME_REQUIRED = _l("Please enter the name other residents will see.")
+NAME_TOO_LONG = _l("The name must be at most %(max)d characters long.")
+UNKNOWN_LANGUAGE = _l("Please choose one of the offered languages.")
+CONSENT_REQUIRED = _l("Your consent to the processing of personal data is needed to register.")
+INVALID_RESET_LINK = _l(
+    "This password-reset link is not valid: it has expired or has already been used. "
+    "Please ask for a new one."
+)
+
+
+class AccountError(DomainError):
+    """A refusal about one field of a form (`field`), so the form can show it beside it."""
+
+    def __init__(self, message: str, field: str | None = None, **params: object) -> None:
+        super().__init__(message, **params)
+        self.field = field
+
+
+# --- rules shared by the forms, the services and the command line -------------------------
+
+
+def normalise_email(raw: str) -> str:
+    """The stored form of an address: normalised as email-validator does, then lower-cased
+    (addresses are unique regardless of case). Anything unparseable is just trimmed."""
+    raw = (raw or "").strip()
+    try:
+        return validate_email(raw, check_deliverability=False, test_environment=True).normalized.lower()
+    except EmailNotValidError:
+        return raw.lower()
+
+
+def valid_email(raw: str) -> str:
+    try:
+        address = validate_email((raw or "").strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise AccountError(INVALID_EMAIL, field="email") from error
+    return address.normalized.lower()
+
+
+def check_password_strength(password: str, email: str = "", field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(PASSWORD_TOO_SHORT, field=field, min=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(PASSWORD_TOO_LONG, field=field, max=MAX_PASSWORD_LENGTH)
+    if email and password.strip().lower() == email.strip().lower():
+        raise AccountError(PASSWORD_IS_EMAIL, field=field)
+
+
+def clean_display_name(raw: str) -> str:
+    name = " ".join((raw or "").split())
+    if not name:
+        raise AccountError(NAME_REQUIRED, field="display_name")
+    if len(name) > DISPLAY_NAME_MAX:
+        raise AccountError(NAME_TOO_LONG, field="display_name", max=DISPLAY_NAME_MAX)
+    return name
+
+
+def _check_locale(locale: str) -> str:
+    if locale not in LOCALES:
+        raise AccountError(UNKNOWN_LANGUAGE, field="locale")
+    return locale
+
+
+# --- accounts ------------------------------------------------------------------------------
+
+
+def _add_new_user(user: User) -> User:
+    """Add `user`; an e-mail taken meanwhile by a parallel registration is the same refusal
+    as one taken before (the unique constraint decides)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except sa.exc.IntegrityError as error:
+        raise AccountError(EMAIL_TAKEN, field="email") from error
+    return user
+
+
+def register_user(
+    *, email: str, display_name: str, password: str, locale: str, consented: bool
+) -> User:
+    """A resident's own registration (consent to the processing of personal data required)."""
+    address = valid_email(email)
+    name = clean_display_name(display_name)
+    check_password_strength(password, address)
+    _check_locale(locale)
+    if not consented:
+        raise AccountError(CONSENT_REQUIRED, field="consent")
+    if queries.email_is_taken(address):
+        raise AccountError(EMAIL_TAKEN, field="email")
+    return _add_new_user(
+        User(
+            email=address,
+            display_name=name,
+            password_hash=hash_password(password),
+            role=Role.RESIDENT,
+            locale=locale,
+            active=True,
+            consented_at=utcnow(),
+            last_seen_at=utcnow(),
+        )
+    )
+
+
+def create_user(
+    *, email: str, password: str, role: Role, display_name: str | None = None, locale: str = "ru"
+) -> User:
+    """An account made by an administrator (command line). The person has not consented
+    through the form, so `consented_at` stays empty until they do."""
+    address = valid_email(email)
+    name = clean_display_name(display_name if display_name is not None else str(role.label))
+    check_password_strength(password, address)
+    _check_locale(locale)
+    if queries.email_is_taken(address):
+        raise AccountError(EMAIL_TAKEN, field="email")
+    return _add_new_user(
+        User(
+            email=address,
+            display_name=name,
+            password_hash=hash_password(password),
+            role=role,
+            locale=locale,
+            active=True,
+        )
+    )
+
+
+def authenticate(email: str, password: str) -> User:
+    """The account these credentials open; its last sign-in is noted. One refusal for an
+    unknown address, a wrong password and a deactivated or deleted account alike."""
+    user = queries.user_by_email(normalise_email(email))
+    if user is None or user.password_hash is None:
+        spend_a_hash_check(password)
+        raise AccountError(WRONG_CREDENTIALS)
+    if not password_matches(user.password_hash, password) or not user.is_active:
+        raise AccountError(WRONG_CREDENTIALS)
+    user.last_seen_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def update_profile(user: User, *, display_name: str, locale: str) -> None:
+    user.display_name = clean_display_name(display_name)
+    user.locale = _check_locale(locale)
+    db.session.flush()
+
+
+def change_password(user: User, *, current_password: str, new_password: str) -> None:
+    if not password_matches(user.password_hash, current_password):
+        raise AccountError(WRONG_CURRENT_PASSWORD, field="current_password")
+    check_password_strength(new_password, user.email, field="new_password")
+    user.password_hash = hash_password(new_password)
+    db.session.flush()
+
+
+def delete_account(user: User, *, password: str) -> None:
+    """Anonymise the account: the row stays (ideas and comments point at it and stay, shown
+    as by a former resident), nothing that identifies the person does. The consent date is
+    kept as the record that the data was processed lawfully."""
+    if not password_matches(user.password_hash, password):
+        raise AccountError(WRONG_CURRENT_PASSWORD, field="password")
+    user.email = f"deleted-{user.id}@deleted.invalid"
+    user.display_name = ""
+    user.password_hash = None
+    user.active = False
+    user.deleted_at = utcnow()
+    db.session.flush()
+
+
+# --- password reset ------------------------------------------------------------------------
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link, in the person's own language, if the address has a usable account.
+
+    Answers nothing either way: the caller says the same thing whether or not a mail went out.
+    """
+    user = queries.user_by_email(normalise_email(email))
+    if user is None or not user.is_active or user.password_hash is None:
+        log.info("Password reset asked for an address without a usable account")
+        return
+    token = make_reset_token(user.id, user.password_hash)
+    max_age = int(current_app.config["PASSWORD_RESET_MAX_AGE"])
+    with force_locale(user.locale):
+        body = render_template(
+            "auth/email/reset_password.txt",
+            user=user,
+            link=public_url("auth.reset_password", token=token),
+            valid_for=format_timedelta(dt.timedelta(seconds=max_age), threshold=1),
+        )
+        subject = _("Reset your password on MyAlmaty Ideas")
+    send_mail(user.email, subject, body)
+
+
+def user_for_reset_token(token: str) -> User:
+    """The account a reset link belongs to, while the link is still valid."""
+    try:
+        claim = read_reset_token(token, int(current_app.config["PASSWORD_RESET_MAX_AGE"]))
+    except InvalidToken as error:
+        raise AccountError(INVALID_RESET_LINK) from error
+    user = queries.user_by_id(claim.user_id)
+    if (
+        user is None
+        or not user.is_active
+        or password_fingerprint(user.password_hash) != claim.fingerprint
+    ):
+        raise AccountError(INVALID_RESET_LINK)
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = user_for_reset_token(token)
+    check_password_strength(new_password, user.email)
+    user.password_hash = hash_password(new_password)
+    db.session.flush()
+    return user
