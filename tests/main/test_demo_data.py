@@ -55,7 +55,8 @@ def test_each_idea_lies_in_the_quarter_its_text_is_about():
             slug for slug, boundary in boundaries.items()
             if point_in_boundary(boundary, idea["lat"], idea["lon"])
         ]
-        assert inside == ([idea["expected_quarter"]] if idea["expected_quarter"] else []), idea["key"]
+        expected = [idea["expected_quarter"]] if idea["expected_quarter"] else []
+        assert inside == expected, idea["key"]
 
 
 def test_quarter_files_boundaries_are_accepted_like_an_organisers_upload():
@@ -124,7 +125,8 @@ def test_reports_point_at_one_target_each():
             target_hidden = status(BY_KEY[report["idea"]]) == "hidden"
         else:
             about = report["comment"]
-            thread = [c for c in BY_KEY[about["idea"]]["comments"] if c["author"] == about["author"]]
+            comments = BY_KEY[about["idea"]]["comments"]
+            thread = [c for c in comments if c["author"] == about["author"]]
             assert len(thread) == 1, about
             target_hidden = "hidden_reason" in thread[0]
         # A report that was acted on is one whose target was hidden.

@@ -86,23 +86,23 @@ def ensure_ideas(
     residents = [user for user in users.values() if user.role is Role.RESIDENT]
     existing = queries.ideas_by_author_and_title(user.id for user in users.values())
     ideas: dict[str, Idea] = {}
-    new: list[tuple[int, dict[str, Any], Idea]] = []
+    new: list[tuple[int, dict[str, Any], Idea, IdeaTimes]] = []
     for index, spec in enumerate(specs):
         author = users[spec["author"]]
         idea = existing.get((author.id, spec["title"]))
         if idea is None:
-            idea = _build_idea(spec, idea_times(spec, index, now), author, categories[spec["category"]])
-            new.append((index, spec, idea))
+            times = idea_times(spec, index, now)
+            idea = _build_idea(spec, times, author, categories[spec["category"]])
+            new.append((index, spec, idea, times))
         ideas[spec["key"]] = idea
-    for _, spec, idea in new:
+    for _, spec, idea, _ in new:
         if "duplicate_of" in spec:
             idea.duplicate_of = ideas[spec["duplicate_of"]]
     # Oldest first, so that ids (and the references people quote) follow time.
-    for _, _, idea in sorted(new, key=lambda item: item[2].created_at):
+    for _, _, idea, _ in sorted(new, key=lambda item: item[3].created):
         db.session.add(idea)
     db.session.flush()
-    for index, spec, idea in new:
-        times = idea_times(spec, index, now)
+    for index, spec, idea, times in new:
         _add_supports(spec, index, idea, residents, now)
         _add_comments(spec, idea, users, moderator, now)
         _record_decisions(spec, idea, times, moderator, now)

@@ -9,7 +9,15 @@ from typing import Any
 
 from myalmaty.auth.models import User
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Comment, Idea, IdeaStage, IdeaStatus, Report, ReportReason, ReportStatus
+from myalmaty.ideas.models import (
+    Comment,
+    Idea,
+    IdeaStage,
+    IdeaStatus,
+    Report,
+    ReportReason,
+    ReportStatus,
+)
 from myalmaty.main.seed import data, queries
 from myalmaty.main.seed.timeline import log_decision
 from myalmaty.moderation.models import IdeaGroup, RecommendationLink
@@ -76,7 +84,7 @@ def _ensure_group(
         log_decision(now, moderator, "group.stage", answered, group=group,
                      before={"stage": IdeaStage.NEW, "public_answer": ""},
                      after={"stage": group.stage, "public_answer": group.public_answer})
-    created["groups"] += 1
+    created["themes"] += 1
     return group
 
 

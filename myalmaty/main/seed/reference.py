@@ -32,7 +32,9 @@ def ensure_forum(created: Counter) -> tuple[Forum, dict[int, Recommendation]]:
     for rec_spec in spec["recommendations"]:
         position = rec_spec["position"]
         if position not in existing:
-            rec = Recommendation(forum=forum, position=position, **_translated(rec_spec, "title", "text"))
+            rec = Recommendation(
+                forum=forum, position=position, **_translated(rec_spec, "title", "text")
+            )
             db.session.add(rec)
             existing[position] = rec
             created["recommendations"] += 1
@@ -62,7 +64,8 @@ def ensure_quarters(created: Counter) -> dict[str, Quarter]:
         if props["slug"] in existing:
             continue
         boundary_geojson = json.dumps(feature["geometry"])
-        geometry = parse_boundary(boundary_geojson)  # refuses an invalid shape or one outside the city
+        # Checked as an organiser's upload is: a valid polygon inside the city, or an error.
+        geometry = parse_boundary(boundary_geojson)
         quarter = Quarter(
             slug=props["slug"],
             boundary_geojson=boundary_geojson,
