@@ -226,11 +226,17 @@ def test_each_simulated_decision_is_in_the_audit_log_by_the_demo_moderator(runne
     assert {"group.create", "group.link", "comment.hide", "report.resolve"} <= actions
 
 
-def test_running_twice_changes_nothing(runner):
+def test_running_twice_changes_nothing(runner, count_queries):
     first = seed(runner)
     before = table_counts()
     titles = sorted(db.session.scalars(sa.select(Idea.title)))
-    second = seed(runner)
+    with count_queries() as statements:
+        second = seed(runner)
+    writes = [
+        sql for sql in statements.statements
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
     assert table_counts() == before
     assert sorted(db.session.scalars(sa.select(Idea.title))) == titles
     assert "nothing changed" in second.output
