@@ -1,0 +1,28 @@
+"""When simulated things happened, and the audit entries for the decisions taken then."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from myalmaty.auth.models import User
+from myalmaty.moderation.audit import record_event
+from myalmaty.moderation.models import ModerationEvent
+
+# Authors have seen the notices of decisions older than this; newer ones wait for their next visit.
+NOTICES_SEEN_AFTER = dt.timedelta(days=7)
+
+
+def between(start: dt.datetime, end: dt.datetime, fraction: float) -> dt.datetime:
+    return start + (end - start) * fraction
+
+
+def log_decision(
+    now: dt.datetime, actor: User, action: str, at: dt.datetime, **fields: Any
+) -> ModerationEvent:
+    """`record_event`, dated when the simulated decision was taken."""
+    event = record_event(actor, action, **fields)
+    event.created_at = at
+    if now - at > NOTICES_SEEN_AFTER:
+        event.author_seen_at = at + dt.timedelta(days=1)
+    return event
