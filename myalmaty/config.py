@@ -77,6 +77,10 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Per signed-in resident (per address when signed out); flask-limiter's notation.
+        "RATELIMIT_SUBMIT": os.environ.get("RATELIMIT_SUBMIT", "10 per hour"),
+        "RATELIMIT_COMMENT": os.environ.get("RATELIMIT_COMMENT", "30 per hour"),
+        "RATELIMIT_REPORT": os.environ.get("RATELIMIT_REPORT", "30 per hour"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _env_int("MAIL_PORT", 587),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
