@@ -72,8 +72,10 @@ def similar():  # noqa: ANN201
     if (lat is None) != (lon is None):
         raise InvalidParameter("lat" if lat is None else "lon",
                                _l("Give both the latitude and the longitude, or neither."))
-    if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):  # type: ignore[operator]
+    if lat is not None and not -90 <= lat <= 90:
         raise InvalidParameter("lat", _l("Latitude must be between -90 and 90."))
+    if lon is not None and not -180 <= lon <= 180:
+        raise InvalidParameter("lon", _l("Longitude must be between -180 and 180."))
     exclude = request.args.get("exclude", "")
     exclude_ids = (int(exclude),) if exclude.isdigit() else ()
     found = similar_ideas(text, lat, lon, exclude_ids=exclude_ids)

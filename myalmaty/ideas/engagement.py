@@ -51,6 +51,12 @@ def _change_counter(idea: Idea, column: str, delta: int) -> None:
     db.session.expire(idea, [column, "updated_at"])
 
 
+def _supports(user: User, idea: Idea) -> bool:
+    return bool(db.session.scalar(
+        sa.select(sa.exists().where(Support.idea_id == idea.id, Support.user_id == user.id))
+    ))
+
+
 def set_support(user: User, idea: Idea, support: bool) -> bool:
     """Support (or withdraw the support of) a published idea; repeating is harmless.
 
@@ -69,10 +75,7 @@ def set_support(user: User, idea: Idea, support: bool) -> bool:
                              "it. Ask your neighbours instead."))
     if not policy.can_support(user, idea):
         raise DomainError(_l("Only published ideas can be supported."))
-    exists = db.session.scalar(
-        sa.select(sa.exists().where(Support.idea_id == idea.id, Support.user_id == user.id))
-    )
-    if exists:
+    if _supports(user, idea):
         return True
     try:
         with db.session.begin_nested():
