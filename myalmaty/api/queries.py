@@ -18,6 +18,42 @@ def _name_in(model: type, locale: str) -> sa.ColumnElement[str]:
     return sa.func.coalesce(sa.func.nullif(column, ""), model.name_ru)
 
 
+def _matching(query: sa.Select, filters: IdeaFilters, bbox: BBox | None) -> sa.Select:
+    query = (
+        query.join(Category, Category.id == Idea.category_id)
+        .outerjoin(Quarter, Quarter.id == Idea.quarter_id)
+        .where(*filter_conditions(filters))
+    )
+    if bbox is not None:
+        query = query.where(
+            Idea.lon.between(bbox.min_lon, bbox.max_lon),
+            Idea.lat.between(bbox.min_lat, bbox.max_lat),
+        )
+    return query
+
+
+def collection_version(filters: IdeaFilters, bbox: BBox | None) -> str:
+    """What changes whenever the collection's body would: how many ideas match, and the latest
+    change to any of them or to their categories' and quarters' names (one aggregate query).
+
+    An idea leaving the set lowers the count unless another enters, and one entering was
+    changed last. Counters are updated by UPDATE statements, which also set updated_at.
+    """
+    row = db.session.execute(
+        _matching(
+            sa.select(
+                sa.func.count(Idea.id),
+                sa.func.max(Idea.updated_at),
+                sa.func.max(Category.updated_at),
+                sa.func.max(Quarter.updated_at),
+            ).select_from(Idea),
+            filters,
+            bbox,
+        )
+    ).one()
+    return "|".join(str(value) for value in row)
+
+
 def feature_rows(
     filters: IdeaFilters, bbox: BBox | None, locale: str, idea_id: int | None = None
 ) -> list[sa.Row]:
@@ -35,16 +71,9 @@ def feature_rows(
             _name_in(Category, locale).label("category"),
             _name_in(Quarter, locale).label("quarter"),
         )
-        .join(Category, Category.id == Idea.category_id)
-        .outerjoin(Quarter, Quarter.id == Idea.quarter_id)
-        .where(*filter_conditions(filters))
         .order_by(Idea.id)
     )
-    if bbox is not None:
-        query = query.where(
-            Idea.lon.between(bbox.min_lon, bbox.max_lon),
-            Idea.lat.between(bbox.min_lat, bbox.max_lat),
-        )
+    query = _matching(query, filters, bbox)
     if idea_id is not None:
         query = query.where(Idea.id == idea_id)
     return list(db.session.execute(query))

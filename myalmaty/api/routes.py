@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from myalmaty.api import bp
 from myalmaty.api import queries as api_queries
-from myalmaty.api.geojson import GEOJSON, cached_json, feature, feature_collection
+from myalmaty.api.geojson import GEOJSON, Serialiser, cached_json, versioned_json
 from myalmaty.core.i18n import current_locale
 from myalmaty.ideas import queries
 from myalmaty.ideas.errors import InvalidParameter
@@ -42,8 +42,13 @@ def ideas():  # noqa: ANN201
     filters = parse_filters(request.args)
     bbox = parse_bbox(request.args)
     queries.check_filters(filters)
-    rows = api_queries.feature_rows(filters, bbox, current_locale())
-    return cached_json(feature_collection(rows, _idea_url_prefix()), GEOJSON)
+    locale = current_locale()
+
+    def build() -> dict:
+        rows = api_queries.feature_rows(filters, bbox, locale)
+        return Serialiser(_idea_url_prefix()).collection(rows)
+
+    return versioned_json(api_queries.collection_version(filters, bbox), build, GEOJSON)
 
 
 @bp.get("/ideas/<int:idea_id>")
@@ -51,7 +56,7 @@ def idea(idea_id: int):  # noqa: ANN201
     rows = api_queries.feature_rows(IdeaFilters(), None, current_locale(), idea_id=idea_id)
     if not rows:
         return _error(404, _("There is no published idea with this number."))
-    return cached_json(feature(rows[0], _idea_url_prefix()), GEOJSON)
+    return cached_json(Serialiser(_idea_url_prefix()).feature(rows[0]), GEOJSON)
 
 
 def _optional_coordinate(name: str) -> float | None:

@@ -157,6 +157,33 @@ def test_etag_and_conditional_get(client, city):
                       headers={"If-None-Match": one.headers["ETag"]}).status_code == 304
 
 
+def test_a_support_through_the_site_changes_the_etag(client, auth, city):
+    from tests.factories import make_user
+
+    etag = client.get("/api/ideas").headers["ETag"]
+    auth.as_user(make_user())
+    db.session.commit()
+    client.post(f"/ideas/{city['cinema'].id}/support", data={"action": "support"})
+    response = client.get("/api/ideas", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert response.get_json()["features"][0]["properties"]["support_count"] == 5
+
+
+def test_a_renamed_category_changes_the_etag(client, city):
+    etag = client.get("/api/ideas?lang=en").headers["ETag"]
+    city["cinema"].category.name_en = "Arts"
+    db.session.commit()
+    response = client.get("/api/ideas?lang=en", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert response.get_json()["features"][0]["properties"]["category"] == "Arts"
+
+
+def test_each_language_and_filter_has_its_own_etag(client, city):
+    tags = {client.get(path).headers["ETag"]
+            for path in ("/api/ideas?lang=en", "/api/ideas?lang=ru", "/api/ideas?lang=en&q=mural")}
+    assert len(tags) == 3
+
+
 def test_the_collection_takes_one_query_whatever_the_number_of_ideas(client, count_queries):
     category = make_category(slug="c")
     for _ in range(5):
