@@ -16,7 +16,7 @@ from myalmaty.extensions import db
 from myalmaty.ideas.errors import InvalidParameter
 from myalmaty.ideas.filters import NO_QUARTER, IdeaFilters, Sort
 from myalmaty.ideas.models import Comment, CommentStatus, Idea, IdeaStatus, Report, Support
-from myalmaty.moderation.models import IdeaGroup, ModerationEvent, RecommendationLink
+from myalmaty.moderation.models import ModerationEvent, RecommendationLink
 from myalmaty.organise.models import AgendaItem, Category, Forum, Quarter, Recommendation
 
 
@@ -238,10 +238,6 @@ def events_of_ideas(ideas: list[Idea]) -> dict[int, list[ModerationEvent]]:
     return by_idea
 
 
-def group_by_id(group_id: int) -> IdeaGroup | None:
-    return db.session.get(IdeaGroup, group_id)
-
-
 def active_category(category_id: int) -> Category | None:
     return db.session.scalar(
         sa.select(Category).where(Category.id == category_id, Category.archived.is_(False))
@@ -250,7 +246,3 @@ def active_category(category_id: int) -> Category | None:
 
 def quarter_by_id(quarter_id: int) -> Quarter | None:
     return db.session.get(Quarter, quarter_id)
-
-
-def category_by_id(category_id: int) -> Category | None:
-    return db.session.get(Category, category_id)

@@ -19,7 +19,7 @@ from myalmaty.core.permissions import PermissionDenied
 from myalmaty.extensions import db
 from myalmaty.ideas import policy, queries
 from myalmaty.ideas.errors import FieldError
-from myalmaty.ideas.location import QUARTER_AUTO, QUARTER_NONE, resolve_location
+from myalmaty.ideas.location import QUARTER_AUTO, resolve_location
 from myalmaty.ideas.models import Idea, IdeaStatus
 from myalmaty.ideas.photos import PhotoStore, store_photo
 from myalmaty.ideas.text import clean_line, clean_text, search_text
