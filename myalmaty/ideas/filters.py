@@ -17,6 +17,7 @@ from myalmaty.core.geo import BBox
 from myalmaty.core.models import LabelledEnum
 from myalmaty.ideas.errors import InvalidParameter
 from myalmaty.ideas.models import IdeaStage
+from myalmaty.ideas.text import clean_line
 
 MAX_QUERY_LENGTH = 200
 MAX_SLUG_LENGTH = 60
@@ -68,7 +69,7 @@ class IdeaFilters:
 
 
 def _slug(args: Mapping[str, str], name: str) -> str:
-    value = (args.get(name) or "").strip()
+    value = clean_line(args.get(name))
     if len(value) > MAX_SLUG_LENGTH:
         raise InvalidParameter(name, _l("This value is too long."))
     return value
@@ -86,7 +87,7 @@ def parse_filters(args: Mapping[str, str]) -> IdeaFilters:
                 _l("Unknown stage. Use one of: %(values)s."),
                 values=", ".join(s.value for s in IdeaStage),
             ) from None
-    q = " ".join((args.get("q") or "").split())
+    q = clean_line(args.get("q"))
     if len(q) > MAX_QUERY_LENGTH:
         raise InvalidParameter(
             "q", _l("The search text is too long (at most %(max)s characters)."),

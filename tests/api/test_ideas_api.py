@@ -78,6 +78,7 @@ def test_names_come_in_the_asked_language(client, city):
         ("quarter=none", ["Murals"]),
         ("stage=in_progress", ["Murals"]),
         ("q=MURAL", ["Murals"]),
+        ("q=mural%00", ["Murals"]),
         ("q=cinema&category=culture&bbox=76.95,43.25,76.96,43.26", ["Courtyard cinema"]),
     ],
 )
