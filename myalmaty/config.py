@@ -82,6 +82,10 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "RATELIMIT_SIGN_IN": os.environ.get("RATELIMIT_SIGN_IN", "10 per minute;50 per hour"),
         "RATELIMIT_REGISTER": os.environ.get("RATELIMIT_REGISTER", "10 per hour"),
         "RATELIMIT_PASSWORD_RESET": os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per hour"),
+        # Per signed-in resident (per address when signed out); flask-limiter's notation.
+        "RATELIMIT_SUBMIT": os.environ.get("RATELIMIT_SUBMIT", "10 per hour"),
+        "RATELIMIT_COMMENT": os.environ.get("RATELIMIT_COMMENT", "30 per hour"),
+        "RATELIMIT_REPORT": os.environ.get("RATELIMIT_REPORT", "30 per hour"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _env_int("MAIL_PORT", 587),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),

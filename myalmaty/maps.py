@@ -9,6 +9,7 @@ ideas as JSON and build popups in static/js with `textContent`.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,3 +111,69 @@ def render_parts(m: folium.Map) -> MapParts:
 
 def init_app(app) -> None:  # noqa: ANN001 - Flask app
     app.register_blueprint(vendor_bp)
+
+
+# --- maps of ideas ---------------------------------------------------------------------------
+# Only reference geometry reaches folium here (quarters' outlines, rebuilt as plain numbers);
+# ideas come as JSON to static/js/ideas-map.js, and quarters' names are written by our templates.
+
+QUARTER_STYLE = {"color": "#0b5c4a", "weight": 2, "opacity": 0.8, "fill": True,
+                 "fillOpacity": 0.06, "dashArray": "6 4"}
+
+
+def _rounded(coords: Any) -> Any:
+    if coords and isinstance(coords[0], (int, float)):
+        return [round(float(c), 6) for c in coords[:2]]
+    return [_rounded(c) for c in coords]
+
+
+def quarter_outlines(quarters: list[Any]) -> dict[str, Any]:
+    """The quarters' boundaries as a GeoJSON FeatureCollection of bare geometries.
+
+    Rebuilt through shapely so that nothing but numbers goes into the page's script.
+    """
+    from shapely.geometry import mapping, shape
+
+    features = []
+    for quarter in quarters:
+        geometry = mapping(shape(json.loads(quarter.boundary_geojson)))
+        features.append({
+            "type": "Feature",
+            "properties": {},
+            "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])},
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def add_quarter_outlines(m: folium.Map, quarters: list[Any]) -> None:
+    if not quarters:
+        return
+    folium.GeoJson(
+        quarter_outlines(quarters),
+        name="quarters",
+        style_function=lambda _feature: QUARTER_STYLE,
+        highlight_function=None,
+        zoom_on_click=False,
+        control=False,
+        # Clicks pass through to the map (the location picker places its pin on click).
+        interactive=False,
+    ).add_to(m)
+
+
+def ideas_overview_map(quarters: list[Any]) -> LocalMap:
+    """The public map's skeleton: tiles and quarters; ideas are added by static/js/ideas-map.js."""
+    m = base_map(zoom=12)
+    add_quarter_outlines(m, quarters)
+    return m
+
+
+def location_picker_map(quarters: list[Any], point: tuple[float, float] | None) -> LocalMap:
+    """The submit form's map; static/js/location-picker.js places and drags the pin."""
+    m = base_map(location=point, zoom=15 if point else 12)
+    add_quarter_outlines(m, quarters)
+    return m
+
+
+def point_map(lat: float, lon: float) -> LocalMap:
+    """A small map centred on one idea; static/js/idea-point.js draws its marker."""
+    return base_map(location=(lat, lon), zoom=15)

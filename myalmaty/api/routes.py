@@ -1,15 +1,99 @@
-"""Routes of this feature. PLACEHOLDERS (owner: ideas)."""
+"""The public JSON API: published ideas as GeoJSON, and ideas alike while a resident types."""
 
-from flask import abort
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from myalmaty.api import bp
+from myalmaty.api import queries as api_queries
+from myalmaty.api.geojson import GEOJSON, Serialiser, cached_json, versioned_json
+from myalmaty.core.i18n import current_locale
+from myalmaty.ideas import queries
+from myalmaty.ideas.errors import InvalidParameter
+from myalmaty.ideas.filters import IdeaFilters, parse_bbox, parse_filters
+from myalmaty.ideas.location import parse_coordinate
+from myalmaty.ideas.similarity import similar_ideas
+from myalmaty.ideas.text import clean_text
+
+MAX_SIMILAR_TEXT = 2000
+
+
+def _error(code: int, message: str, parameter: str | None = None):  # noqa: ANN202
+    error = {"code": code, "message": message}
+    if parameter:
+        error["parameter"] = parameter
+    return jsonify({"error": error}), code
+
+
+@bp.errorhandler(InvalidParameter)
+def invalid_parameter(error: InvalidParameter):  # noqa: ANN201
+    return _error(400, str(error), error.parameter)
+
+
+def _idea_url_prefix() -> str:
+    """`/ideas/` as routed (idea URLs are this plus the id; see api.geojson for why)."""
+    return url_for("ideas.index")
 
 
 @bp.get("/ideas")
 def ideas():  # noqa: ANN201
-    abort(404)
+    filters = parse_filters(request.args)
+    bbox = parse_bbox(request.args)
+    queries.check_filters(filters)
+    locale = current_locale()
+
+    def build() -> dict:
+        rows = api_queries.feature_rows(filters, bbox, locale)
+        return Serialiser(_idea_url_prefix()).collection(rows)
+
+    return versioned_json(api_queries.collection_version(filters, bbox), build, GEOJSON)
 
 
 @bp.get("/ideas/<int:idea_id>")
 def idea(idea_id: int):  # noqa: ANN201
-    abort(404)
+    rows = api_queries.feature_rows(IdeaFilters(), None, current_locale(), idea_id=idea_id)
+    if not rows:
+        return _error(404, _("There is no published idea with this number."))
+    return cached_json(Serialiser(_idea_url_prefix()).feature(rows[0]), GEOJSON)
+
+
+def _optional_coordinate(name: str) -> float | None:
+    try:
+        return parse_coordinate(request.args.get(name))
+    except ValueError:
+        raise InvalidParameter(name, _l("Enter a number, such as 43.2383.")) from None
+
+
+@bp.get("/ideas/similar")
+def similar():  # noqa: ANN201
+    """Published ideas that read alike and lie close by, for the submit form's warning."""
+    text = clean_text(request.args.get("text"))
+    if len(text) > MAX_SIMILAR_TEXT:
+        raise InvalidParameter("text", _l("The text is too long (at most %(max)s characters)."),
+                               max=MAX_SIMILAR_TEXT)
+    lat, lon = _optional_coordinate("lat"), _optional_coordinate("lon")
+    if (lat is None) != (lon is None):
+        raise InvalidParameter("lat" if lat is None else "lon",
+                               _l("Give both the latitude and the longitude, or neither."))
+    if lat is not None and not -90 <= lat <= 90:
+        raise InvalidParameter("lat", _l("Latitude must be between -90 and 90."))
+    if lon is not None and not -180 <= lon <= 180:
+        raise InvalidParameter("lon", _l("Longitude must be between -180 and 180."))
+    exclude = request.args.get("exclude", "")
+    exclude_ids = (int(exclude),) if exclude.isdigit() else ()
+    found = similar_ideas(text, lat, lon, exclude_ids=exclude_ids)
+    prefix = _idea_url_prefix()
+    return cached_json({
+        "ideas": [
+            {
+                "id": s.idea.id,
+                "reference": s.idea.reference,
+                "title": s.idea.title,
+                "url": f"{prefix}{s.idea.id}",
+                "distance_m": round(s.distance_m) if lat is not None else None,
+            }
+            for s in found
+        ]
+    })

@@ -2,4 +2,6 @@ from flask import Blueprint
 
 bp = Blueprint("ideas", __name__)
 
-from myalmaty.ideas import routes  # noqa: E402,F401 - routes attach themselves to bp
+# Routes attach themselves to bp: browsing and one's own ideas, submitting and changing an
+# idea, and what residents do with published ideas.
+from myalmaty.ideas import routes, submit_routes, engagement_routes  # noqa: E402,F401

@@ -1,36 +1,117 @@
-"""Routes of this feature. PLACEHOLDERS: the endpoint names other features link to; each is
-replaced by its real view (owner: ideas)."""
+"""Browsing: the list, the map, one idea, its photo, and the author's own ideas."""
 
-from flask import abort
+from __future__ import annotations
 
-from myalmaty.ideas import bp
+from flask import abort, current_app, render_template, request, send_file, url_for
+
+from myalmaty import maps
+from myalmaty.core.permissions import is_moderator, login_required
+from myalmaty.extensions import db
+from myalmaty.ideas import bp, policy, queries, services
+from myalmaty.ideas.filters import Sort, parse_filters, parse_page, parse_sort
+from myalmaty.ideas.forms import ActionForm, CommentForm, SupportForm
+from myalmaty.ideas.history import history_entry
+from myalmaty.ideas.models import IdeaStage, IdeaStatus
+from myalmaty.ideas.web import acting_user, photo_store
+
+
+def _filters_and_choices():  # noqa: ANN202
+    filters = parse_filters(request.args)
+    queries.check_filters(filters)
+    categories, quarters = queries.filter_choices()
+    return filters, {"filters": filters, "categories": categories, "quarters": quarters,
+                     "stages": IdeaStage}
 
 
 @bp.get("/")
-def index():  # noqa: ANN201 - the list of published ideas (filters in the query string)
-    abort(404)
+def index():  # noqa: ANN201
+    filters, context = _filters_and_choices()
+    sort = parse_sort(request.args)
+    page = parse_page(request.args)
+    pagination = queries.published_page(filters, sort, page, current_app.config["IDEAS_PER_PAGE"])
+    return render_template("ideas/index.html", pagination=pagination, sort=sort, sorts=Sort,
+                           **context)
 
 
 @bp.get("/map")
 def map_view():  # noqa: ANN201
-    abort(404)
+    filters, context = _filters_and_choices()
+    parts = maps.render_parts(maps.ideas_overview_map(context["quarters"]))
+    return render_template("ideas/map.html", parts=parts,
+                           api_url=url_for("api.ideas", **filters.as_args()), **context)
 
 
-@bp.route("/new", methods=["GET", "POST"])
-def new():  # noqa: ANN201
-    abort(404)
+def _visible_idea_or_404(idea_id: int):  # noqa: ANN202
+    idea = queries.idea_with_details(idea_id)
+    if idea is None or not policy.can_view(acting_user(), idea):
+        abort(404)
+    return idea
 
 
-@bp.get("/mine")
-def mine():  # noqa: ANN201
-    abort(404)
+def render_detail(idea, comment_form: CommentForm | None = None, status: int = 200):  # noqa: ANN001, ANN201
+    """The idea's page; also re-rendered (with the typed comment) when a comment is refused."""
+    viewer = acting_user()
+    comments = queries.comments_of(idea, include_hidden=is_moderator(viewer))
+    state = queries.viewer_state(idea, viewer, [c.id for c in comments])
+    parts = maps.render_parts(maps.point_map(idea.lat, idea.lon))
+    return render_template(
+        "ideas/detail.html",
+        idea=idea,
+        comments=comments,
+        links=queries.recommendation_links([idea]).get(idea.id, []),
+        forums=queries.agenda_forums([idea]).get(idea.id, []),
+        state=state,
+        parts=parts,
+        is_author=policy.is_author(viewer, idea),
+        can_change=policy.can_change(viewer, idea),
+        can_support=policy.can_support(viewer, idea),
+        can_take_part=policy.can_take_part(viewer, idea),
+        comment_form=comment_form or CommentForm(formdata=None),
+        support_form=SupportForm(formdata=None),
+        action_form=ActionForm(formdata=None, version=idea.version),
+        statuses=IdeaStatus,
+    ), status
 
 
 @bp.get("/<int:idea_id>")
 def detail(idea_id: int):  # noqa: ANN201
-    abort(404)
+    return render_detail(_visible_idea_or_404(idea_id))
+
+
+@bp.get("/mine")
+@login_required
+def mine():  # noqa: ANN201
+    author = acting_user()
+    ideas = queries.ideas_of_author(author)
+    events = queries.events_of_ideas(ideas)
+    history = {idea_id: [history_entry(e) for e in evs] for idea_id, evs in events.items()}
+    page = render_template(
+        "ideas/mine.html",
+        ideas=ideas,
+        history=history,
+        links=queries.recommendation_links(ideas),
+        forums=queries.agenda_forums(ideas),
+        action_form=ActionForm(formdata=None),
+        statuses=IdeaStatus,
+    )
+    # Decisions shown once are no longer "new" (the page was rendered with them marked).
+    services.mark_history_seen(author, ideas)
+    db.session.commit()
+    return page
 
 
 @bp.get("/photos/<string:key>/<any(full, thumb):size>")
 def photo(key: str, size: str):  # noqa: ANN201
-    abort(404)
+    try:
+        path = photo_store().path(key, size)
+    except ValueError:
+        abort(404)
+    idea = queries.idea_by_photo_key(key)
+    if idea is None or not policy.can_view(acting_user(), idea) or not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", conditional=True)
+    # Photos of ideas not (yet) public must not stay in shared caches.
+    response.headers["Cache-Control"] = (
+        "public, max-age=86400" if idea.is_public else "private, no-cache"
+    )
+    return response

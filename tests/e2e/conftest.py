@@ -106,3 +106,20 @@ def page(browser, live_server) -> Iterator:  # noqa: ANN001
     page.base_url = live_server
     yield page
     context.close()
+
+
+@pytest.fixture
+def sign_in(app, page):  # noqa: ANN001, ANN201
+    """`sign_in(user)`: the browser context gets a session cookie signed by the app itself,
+    as if the user had signed in through the form (works whatever the sign-in page does)."""
+
+    def sign(user) -> None:  # noqa: ANN001
+        serializer = app.session_interface.get_signing_serializer(app)
+        value = serializer.dumps({"_user_id": str(user.id), "_fresh": True})
+        page.context.add_cookies([{
+            "name": app.config["SESSION_COOKIE_NAME"],
+            "value": value,
+            "url": page.base_url,
+        }])
+
+    return sign

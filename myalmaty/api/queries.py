@@ -1,0 +1,79 @@
+"""The API's selects: plain rows (no ORM objects), one query whatever the number of ideas."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from myalmaty.core.geo import BBox
+from myalmaty.extensions import db
+from myalmaty.ideas.filters import IdeaFilters
+from myalmaty.ideas.models import Idea
+from myalmaty.ideas.queries import filter_conditions
+from myalmaty.organise.models import Category, Quarter
+
+
+def _name_in(model: type, locale: str) -> sa.ColumnElement[str]:
+    """A translated name in `locale`, falling back to Russian like `Translated` does."""
+    column = getattr(model, f"name_{locale}", model.name_ru)
+    return sa.func.coalesce(sa.func.nullif(column, ""), model.name_ru)
+
+
+def _matching(query: sa.Select, filters: IdeaFilters, bbox: BBox | None) -> sa.Select:
+    query = (
+        query.join(Category, Category.id == Idea.category_id)
+        .outerjoin(Quarter, Quarter.id == Idea.quarter_id)
+        .where(*filter_conditions(filters))
+    )
+    if bbox is not None:
+        query = query.where(
+            Idea.lon.between(bbox.min_lon, bbox.max_lon),
+            Idea.lat.between(bbox.min_lat, bbox.max_lat),
+        )
+    return query
+
+
+def collection_version(filters: IdeaFilters, bbox: BBox | None) -> str:
+    """What changes whenever the collection's body would: how many ideas match, and the latest
+    change to any of them or to their categories' and quarters' names (one aggregate query).
+
+    An idea leaving the set lowers the count unless another enters, and one entering was
+    changed last. Counters are updated by UPDATE statements, which also set updated_at.
+    """
+    row = db.session.execute(
+        _matching(
+            sa.select(
+                sa.func.count(Idea.id),
+                sa.func.max(Idea.updated_at),
+                sa.func.max(Category.updated_at),
+                sa.func.max(Quarter.updated_at),
+            ).select_from(Idea),
+            filters,
+            bbox,
+        )
+    ).one()
+    return "|".join(str(value) for value in row)
+
+
+def feature_rows(
+    filters: IdeaFilters, bbox: BBox | None, locale: str, idea_id: int | None = None
+) -> list[sa.Row]:
+    """Published ideas matching the filters (inside `bbox` if given), as rows for GeoJSON."""
+    query = (
+        sa.select(
+            Idea.id,
+            Idea.created_at,
+            Idea.title,
+            Idea.lat,
+            Idea.lon,
+            Idea.stage,
+            Idea.support_count,
+            Idea.comment_count,
+            _name_in(Category, locale).label("category"),
+            _name_in(Quarter, locale).label("quarter"),
+        )
+        .order_by(Idea.id)
+    )
+    query = _matching(query, filters, bbox)
+    if idea_id is not None:
+        query = query.where(Idea.id == idea_id)
+    return list(db.session.execute(query))

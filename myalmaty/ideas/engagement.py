@@ -1,0 +1,166 @@
+"""What residents do with published ideas: support them, comment, report abuse.
+
+The counters on Idea (support_count, comment_count) are changed with single UPDATE statements
+(`count = count + 1`), so two residents acting at once both count, and the idea's optimistic
+lock (`version`) is left alone: a support must not make a moderator's open form stale.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from myalmaty.auth.models import User
+from myalmaty.core.errors import DomainError
+from myalmaty.core.permissions import PermissionDenied
+from myalmaty.extensions import db
+from myalmaty.ideas import policy
+from myalmaty.ideas.errors import FieldError
+from myalmaty.ideas.models import (
+    Comment,
+    CommentStatus,
+    Idea,
+    IdeaStatus,
+    Report,
+    ReportReason,
+    ReportStatus,
+    Support,
+)
+from myalmaty.ideas.text import clean_text
+from myalmaty.moderation.audit import record_event
+
+COMMENT_LENGTH = (2, 2000)
+REPORT_NOTE_LENGTH = 1000
+
+ideas_table = Idea.__table__
+
+
+class AlreadyReported(DomainError):
+    """Each resident reports a thing once; a second report changes nothing."""
+
+    status_code = 409
+
+
+def _change_counter(idea: Idea, column: str, delta: int) -> None:
+    counter = ideas_table.c[column]
+    db.session.execute(
+        sa.update(ideas_table)
+        .where(ideas_table.c.id == idea.id, counter + delta >= 0)
+        .values({column: counter + delta})
+    )
+    db.session.expire(idea, [column, "updated_at"])
+
+
+def _supports(user: User, idea: Idea) -> bool:
+    return bool(db.session.scalar(
+        sa.select(sa.exists().where(Support.idea_id == idea.id, Support.user_id == user.id))
+    ))
+
+
+def set_support(user: User, idea: Idea, support: bool) -> bool:
+    """Support (or withdraw the support of) a published idea; repeating is harmless.
+
+    Returns whether the user supports the idea afterwards. A second, simultaneous request
+    meets the unique constraint inside a savepoint and is treated as already done.
+    """
+    if not support:
+        deleted = db.session.execute(
+            sa.delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)
+        ).rowcount
+        if deleted:
+            _change_counter(idea, "support_count", -deleted)
+        return False
+    if policy.is_author(user, idea):
+        raise DomainError(_l("You cannot support your own idea: supports show who else wants "
+                             "it. Ask your neighbours instead."))
+    if not policy.can_support(user, idea):
+        raise DomainError(_l("Only published ideas can be supported."))
+    if _supports(user, idea):
+        return True
+    try:
+        with db.session.begin_nested():
+            db.session.add(Support(idea_id=idea.id, user_id=user.id))
+    except sa.exc.IntegrityError:
+        return True  # another request of the same resident got there first
+    _change_counter(idea, "support_count", +1)
+    return True
+
+
+def add_comment(author: User, idea: Idea, body: str) -> Comment:
+    if not policy.can_take_part(author, idea):
+        raise DomainError(_l("Only published ideas can be commented on."))
+    body = clean_text(body)
+    low, high = COMMENT_LENGTH
+    if not low <= len(body) <= high:
+        raise FieldError("body", _l("Write between %(low)s and %(high)s characters."),
+                         low=low, high=high)
+    comment = Comment(idea_id=idea.id, author_id=author.id, body=body)
+    db.session.add(comment)
+    db.session.flush()
+    _change_counter(idea, "comment_count", +1)
+    return comment
+
+
+def _checked_note(note: str) -> str:
+    note = clean_text(note)
+    if len(note) > REPORT_NOTE_LENGTH:
+        raise FieldError("note", _l("Write at most %(high)s characters."),
+                         high=REPORT_NOTE_LENGTH)
+    return note
+
+
+def _add_report(report: Report) -> Report:
+    try:
+        with db.session.begin_nested():
+            db.session.add(report)
+    except sa.exc.IntegrityError:
+        raise AlreadyReported(_l("You have already reported this; moderators will look at it."))
+    return report
+
+
+def report_idea(
+    reporter: User, idea: Idea, reason: ReportReason, note: str, *, reports_to_hide: int
+) -> Report:
+    """A resident flags a public idea. Enough open reports from different residents hide it
+    until a moderator reviews it (logged as done by the platform itself)."""
+    if not reporter.is_authenticated or not reporter.is_active:
+        raise PermissionDenied("resident")
+    if not idea.is_public:
+        raise DomainError(_l("Only published ideas can be reported."))
+    if policy.is_author(reporter, idea):
+        raise DomainError(_l("You cannot report your own idea."))
+    note = _checked_note(note)
+    if db.session.scalar(sa.select(sa.exists().where(
+        Report.idea_id == idea.id, Report.reporter_id == reporter.id
+    ))):
+        raise AlreadyReported(_l("You have already reported this; moderators will look at it."))
+    report = _add_report(Report(reporter_id=reporter.id, idea_id=idea.id, reason=reason,
+                                note=note))
+    open_reports = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Report.reporter_id))).where(
+            Report.idea_id == idea.id, Report.status == ReportStatus.OPEN
+        )
+    ) or 0
+    if idea.status is IdeaStatus.PUBLISHED and open_reports >= reports_to_hide:
+        idea.status = IdeaStatus.HIDDEN
+        db.session.flush()
+        record_event(None, "idea.auto_hide", idea=idea, report=report,
+                     before={"status": IdeaStatus.PUBLISHED},
+                     after={"status": IdeaStatus.HIDDEN, "open_reports": open_reports})
+    return report
+
+
+def report_comment(reporter: User, comment: Comment, reason: ReportReason, note: str) -> Report:
+    if not reporter.is_authenticated or not reporter.is_active:
+        raise PermissionDenied("resident")
+    if comment.status is not CommentStatus.VISIBLE or not comment.idea.is_public:
+        raise DomainError(_l("This comment can no longer be reported."))
+    if comment.author_id == reporter.id:
+        raise DomainError(_l("You cannot report your own comment."))
+    note = _checked_note(note)
+    if db.session.scalar(sa.select(sa.exists().where(
+        Report.comment_id == comment.id, Report.reporter_id == reporter.id
+    ))):
+        raise AlreadyReported(_l("You have already reported this; moderators will look at it."))
+    return _add_report(Report(reporter_id=reporter.id, comment_id=comment.id, reason=reason,
+                              note=note))

@@ -1,0 +1,248 @@
+"""Every `select` of the ideas pages. Each page loads what it shows in a fixed number of
+queries, whatever the number of ideas, comments or events."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import orm as so
+
+from myalmaty.auth.models import User
+from myalmaty.extensions import db
+from myalmaty.ideas.errors import InvalidParameter
+from myalmaty.ideas.filters import NO_QUARTER, IdeaFilters, Sort
+from myalmaty.ideas.models import Comment, CommentStatus, Idea, IdeaStatus, Report, Support
+from myalmaty.moderation.models import ModerationEvent, RecommendationLink
+from myalmaty.organise.models import AgendaItem, Category, Forum, Quarter, Recommendation
+
+
+# --- filters -------------------------------------------------------------------------------
+
+def check_filters(filters: IdeaFilters) -> None:
+    """Refuse a category or quarter that does not exist (archived ones still count)."""
+    if filters.category and not db.session.scalar(
+        sa.select(sa.exists().where(Category.slug == filters.category))
+    ):
+        raise InvalidParameter("category", _l("There is no category “%(slug)s”."),
+                               slug=filters.category)
+    if filters.quarter and filters.quarter != NO_QUARTER and not db.session.scalar(
+        sa.select(sa.exists().where(Quarter.slug == filters.quarter))
+    ):
+        raise InvalidParameter("quarter", _l("There is no quarter “%(slug)s”."),
+                               slug=filters.quarter)
+
+
+def filter_conditions(filters: IdeaFilters) -> list[sa.ColumnElement[bool]]:
+    """WHERE conditions for published ideas matching the filters (ideas table only)."""
+    conditions: list[sa.ColumnElement[bool]] = [Idea.status == IdeaStatus.PUBLISHED]
+    if filters.category:
+        conditions.append(
+            Idea.category_id
+            == sa.select(Category.id).where(Category.slug == filters.category).scalar_subquery()
+        )
+    if filters.quarter == NO_QUARTER:
+        conditions.append(Idea.quarter_id.is_(None))
+    elif filters.quarter:
+        conditions.append(
+            Idea.quarter_id
+            == sa.select(Quarter.id).where(Quarter.slug == filters.quarter).scalar_subquery()
+        )
+    if filters.stage is not None:
+        conditions.append(Idea.stage == filters.stage)
+    for word in filters.words:
+        conditions.append(Idea.search_text.contains(word, autoescape=True))
+    return conditions
+
+
+def filter_choices() -> tuple[list[Category], list[Quarter]]:
+    categories = db.session.scalars(
+        sa.select(Category).where(Category.archived.is_(False))
+        .order_by(Category.position, Category.id)
+    ).all()
+    quarters = db.session.scalars(
+        sa.select(Quarter).where(Quarter.archived.is_(False)).order_by(Quarter.name_ru)
+    ).all()
+    return list(categories), list(quarters)
+
+
+# --- the list -------------------------------------------------------------------------------
+
+_ORDER = {
+    Sort.NEWEST: (sa.func.coalesce(Idea.published_at, Idea.created_at).desc(), Idea.id.desc()),
+    Sort.SUPPORTED: (Idea.support_count.desc(), Idea.id.desc()),
+    Sort.DISCUSSED: (Idea.comment_count.desc(), Idea.id.desc()),
+}
+
+
+def published_page(filters: IdeaFilters, sort: Sort, page: int, per_page: int) -> Pagination:
+    """One page of published ideas: two queries (the page, the count) whatever its size."""
+    query = (
+        sa.select(Idea)
+        .where(*filter_conditions(filters))
+        .options(
+            so.joinedload(Idea.category),
+            so.joinedload(Idea.quarter),
+            so.joinedload(Idea.author),
+        )
+        .order_by(*_ORDER[sort])
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+# --- one idea -------------------------------------------------------------------------------
+
+def idea_with_details(idea_id: int) -> Idea | None:
+    return db.session.scalar(
+        sa.select(Idea)
+        .where(Idea.id == idea_id)
+        .options(
+            so.joinedload(Idea.author),
+            so.joinedload(Idea.category),
+            so.joinedload(Idea.quarter),
+            so.joinedload(Idea.group),
+            so.joinedload(Idea.duplicate_of),
+        )
+    )
+
+
+def recommendation_links(ideas: list[Idea]) -> dict[int, list[RecommendationLink]]:
+    """Links of each idea, its own and its (active) group's, one per recommendation."""
+    idea_ids = [i.id for i in ideas]
+    group_ids = {i.group_id for i in ideas if i.group_id is not None}
+    if not idea_ids:
+        return {}
+    links = db.session.scalars(
+        sa.select(RecommendationLink)
+        .where(sa.or_(RecommendationLink.idea_id.in_(idea_ids),
+                      RecommendationLink.group_id.in_(group_ids)))
+        .options(so.joinedload(RecommendationLink.recommendation).joinedload(Recommendation.forum))
+        .order_by(RecommendationLink.id)
+    ).all()
+    by_idea: dict[int, list[RecommendationLink]] = defaultdict(list)
+    for idea in ideas:
+        seen: set[int] = set()
+        for link in links:
+            mine = link.idea_id == idea.id or (
+                idea.group is not None and idea.group.is_active and link.group_id == idea.group_id
+            )
+            if mine and link.recommendation_id not in seen:
+                seen.add(link.recommendation_id)
+                by_idea[idea.id].append(link)
+    return by_idea
+
+
+def agenda_forums(ideas: list[Idea]) -> dict[int, list[Forum]]:
+    """The forums whose agenda holds each idea, itself or through its group."""
+    idea_ids = [i.id for i in ideas]
+    group_ids = {i.group_id for i in ideas if i.group_id is not None}
+    if not idea_ids:
+        return {}
+    items = db.session.scalars(
+        sa.select(AgendaItem)
+        .where(sa.or_(AgendaItem.idea_id.in_(idea_ids), AgendaItem.group_id.in_(group_ids)))
+        .options(so.joinedload(AgendaItem.forum))
+    ).all()
+    by_idea: dict[int, list[Forum]] = defaultdict(list)
+    for idea in ideas:
+        forums = {item.forum for item in items
+                  if item.idea_id == idea.id
+                  or (item.group_id is not None and item.group_id == idea.group_id)}
+        by_idea[idea.id] = sorted(forums, key=lambda f: f.held_on)
+    return by_idea
+
+
+def comments_of(idea: Idea, include_hidden: bool) -> list[Comment]:
+    query = (
+        sa.select(Comment)
+        .where(Comment.idea_id == idea.id)
+        .options(so.joinedload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+    )
+    if not include_hidden:
+        query = query.where(Comment.status == CommentStatus.VISIBLE)
+    return list(db.session.scalars(query))
+
+
+@dataclass
+class ViewerState:
+    """What the person looking at an idea has already done to it."""
+
+    supported: bool = False
+    reported_idea: bool = False
+    reported_comment_ids: set[int] = field(default_factory=set)
+
+
+def viewer_state(idea: Idea, viewer: User | None, comment_ids: list[int]) -> ViewerState:
+    if viewer is None or not viewer.is_authenticated:
+        return ViewerState()
+    supported = db.session.scalar(
+        sa.select(sa.exists().where(Support.idea_id == idea.id, Support.user_id == viewer.id))
+    )
+    reports = db.session.execute(
+        sa.select(Report.idea_id, Report.comment_id).where(
+            Report.reporter_id == viewer.id,
+            sa.or_(Report.idea_id == idea.id, Report.comment_id.in_(comment_ids)),
+        )
+    ).all()
+    return ViewerState(
+        supported=bool(supported),
+        reported_idea=any(idea_id == idea.id for idea_id, _ in reports),
+        reported_comment_ids={comment_id for _, comment_id in reports if comment_id},
+    )
+
+
+def comment_with_idea(comment_id: int) -> Comment | None:
+    return db.session.scalar(
+        sa.select(Comment).where(Comment.id == comment_id).options(so.joinedload(Comment.idea))
+    )
+
+
+def idea_by_photo_key(key: str) -> Idea | None:
+    return db.session.scalar(sa.select(Idea).where(Idea.photo_key == key))
+
+
+# --- the author's own ideas -------------------------------------------------------------------
+
+def ideas_of_author(author: User) -> list[Idea]:
+    return list(
+        db.session.scalars(
+            sa.select(Idea)
+            .where(Idea.author_id == author.id)
+            .options(
+                so.joinedload(Idea.category),
+                so.joinedload(Idea.quarter),
+                so.joinedload(Idea.group),
+                so.joinedload(Idea.duplicate_of),
+            )
+            .order_by(Idea.created_at.desc(), Idea.id.desc())
+        )
+    )
+
+
+def events_of_ideas(ideas: list[Idea]) -> dict[int, list[ModerationEvent]]:
+    """The audit log of each idea, oldest first."""
+    if not ideas:
+        return {}
+    events = db.session.scalars(
+        sa.select(ModerationEvent)
+        .where(ModerationEvent.idea_id.in_([i.id for i in ideas]))
+        .order_by(ModerationEvent.created_at, ModerationEvent.id)
+    )
+    by_idea: dict[int, list[ModerationEvent]] = defaultdict(list)
+    for event in events:
+        by_idea[event.idea_id].append(event)  # type: ignore[index]
+    return by_idea
+
+
+def active_category(category_id: int) -> Category | None:
+    return db.session.scalar(
+        sa.select(Category).where(Category.id == category_id, Category.archived.is_(False))
+    )
+
+
+def quarter_by_id(quarter_id: int) -> Quarter | None:
+    return db.session.get(Quarter, quarter_id)

@@ -1,0 +1,89 @@
+/* The submit form's location picker.
+ * A click or tap on the map places a draggable pin; the latitude and longitude inputs follow
+ * it, and typing into them moves the pin. "Use my location" asks the browser where allowed.
+ * The server checks the point again (inside Almaty, inside the chosen quarter). */
+(function () {
+  "use strict";
+  var frame = document.querySelector("[data-location-picker]");
+  if (!frame || !window.L) { return; }
+  var map = window[frame.dataset.mapName];
+  var latInput = document.getElementById(frame.dataset.latInput);
+  var lonInput = document.getElementById(frame.dataset.lonInput);
+  var quarterInput = document.getElementById(frame.dataset.quarterInput);
+  var status = document.getElementById(frame.dataset.status);
+  var locateButton = document.getElementById(frame.dataset.locateButton);
+  var centres = {};
+  try { centres = JSON.parse(frame.dataset.quarterCentres || "{}"); } catch (e) { centres = {}; }
+  if (!map || !latInput || !lonInput) { return; }
+  var marker = null;
+
+  function say(text) { if (status) { status.textContent = text; } }
+
+  function readNumber(input) {
+    var value = parseFloat(String(input.value).replace(",", "."));
+    return isFinite(value) ? value : null;
+  }
+
+  function announcePoint() {
+    frame.dispatchEvent(new CustomEvent("pointchange", { bubbles: true }));
+  }
+
+  function placeMarker(latlng) {
+    if (marker) {
+      marker.setLatLng(latlng);
+      return;
+    }
+    marker = L.marker(latlng, { draggable: true, autoPan: true, title: frame.dataset.markerTitle || "" });
+    marker.on("dragend", function () { writeInputs(marker.getLatLng()); });
+    marker.addTo(map);
+  }
+
+  function writeInputs(latlng) {
+    latInput.value = latlng.lat.toFixed(6);
+    lonInput.value = latlng.lng.toFixed(6);
+    say((frame.dataset.msgPlaced || "")
+      .replace("{lat}", latInput.value).replace("{lon}", lonInput.value));
+    announcePoint();
+  }
+
+  function followInputs() {
+    var lat = readNumber(latInput);
+    var lon = readNumber(lonInput);
+    if (lat === null || lon === null || Math.abs(lat) > 90 || Math.abs(lon) > 180) { return; }
+    placeMarker([lat, lon]);
+    map.panTo([lat, lon]);
+    announcePoint();
+  }
+
+  map.on("click", function (event) {
+    placeMarker(event.latlng);
+    writeInputs(event.latlng);
+  });
+  latInput.addEventListener("change", followInputs);
+  lonInput.addEventListener("change", followInputs);
+  followInputs();
+
+  // Choosing a quarter with no pin yet shows that quarter (its centre is what the server uses).
+  if (quarterInput) {
+    quarterInput.addEventListener("change", function () {
+      var centre = centres[quarterInput.value];
+      if (centre && !marker) { map.setView(centre, 15); }
+    });
+  }
+
+  if (locateButton && navigator.geolocation && window.isSecureContext !== false) {
+    locateButton.hidden = false;
+    locateButton.addEventListener("click", function () {
+      say(frame.dataset.msgLocating || "");
+      navigator.geolocation.getCurrentPosition(function (position) {
+        var latlng = L.latLng(position.coords.latitude, position.coords.longitude);
+        placeMarker(latlng);
+        map.setView(latlng, 16);
+        writeInputs(latlng);
+        say(frame.dataset.msgLocated || "");
+      }, function () {
+        say(frame.dataset.msgDenied || "");
+      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    });
+  }
+}());

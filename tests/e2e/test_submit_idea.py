@@ -1,0 +1,88 @@
+"""In Chromium: a resident pins an idea on the map and submits it; the public map clusters
+published ideas from the API and shows a hostile title as plain text."""
+
+from __future__ import annotations
+
+import pytest
+
+from myalmaty.extensions import db
+from tests.factories import CENTRE, make_category, make_idea, make_quarter, make_user
+
+HOSTILE = "<script>alert(1)</script> ${alert(1)} <img src=x onerror=alert(2)>"
+
+
+@pytest.fixture
+def app_config():  # noqa: ANN201
+    # Tiles from the app's own host (they are not there: a failed tile is harmless), so that
+    # the page fixture's "no other host" rule holds.
+    return {"TILE_URL": "/e2e-tiles/{z}/{x}/{y}.png"}
+
+
+def watch_errors(page) -> list[str]:  # noqa: ANN001
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: (errors.append("dialog: " + dialog.message), dialog.dismiss()))
+    return errors
+
+
+def test_a_resident_pins_an_idea_on_the_map_and_finds_it_awaiting_moderation(page, sign_in):
+    from playwright.sync_api import expect
+
+    resident = make_user(display_name="Aigerim")
+    make_category(name_en="Public space")
+    make_quarter(name_en="Panfilov Park")
+    db.session.commit()
+    errors = watch_errors(page)
+    sign_in(resident)
+
+    page.goto(page.base_url + "/ideas/new?lang=en")
+    page.get_by_label("Title").fill("Courtyard cinema on summer evenings")
+    page.get_by_label("What is the idea?").fill(
+        "Open-air screenings for the neighbours in the courtyard, with chairs from home.")
+    page.get_by_label("The first small step").fill("Ask the neighbours which evening suits them.")
+    page.get_by_label("Category").select_option(label="Public space")
+
+    lat, lon = page.locator("#lat"), page.locator("#lon")
+    expect(lat).to_have_value("")
+    page.locator("[data-location-picker] .folium-map").click()  # the centre of the map
+    expect(lat).not_to_have_value("")
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(1)
+    assert 43.1 < float(lat.input_value()) < 43.4
+    assert 76.8 < float(lon.input_value()) < 77.1
+    expect(page.locator("#picker-status")).to_contain_text("Pin placed")
+
+    page.get_by_role("button", name="Send the idea").click()
+    page.wait_for_url("**/ideas/mine*")
+    mine = page.locator(".my-idea").filter(has_text="Courtyard cinema on summer evenings")
+    expect(mine).to_have_count(1)
+    expect(mine.locator(".badge.pending")).to_have_text("Awaiting moderation")
+    assert errors == []
+    assert page.outside_requests == []
+
+
+def test_the_public_map_clusters_ideas_and_shows_a_hostile_title_as_text(page):
+    from playwright.sync_api import expect
+
+    category = make_category(name_en="Culture")
+    author = make_user()
+    for n in range(20):
+        make_idea(title=f"Idea {n}", category=category, author=author,
+                  lat=CENTRE[0] + n * 0.00005, lon=CENTRE[1])
+    make_idea(title=HOSTILE, category=category, author=author, lat=43.2383, lon=76.9156)
+    db.session.commit()
+    errors = watch_errors(page)
+
+    page.goto(page.base_url + "/ideas/map?lang=en")
+    expect(page.locator("[data-ideas-map]")).to_have_attribute("data-loaded", "21")
+    expect(page.locator("#map-status")).to_have_text("Ideas on the map: 21")
+    expect(page.locator(".marker-cluster").filter(has_text="20")).to_have_count(1)
+
+    page.get_by_title(HOSTILE, exact=True).click()
+    link = page.locator(".leaflet-popup .idea-popup-title a")
+    expect(link).to_have_text(HOSTILE)
+    assert link.get_attribute("href").startswith("/ideas/")
+    expect(page.locator(".leaflet-popup script, .leaflet-popup img")).to_have_count(0)
+    expect(page.locator(".leaflet-popup")).to_contain_text("Culture")
+    expect(page.locator(".leaflet-popup")).to_contain_text("Supports: 0")
+    assert errors == []
+    assert page.outside_requests == []

@@ -1,0 +1,187 @@
+"""Submitting an idea: the form, its checks on the server, and what is stored."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from myalmaty.extensions import db
+from myalmaty.ideas.models import Idea, IdeaStatus
+from myalmaty.moderation.models import ModerationEvent
+from tests.factories import CENTRE, make_category, make_quarter
+
+
+def only_idea() -> Idea:
+    return db.session.scalars(sa.select(Idea)).one()
+
+
+def test_the_form_shows_the_map_the_fallbacks_and_the_small_steps_hint(client, auth, resident,
+                                                                      category, quarter):
+    auth.as_user(resident)
+    page = client.get("/ideas/new?lang=en")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "data-location-picker" in html
+    assert 'name="lat"' in html and 'name="lon"' in html
+    assert "1000 small, connected steps" in html
+    assert "Panfilov Park" in html  # the quarter choice, the fallback to the map
+    assert "Public space" in html
+    assert "/static/js/location-picker.js" in html
+    assert "tiles.test" in html
+
+
+def test_a_resident_submits_an_idea_that_awaits_moderation(client, auth, resident, idea_form,
+                                                           quarter):
+    auth.as_user(resident)
+    response = client.post("/ideas/new", data=idea_form())
+    assert response.status_code == 302
+    idea = only_idea()
+    assert response.headers["Location"].endswith(f"/ideas/mine#idea-{idea.id}")
+    assert idea.status is IdeaStatus.PENDING
+    assert idea.author_id == resident.id
+    assert idea.quarter_id == quarter.id  # found from the point
+    assert (idea.lat, idea.lon) == CENTRE
+    assert idea.search_text == (
+        "courtyard cinema on panfilov street open-air screenings for the neighbours on summer "
+        "evenings. ask the neighbours which evening suits them."
+    )
+    event = db.session.scalars(sa.select(ModerationEvent)).one()
+    assert (event.action, event.actor_id, event.idea_id) == ("idea.submit", resident.id, idea.id)
+    assert event.after["status"] == "pending"
+
+
+def test_the_language_of_the_page_is_kept_with_the_idea(client, auth, resident, idea_form):
+    auth.as_user(resident)
+    client.post("/ideas/new?lang=kk", data=idea_form())
+    assert only_idea().locale == "kk"
+
+
+def test_a_point_in_no_quarter_is_welcome(client, auth, resident, idea_form, quarter):
+    auth.as_user(resident)
+    # Medeu district, east of the centre: inside Almaty, outside the Panfilov square.
+    client.post("/ideas/new", data=idea_form(lat="43.2350", lon="76.9900"))
+    assert only_idea().quarter_id is None
+
+
+def test_the_resident_may_say_the_point_is_in_no_quarter(client, auth, resident, idea_form,
+                                                         quarter):
+    auth.as_user(resident)
+    client.post("/ideas/new", data=idea_form(quarter="none"))
+    assert only_idea().quarter_id is None
+
+
+def test_the_resident_may_choose_another_quarter_that_holds_the_point(client, auth, resident,
+                                                                      idea_form, quarter):
+    overlapping = make_quarter(slug="centre", name_en="Centre")
+    db.session.commit()
+    auth.as_user(resident)
+    client.post("/ideas/new", data=idea_form(quarter=str(overlapping.id)))
+    assert only_idea().quarter_id == overlapping.id
+
+
+def test_a_chosen_quarter_must_hold_the_point(client, auth, resident, idea_form, quarter):
+    auth.as_user(resident)
+    response = client.post("/ideas/new?lang=en",
+                           data=idea_form(lat="43.2350", lon="76.9900", quarter=str(quarter.id)))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "The point is not inside the quarter “Panfilov Park”" in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Idea)) == 0
+
+
+def test_without_a_point_a_chosen_quarter_gives_its_centre(client, auth, resident, idea_form,
+                                                          quarter):
+    auth.as_user(resident)
+    response = client.post("/ideas/new", data=idea_form(lat="", lon="", quarter=str(quarter.id)))
+    assert response.status_code == 302
+    idea = only_idea()
+    assert (idea.lat, idea.lon) == (round(quarter.centre_lat, 6), round(quarter.centre_lon, 6))
+    assert idea.quarter_id == quarter.id
+
+
+def test_without_a_point_or_a_quarter_the_form_says_how_to_give_one(client, auth, resident,
+                                                                    idea_form):
+    auth.as_user(resident)
+    response = client.post("/ideas/new?lang=en", data=idea_form(lat="", lon=""))
+    assert response.status_code == 400
+    assert "tap the map, type the coordinates or choose a quarter" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "message"),
+    [
+        ("nan", "76.95", "Enter a number, such as 43.2383."),
+        ("NaN", "NaN", "Enter a number, such as 43.2383."),
+        ("inf", "76.95", "Enter a number, such as 43.2383."),
+        ("43.25", "-Infinity", "Enter a number, such as 43.2383."),
+        ("abc", "76.95", "Enter a number, such as 43.2383."),
+        ("1e999", "76.95", "Enter a number, such as 43.2383."),
+        ("91", "76.95", "Latitude must be between -90 and 90."),
+        ("-90.5", "76.95", "Latitude must be between -90 and 90."),
+        ("43.25", "181", "Longitude must be between -180 and 180."),
+        ("76.95", "43.25", "Latitude and longitude look swapped"),
+        ("43.20", "76.62", "This point is outside Almaty. The city boundary we use is approximate"),
+        ("51.1694", "71.4491", "This point is outside Almaty"),  # Astana
+        ("43.25", "", "Enter the longitude as well."),
+    ],
+)
+def test_bad_coordinates_are_refused_with_a_clear_message_and_the_text_kept(
+    client, auth, resident, idea_form, lat, lon, message
+):
+    auth.as_user(resident)
+    form = idea_form(lat=lat, lon=lon, title="My <b>courtyard</b> cinema")
+    response = client.post("/ideas/new?lang=en", data=form)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert 'value="My &lt;b&gt;courtyard&lt;/b&gt; cinema"' in html
+    assert "Open-air screenings for the neighbours on summer evenings." in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Idea)) == 0
+
+
+def test_coordinates_typed_with_a_decimal_comma_are_read(client, auth, resident, idea_form):
+    auth.as_user(resident)
+    client.post("/ideas/new", data=idea_form(lat="43,2583", lon="76,9536"))
+    assert (only_idea().lat, only_idea().lon) == CENTRE
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("title", ""), ("title", "   "), ("title", "x" * 141), ("description", "short"),
+     ("first_step", ""), ("category", ""), ("category", "999999"), ("quarter", "999999")],
+)
+def test_every_field_is_checked(client, auth, resident, idea_form, field, value):
+    auth.as_user(resident)
+    response = client.post("/ideas/new?lang=ru", data=idea_form(**{field: value}))
+    assert response.status_code == 400
+    assert 'class="errors"' in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Idea)) == 0
+
+
+def test_an_archived_category_cannot_be_chosen(client, auth, resident, idea_form):
+    old = make_category(archived=True)
+    db.session.commit()
+    auth.as_user(resident)
+    response = client.post("/ideas/new", data=idea_form(category=str(old.id)))
+    assert response.status_code == 400
+
+
+def test_control_characters_are_dropped_from_text(client, auth, resident, idea_form):
+    auth.as_user(resident)
+    client.post("/ideas/new", data=idea_form(title="Courtyard\x00 cinema\x07 here"))
+    assert only_idea().title == "Courtyard cinema here"
+
+
+def test_validation_messages_are_translated(client, auth, resident, idea_form):
+    auth.as_user(resident)
+    response = client.post("/ideas/new?lang=ru", data=idea_form(lat="43.20", lon="76.62"))
+    assert "Эта точка за пределами Алматы" in response.get_data(as_text=True)
+    response = client.post("/ideas/new?lang=kk", data=idea_form(lat="43.20", lon="76.62"))
+    assert "Бұл нүкте Алматыдан тыс" in response.get_data(as_text=True)
+
+
+def test_signing_in_is_needed_to_submit(client, idea_form):
+    response = client.get("/ideas/new")
+    assert response.status_code == 302
+    assert "/account/login" in response.headers["Location"]
+    assert client.post("/ideas/new", data=idea_form()).status_code == 302
