@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy import orm as so
 from flask import current_app
 
 from myalmaty.auth.models import User
@@ -339,6 +340,7 @@ def choices_for_export_form() -> dict[str, list]:
             db.session.scalars(
                 sa.select(Recommendation)
                 .join(Forum, Recommendation.forum_id == Forum.id)
+                .options(so.contains_eager(Recommendation.forum))
                 .order_by(Forum.held_on.desc(), Recommendation.position)
             )
         ),

@@ -147,3 +147,28 @@ def export_cli(runner, tmp_path: Path):  # noqa: ANN001, ANN201
         return result, data
 
     return run
+
+
+def read_csv(data: bytes, delimiter: str = ",") -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
+
+
+def csv_ids(data: bytes) -> set[int]:
+    return {int(row[0]) for row in read_csv(data)[1:]}  # the first column is the idea's number
+
+
+def every_member(data: bytes) -> list[tuple[str, bytes]]:
+    """The file itself and, for ZIPs (the pack, XLSX inside it), every file inside, unpacked."""
+    import io
+    import zipfile
+
+    found = [("", data)]
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name in archive.namelist():
+                found += [(f"{name}/{inner}", content)
+                          for inner, content in every_member(archive.read(name))]
+    return found
