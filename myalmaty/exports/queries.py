@@ -66,10 +66,9 @@ def load_reference_data(locale: str) -> ReferenceData:
     categories = {
         c.id: translated_in(c, "name", locale) for c in db.session.scalars(sa.select(Category))
     }
-    quarters = {
-        q.id: translated_in(q, "name", locale)
-        for q in db.session.scalars(sa.select(Quarter).order_by(Quarter.name_ru))
-    }
+    named = [(q.id, translated_in(q, "name", locale)) for q in db.session.scalars(sa.select(Quarter))]
+    # In the export's alphabet: the coverage sheet's columns follow this order.
+    quarters = dict(sorted(named, key=lambda item: (item[1].casefold(), item[0])))
     recommendations: dict[int, RecommendationInfo] = {}
     for rec, forum in db.session.execute(
         sa.select(Recommendation, Forum)
