@@ -310,12 +310,11 @@ def agenda_positions(forum_id: int) -> tuple[dict[int, int], dict[int, int]]:
 
 def quarter_outlines(locale: str) -> list[tuple[str, str]]:
     """(name, boundary GeoJSON text) of every active quarter, for maps."""
-    return [
+    outlines = [
         (translated_in(q, "name", locale), q.boundary_geojson)
-        for q in db.session.scalars(
-            sa.select(Quarter).where(Quarter.archived.is_(False)).order_by(Quarter.name_ru)
-        )
+        for q in db.session.scalars(sa.select(Quarter).where(Quarter.archived.is_(False)))
     ]
+    return sorted(outlines, key=lambda item: item[0].casefold())
 
 
 def forum_by_id(forum_id: int) -> Forum | None:
