@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import format_date, to_user_timezone
+from babel import dates as babel_dates
+from flask_babel import to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -43,8 +45,16 @@ def local_day(moment: dt.datetime | None) -> dt.date | None:
     return to_user_timezone(moment).date() if moment is not None else None
 
 
+@lru_cache(maxsize=4096)
 def table_day(day: dt.date, locale: str) -> str:
-    return format_date(day, TABLE_DAY_PATTERNS.get(locale, "yyyy-MM-dd"))
+    """A day for a table cell; cached, since thousands of rows share a handful of days."""
+    return babel_dates.format_date(day, TABLE_DAY_PATTERNS.get(locale, "yyyy-MM-dd"), locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def long_day(day: dt.date, locale: str) -> str:
+    """A day for people to read: "21 июля 2018 г.", "2018 ж. 21 шілде", "July 21, 2018"."""
+    return babel_dates.format_date(day, "long", locale=locale)
 
 
 @dataclass(frozen=True)
@@ -66,14 +76,14 @@ IDEA_COLUMNS: list[Column] = [
     Column("quarter", _l("Quarter"), lambda r: r.quarter, 24),
     Column("group", _l("Group"), lambda r: redact_emails(r.group), 30),
     Column("recommendations", _l("Recommendations"), lambda r: "; ".join(r.recommendations), 40),
-    Column("stage", _l("Stage"), lambda r: r.stage.label, 18),
+    Column("stage", _l("Stage"), lambda r: r.stage_label, 18),
     Column("public_answer", _l("Public answer"), lambda r: redact_emails(r.public_answer), 40),
     Column("supports", _l("Supports"), lambda r: r.support_count, 10),
     Column("comments", _l("Comments"), lambda r: r.comment_count, 10),
     Column("lat", _l("Latitude"), lambda r: round(r.lat, 6), 11),
     Column("lon", _l("Longitude"), lambda r: round(r.lon, 6), 11),
-    Column("published", _l("Published on"), lambda r: local_day(r.published_at), 13),
-    Column("created", _l("Submitted on"), lambda r: local_day(r.created_at), 13),
+    Column("published", _l("Published on"), lambda r: r.published_on, 13),
+    Column("created", _l("Submitted on"), lambda r: r.created_on, 13),
 ]
 
 GROUP_COLUMNS: list[Column] = [

@@ -22,11 +22,10 @@ from typing import Any
 
 import folium
 from flask import current_app
-from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from myalmaty.exports.columns import local_day, redact_emails
+from myalmaty.exports.columns import long_day, redact_emails
 from myalmaty.exports.queries import IdeaRow, ReferenceData, quarter_outlines
 from myalmaty.ideas.models import IdeaStage
 from myalmaty.maps import VENDOR_CSS, VENDOR_DIRS, VENDOR_JS, LocalMarkerCluster, base_map, render_parts
@@ -86,8 +85,7 @@ def inlined_js() -> str:
     return "\n;\n".join(parts)
 
 
-def marker_data(row: IdeaRow) -> dict[str, Any]:
-    published = local_day(row.published_at)
+def marker_data(row: IdeaRow, locale: str) -> dict[str, Any]:
     return {
         "ref": row.reference,
         "title": redact_emails(row.title),
@@ -98,11 +96,11 @@ def marker_data(row: IdeaRow) -> dict[str, Any]:
         "group": redact_emails(row.group),
         "recommendations": list(row.recommendations),
         "stage": row.stage.value,
-        "stage_label": row.stage.label,
+        "stage_label": row.stage_label,
         "answer": redact_emails(row.public_answer),
         "supports": row.support_count,
         "comments": row.comment_count,
-        "published": format_date(published, "long") if published else "",
+        "published": long_day(row.published_on, locale) if row.published_on else "",
         "lat": round(row.lat, 6),
         "lon": round(row.lon, 6),
         "link": row.link,
@@ -172,7 +170,7 @@ def offline_map_chunks(rows: Iterable[IdeaRow], reference: ReferenceData, title:
     parts = ["["]
     separator = ""
     for count, row in enumerate(rows, start=1):
-        parts.append(separator + script_safe_json(marker_data(row)))
+        parts.append(separator + script_safe_json(marker_data(row, reference.locale)))
         separator = ",\n"
         if count % IDEAS_PER_CHUNK == 0:
             yield "".join(parts).encode("utf-8")

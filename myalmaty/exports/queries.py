@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 from flask import current_app
+from flask_babel import get_timezone
 
 from myalmaty.auth.models import User
 from myalmaty.core.models import translated_in
@@ -57,6 +58,13 @@ class ReferenceData:
     quarters: dict[int, str]
     groups: dict[int, GroupInfo]
     recommendations: dict[int, RecommendationInfo]
+    # Looked up once per export rather than once per row: 100,000 rows make it count.
+    stage_labels: dict[IdeaStage, str]
+    timezone: dt.tzinfo
+
+    def local_day(self, moment: dt.datetime | None) -> dt.date | None:
+        """The day in the platform's time zone (Almaty), which is what people call the date."""
+        return moment.astimezone(self.timezone).date() if moment is not None else None
 
     def recommendation_titles(self, ids: list[int]) -> list[str]:
         return [self.recommendations[i].title for i in ids if i in self.recommendations]
@@ -97,7 +105,9 @@ def load_reference_data(locale: str) -> ReferenceData:
     order = {rec_id: n for n, rec_id in enumerate(recommendations)}
     for group in groups.values():
         group.recommendation_ids.sort(key=lambda r: order.get(r, len(order)))
-    return ReferenceData(locale, categories, quarters, groups, recommendations)
+    stage_labels = {stage: stage.label for stage in IdeaStage}
+    return ReferenceData(locale, categories, quarters, groups, recommendations, stage_labels,
+                         get_timezone())
 
 
 @dataclass(frozen=True)
@@ -117,12 +127,15 @@ class IdeaRow:
     recommendation_ids: tuple[int, ...]
     recommendations: tuple[str, ...]
     stage: IdeaStage
+    stage_label: str
     public_answer: str
     support_count: int
     comment_count: int
     lat: float
     lon: float
     link: str
+    published_on: dt.date | None
+    created_on: dt.date
 
     @property
     def reference(self) -> str:
@@ -195,12 +208,15 @@ def iter_idea_rows(
                 recommendation_ids=ordered,
                 recommendations=tuple(reference.recommendation_titles(list(ordered))),
                 stage=r.stage,
+                stage_label=reference.stage_labels[r.stage],
                 public_answer=r.public_answer,
                 support_count=r.support_count,
                 comment_count=r.comment_count,
                 lat=r.lat,
                 lon=r.lon,
                 link=url("ideas.detail", idea_id=r.id),
+                published_on=reference.local_day(r.published_at),
+                created_on=reference.local_day(r.created_at),
             )
         last_id = batch[-1].id
 

@@ -1,23 +1,24 @@
 """XLSX workbook: ideas, groups, and recommendation coverage by quarter.
 
-openpyxl's write-only mode streams rows to a temporary file, so memory does not grow with
-the number of ideas. Every sheet has a bold frozen header row, a filter and set widths.
+XlsxWriter's constant-memory mode writes each row to a temporary file as soon as the next
+row begins, so memory does not grow with the number of ideas (and, measured in
+bench/export_memory.py, it writes about four times faster than openpyxl's write-only mode
+without lxml). Every sheet has a bold frozen header row, a filter and set widths. Text is
+always written as text: a resident's "=1+1" is never a formula.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO
 
+import xlsxwriter
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from myalmaty.exports.columns import (
     GROUP_COLUMNS,
@@ -32,8 +33,15 @@ from myalmaty.exports.queries import IdeaRow, ReferenceData, coverage_counts, gr
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_BYTES = 64 * 1024
-HEADER_FONT = Font(bold=True)
-HEADER_ALIGNMENT = Alignment(vertical="top", wrap_text=True)
+# Characters XML 1.0 cannot hold; a pasted control character would corrupt the file.
+ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    # Residents' text stays text: no formulas, no links, no numbers guessed from strings.
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
 
 
 def sheet_title(text: str) -> str:
@@ -42,58 +50,52 @@ def sheet_title(text: str) -> str:
 
 
 class SheetWriter:
-    """Rows into one write-only sheet: header first, then values with typed cells."""
+    """Rows into one sheet, in order: the header first, then typed cells."""
 
-    def __init__(self, workbook: Workbook, title: str, header: list[str], widths: list[int],
-                 locale: str) -> None:
-        self.sheet: WriteOnlyWorksheet = workbook.create_sheet(sheet_title(title))
-        self.day_format = SPREADSHEET_DAY_FORMATS.get(locale, "YYYY-MM-DD")
+    def __init__(self, workbook: xlsxwriter.Workbook, title: str, header: list[str],
+                 widths: list[int], locale: str) -> None:
+        self.sheet: Worksheet = workbook.add_worksheet(sheet_title(title))
+        self.day: Format = workbook.add_format(
+            {"num_format": SPREADSHEET_DAY_FORMATS.get(locale, "YYYY-MM-DD")}
+        )
+        header_format = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        for index, width in enumerate(widths):
+            self.sheet.set_column(index, index, width)
+        self.sheet.freeze_panes(1, 0)
         self.columns = len(header)
-        for index, width in enumerate(widths, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = width
-        self.sheet.freeze_panes = "A2"
         self.rows = 0
-        self.sheet.append([self._header_cell(text) for text in header])
-
-    def _header_cell(self, text: str) -> WriteOnlyCell:
-        cell = self._cell(text)
-        cell.font = HEADER_FONT
-        cell.alignment = HEADER_ALIGNMENT
-        return cell
-
-    def _cell(self, value: Cell) -> WriteOnlyCell | Cell:
-        if isinstance(value, dt.date):
-            cell = WriteOnlyCell(self.sheet, value=value)
-            cell.number_format = self.day_format
-            return cell
-        if isinstance(value, str):
-            cell = WriteOnlyCell(self.sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-            # openpyxl would store "=..." as a formula; residents' text is never one.
-            cell.data_type = "s"
-            return cell
-        return value
+        for index, text in enumerate(header):
+            self.sheet.write_string(0, index, text, header_format)
 
     def append(self, values: list[Cell]) -> None:
-        self.sheet.append([self._cell(v) for v in values])
         self.rows += 1
+        for index, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            if isinstance(value, dt.date):
+                self.sheet.write_datetime(self.rows, index, value, self.day)
+            elif isinstance(value, (int, float)):
+                self.sheet.write_number(self.rows, index, value)
+            else:
+                self.sheet.write_string(self.rows, index, ILLEGAL_XML.sub("", value))
 
     def close(self) -> None:
-        last = get_column_letter(self.columns)
-        self.sheet.auto_filter.ref = f"A1:{last}{self.rows + 1}"
+        self.sheet.autofilter(0, 0, self.rows, self.columns - 1)
 
 
 def _widths(columns: list[Column]) -> list[int]:
     return [c.width for c in columns]
 
 
-def _write_ideas(workbook: Workbook, rows: Iterable[IdeaRow], locale: str) -> None:
+def _write_ideas(workbook: xlsxwriter.Workbook, rows: Iterable[IdeaRow], locale: str) -> None:
     sheet = SheetWriter(workbook, _("Ideas"), headers(IDEA_COLUMNS), _widths(IDEA_COLUMNS), locale)
     for row in rows:
         sheet.append([c.value(row) for c in IDEA_COLUMNS])
     sheet.close()
 
 
-def _write_groups(workbook: Workbook, filters: ExportFilters, reference: ReferenceData) -> None:
+def _write_groups(workbook: xlsxwriter.Workbook, filters: ExportFilters,
+                  reference: ReferenceData) -> None:
     sheet = SheetWriter(
         workbook, _("Groups"), headers(GROUP_COLUMNS), _widths(GROUP_COLUMNS), reference.locale
     )
@@ -102,7 +104,8 @@ def _write_groups(workbook: Workbook, filters: ExportFilters, reference: Referen
     sheet.close()
 
 
-def _write_coverage(workbook: Workbook, filters: ExportFilters, reference: ReferenceData) -> None:
+def _write_coverage(workbook: xlsxwriter.Workbook, filters: ExportFilters,
+                    reference: ReferenceData) -> None:
     """Recommendation × quarter: how many exported ideas are linked to each, in each quarter."""
     counts = coverage_counts(filters)
     quarter_ids: list[int | None] = [*reference.quarters, None]
@@ -120,11 +123,11 @@ def _write_coverage(workbook: Workbook, filters: ExportFilters, reference: Refer
 
 def write_xlsx(target: IO[bytes], rows: Iterable[IdeaRow], filters: ExportFilters,
                reference: ReferenceData) -> None:
-    workbook = Workbook(write_only=True)
+    workbook = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
     _write_ideas(workbook, rows, reference.locale)
     _write_groups(workbook, filters, reference)
     _write_coverage(workbook, filters, reference)
-    workbook.save(target)
+    workbook.close()
 
 
 def xlsx_chunks(rows: Iterable[IdeaRow], filters: ExportFilters,
