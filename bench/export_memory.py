@@ -4,14 +4,17 @@
 
 Seeds published ideas into a temporary SQLite database (bulk inserts through SQLAlchemy Core),
 then runs each export through the same code path as the web download and `flask export`
-(`export_ideas` → chunks → a file) and prints the time, the file size and the peak of Python
-memory allocated during that export (tracemalloc). If memory is bounded, the peak stays about
-the same when the number of ideas grows tenfold. Not a test: it prints figures.
+(`export_ideas` → chunks → a file), each in a forked process, and prints the time, the file
+size, the process's resident memory when the export starts and at its peak (VmHWM, reset at
+the start), and with --trace the peak of Python allocations (tracemalloc, much slower). If
+memory is bounded, the growth stays about the same when the number of ideas grows tenfold.
+Not a test: it prints figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import datetime as dt
 import random
 import resource
@@ -107,27 +110,52 @@ def seed_ideas(connection: sa.Connection, start: int, count: int) -> None:
         connection.execute(sa.insert(Idea.__table__), batch)
 
 
-def measure(fmt: ExportFormat, output: Path) -> tuple[float, float, int]:
-    """(seconds, peak MiB allocated by Python during the export, file size in bytes)."""
-    db.session.remove()
-    tracemalloc.start()
+def _rss_mib(field: str) -> float:
+    """VmRSS (now) or VmHWM (peak since the last reset) of this process, in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _export_in_child(fmt: ExportFormat, output: Path, trace: bool, pipe) -> None:  # noqa: ANN001
+    """Runs in a forked process, so each export's peak memory is its own."""
+    db.engine.dispose(close=False)  # the parent's SQLite connections stay the parent's
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to the current RSS
+    except OSError:
+        pass
+    rss_start = _rss_mib("VmRSS")
+    if trace:
+        tracemalloc.start()
     started = time.perf_counter()
     export = export_ideas(PLATFORM, fmt, ExportFilters(), locale="ru")
     with open(output, "wb") as f:
         for chunk in export.chunks:
             f.write(chunk)
     seconds = time.perf_counter() - started
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    db.session.remove()
-    return seconds, peak / 2**20, output.stat().st_size
+    traced = tracemalloc.get_traced_memory()[1] / 2**20 if trace else float("nan")
+    pipe.send((seconds, rss_start, _rss_mib("VmHWM"), traced, output.stat().st_size))
+
+
+def measure(fmt: ExportFormat, output: Path, trace: bool) -> tuple[float, float, float, float, int]:
+    """(seconds, RSS at start MiB, peak RSS MiB, Python heap peak MiB or nan, file bytes)."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_export_in_child, args=(fmt, output, trace, sender))
+    child.start()
+    result = receiver.recv()
+    child.join()
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--formats", nargs="+", default=["csv", "geojson", "xlsx"],
+    parser.add_argument("--formats", nargs="+", default=["csv", "geojson", "xlsx", "html"],
                         choices=[f.value for f in ExportFormat if f is not ExportFormat.PACK])
+    parser.add_argument("--trace", action="store_true",
+                        help="also measure the Python heap peak with tracemalloc (2-4x slower)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         folder_path = Path(folder)
@@ -140,7 +168,8 @@ def main() -> None:
             with db.engine.begin() as connection:
                 seed_reference(connection)
             seeded = 0
-            print(f"{'ideas':>8} {'format':>8} {'seconds':>8} {'peak MiB':>9} {'file MiB':>9}")
+            print(f"{'ideas':>8} {'format':>8} {'seconds':>8} {'RSS start':>10} {'RSS peak':>9} "
+                  f"{'growth':>7} {'heap peak':>10} {'file MiB':>9}   (MiB)")
             for size in sorted(args.sizes):
                 started = time.perf_counter()
                 with db.engine.begin() as connection:
@@ -148,11 +177,12 @@ def main() -> None:
                 seeded = size
                 print(f"# seeded {size} ideas in {time.perf_counter() - started:.1f} s")
                 for fmt in args.formats:
-                    seconds, peak, size_bytes = measure(ExportFormat(fmt), folder_path / f"out.{fmt}")
-                    print(f"{size:>8} {fmt:>8} {seconds:>8.1f} {peak:>9.1f} {size_bytes / 2**20:>9.1f}")
+                    seconds, start, peak, heap, size_bytes = measure(
+                        ExportFormat(fmt), folder_path / f"out.{fmt}", args.trace
+                    )
+                    print(f"{size:>8} {fmt:>8} {seconds:>8.1f} {start:>10.1f} {peak:>9.1f} "
+                          f"{peak - start:>7.1f} {heap:>10.1f} {size_bytes / 2**20:>9.1f}")
             db.engine.dispose()
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"# process peak resident memory (ru_maxrss, whole run incl. seeding): {maxrss:.0f} MiB")
 
 
 if __name__ == "__main__":

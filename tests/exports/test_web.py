@@ -54,7 +54,7 @@ def test_the_command_line_exports_as_the_platform(app):
 
 def test_organiser_downloads_a_dated_streamed_file(world, client, auth):
     _sign_in(auth, Role.ORGANISER)
-    response = client.get(f"/organise/exports/download?format=csv&language=en&quarter=west")
+    response = client.get("/organise/exports/download?format=csv&language=en&quarter=west")
     assert response.status_code == 200
     assert response.is_streamed
     assert response.mimetype == "text/csv"
