@@ -1,10 +1,11 @@
 """Reading what exports contain, in bounded memory.
 
-Ideas are read in keyset batches (`id > last ORDER BY id LIMIT n`) rather than through one
-long-lived cursor: each batch is a short query, other look-ups (the batch's recommendation
-links) can run between batches on the same connection on SQLite and PostgreSQL alike, and
-memory holds one batch at a time however many ideas match. Reference data (categories,
-quarters, groups, recommendations) is small and read once per export.
+Ideas are read by one query whose rows are fetched in batches (`yield_per`: a server-side
+cursor on PostgreSQL, the cursor's own stepping on SQLite), so memory holds one batch at a
+time however many ideas match; each batch's recommendation links are read with one more
+query. (Keyset pages, `id > last LIMIT n`, were tried first: SQLite then preferred the status
+index and sorted every page again, so 100,000 ideas took 18 times as long as 10,000.)
+Reference data (categories, quarters, groups, recommendations) is small and read once.
 """
 
 from __future__ import annotations
@@ -174,19 +175,13 @@ def iter_idea_rows(
     filters: ExportFilters, reference: ReferenceData, batch_size: int = BATCH_SIZE
 ) -> Iterator[IdeaRow]:
     """Every idea the filters match, in id order, one batch in memory at a time."""
-    conditions = idea_conditions(filters)
     url = public_url_builder()
     order = {rec_id: n for n, rec_id in enumerate(reference.recommendations)}
-    last_id = 0
-    while True:
-        batch = db.session.execute(
-            sa.select(*IDEA_FIELDS)
-            .where(*conditions, Idea.id > last_id)
-            .order_by(Idea.id)
-            .limit(batch_size)
-        ).all()
-        if not batch:
-            return
+    result = db.session.execute(
+        sa.select(*IDEA_FIELDS).where(*idea_conditions(filters)).order_by(Idea.id),
+        execution_options={"yield_per": batch_size},
+    )
+    for batch in result.partitions():
         direct = _direct_links([r.id for r in batch])
         for r in batch:
             group = reference.groups.get(r.group_id) if r.group_id else None
@@ -218,7 +213,6 @@ def iter_idea_rows(
                 published_on=reference.local_day(r.published_at),
                 created_on=reference.local_day(r.created_at),
             )
-        last_id = batch[-1].id
 
 
 @dataclass(frozen=True)
