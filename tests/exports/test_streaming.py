@@ -22,7 +22,7 @@ def test_ideas_are_read_in_batches_not_one_by_one(world, count_queries):
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "geojson", "html"])
 def test_control_characters_pasted_by_a_resident_do_not_break_the_file(world, export_cli, fmt):
-    make_idea(title="Tab\tand\x0bvertical\x00tab", description="bell\x07", category=world.culture)
+    make_idea(title="Tab\tand\x0bvertical\x1ftab", description="bell\x07", category=world.culture)
     db.session.commit()
     result, data = export_cli(fmt, "--lang", "en")
     assert result.exit_code == 0, result.output
