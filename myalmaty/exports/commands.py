@@ -1,5 +1,63 @@
-"""Commands of this feature (being written)."""
+"""`flask export`: the same exports as the organisers' download page, written to a file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+from flask_babel import force_locale
+
+from myalmaty.core.errors import DomainError
+from myalmaty.core.i18n import LANGUAGES
+from myalmaty.exports.filters import InvalidFilters, parse_filters
+from myalmaty.exports.services import PLATFORM, ExportFormat, export_ideas
 
 
-def register(app) -> None:  # noqa: ANN001
-    """Adds nothing yet."""
+@click.command("export")
+@click.option("--format", "fmt", required=True, type=click.Choice([f.value for f in ExportFormat]),
+              help="csv, xlsx, geojson, html (offline map) or pack (discussion pack, needs --forum).")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write.")
+@click.option("--forum", help="Only ideas on this forum's agenda (forum number).")
+@click.option("--quarter", help="Only ideas in this quarter (short name, e.g. 'arbat').")
+@click.option("--category", help="Only ideas of this category (short name).")
+@click.option("--group", help="Only ideas in this group (group number).")
+@click.option("--recommendation",
+              help="Only ideas linked to this recommendation, directly or through their group.")
+@click.option("--stage", help="Only ideas at this stage (new, under_review, ...).")
+@click.option("--since", help="Published on or after this day (YYYY-MM-DD).")
+@click.option("--until", help="Published on or before this day (YYYY-MM-DD).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="ru", show_default=True,
+              help="Language of headers, dates and names.")
+@click.option("--semicolon", is_flag=True,
+              help="CSV: separate cells with ';' and decimals with ',' (Excel in ru/kk locales).")
+@with_appcontext
+def export_command(fmt: str, output: Path, lang: str, semicolon: bool, **raw_filters: str | None) -> None:
+    """Export published ideas (never an e-mail address) for a forum's organisers."""
+    with force_locale(lang):
+        try:
+            filters = parse_filters(raw_filters)
+            export = export_ideas(PLATFORM, ExportFormat(fmt), filters, locale=lang,
+                                  semicolon=semicolon)
+        except InvalidFilters as error:
+            raise click.UsageError("\n".join(error.errors.values())) from None
+        except DomainError as error:
+            raise click.UsageError(str(error)) from None
+    # Write beside the target and move it into place: a failed export leaves no half file.
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".part")
+    try:
+        with open(partial, "wb") as f:
+            for chunk in export.chunks:
+                f.write(chunk)
+        os.replace(partial, output)
+    finally:
+        partial.unlink(missing_ok=True)
+    click.echo(f"Written {output} ({output.stat().st_size} bytes)")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(export_command)

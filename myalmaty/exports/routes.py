@@ -1,1 +1,37 @@
-"""Export downloads for organisers (owner: exports). PLACEHOLDER until written."""
+"""The organisers' export page and its download (under /organise, on the organise blueprint)."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request, stream_with_context
+from flask_login import current_user
+
+from myalmaty.core.i18n import current_locale
+from myalmaty.core.permissions import organiser_required
+from myalmaty.exports.filters import InvalidFilters
+from myalmaty.exports.forms import ExportForm
+from myalmaty.exports.services import export_ideas
+from myalmaty.organise import bp
+
+
+@bp.get("/exports")
+@organiser_required
+def exports():  # noqa: ANN201
+    form = ExportForm.from_args({}, current_locale())
+    return render_template("exports/index.html", form=form)
+
+
+@bp.get("/exports/download")
+@organiser_required
+def export_download():  # noqa: ANN201
+    form = ExportForm.from_args(request.args, current_locale())
+    try:
+        asked = form.export_request()
+    except InvalidFilters as error:
+        form.show_errors(error.errors)
+        return render_template("exports/index.html", form=form), 400
+    export = export_ideas(current_user, asked.fmt, asked.filters, locale=asked.locale,
+                          semicolon=asked.semicolon)
+    response = Response(stream_with_context(export.chunks), mimetype=export.mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=export.filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response

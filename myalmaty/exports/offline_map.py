@@ -1,0 +1,180 @@
+"""A self-contained HTML map for a venue with no internet: one file, nothing loaded from a host.
+
+folium builds the map (configured tiles, quarter outlines, a marker-cluster layer); Leaflet and
+markercluster's CSS and JS are inlined, with Leaflet's images as data: URIs. Without a network
+the tiles simply do not load and the outlines and ideas show on a plain background.
+
+Residents' text never goes through folium (its popups run `${...}` and its tooltips do not
+escape): the ideas are embedded as JSON in a `<script type="application/json">`, with `<`, `>`
+and `&` escaped so that no text can close the element, and an inlined script builds markers,
+popups and the list with `textContent`. The JSON is streamed, so the file can hold any number
+of ideas without holding them all in memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+import folium
+from flask import current_app
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from myalmaty.exports.columns import long_day, redact_emails
+from myalmaty.exports.queries import IdeaRow, ReferenceData, quarter_outlines
+from myalmaty.ideas.models import IdeaStage
+from myalmaty.maps import VENDOR_CSS, VENDOR_DIRS, VENDOR_JS, LocalMarkerCluster, base_map, render_parts
+
+MEDIA_TYPE = "text/html; charset=utf-8"
+IDEAS_PLACEHOLDER = "\u0000IDEAS\u0000"
+IDEAS_PER_CHUNK = 500
+
+STAGE_COLOURS = {
+    IdeaStage.NEW: "#64748b",
+    IdeaStage.UNDER_REVIEW: "#d97706",
+    IdeaStage.SELECTED_FOR_FORUM: "#7c3aed",
+    IdeaStage.IN_PROGRESS: "#2563eb",
+    IdeaStage.DONE: "#16a34a",
+}
+QUARTER_OUTLINE = {"color": "#b45309", "weight": 2, "dashArray": "6 4", "fillOpacity": 0.06}
+
+
+def script_safe_json(data: Any) -> str:
+    """JSON that cannot end the <script> element it sits in, nor start a comment or entity."""
+    return (
+        json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _data_uri(path) -> str:  # noqa: ANN001 - a pathlib.Path
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+@lru_cache(maxsize=1)
+def inlined_css() -> str:
+    parts = []
+    for package, name in VENDOR_CSS:
+        folder = VENDOR_DIRS[package]
+        css = (folder / name).read_text("utf-8")
+        css = re.sub(
+            r"url\((['\"]?)(images/[\w.-]+\.png)\1\)",
+            lambda m, folder=folder: f"url({_data_uri(folder / m.group(2))})",
+            css,
+        )
+        parts.append(css)
+    return "\n".join(parts)
+
+
+@lru_cache(maxsize=1)
+def inlined_js() -> str:
+    parts = []
+    for package, name in VENDOR_JS:
+        js = (VENDOR_DIRS[package] / name).read_text("utf-8")
+        js = re.sub(r"^//# sourceMappingURL=.*$", "", js, flags=re.MULTILINE)
+        parts.append(re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE))
+    return "\n;\n".join(parts)
+
+
+def marker_data(row: IdeaRow, locale: str) -> dict[str, Any]:
+    return {
+        "ref": row.reference,
+        "title": redact_emails(row.title),
+        "description": redact_emails(row.description),
+        "first_step": redact_emails(row.first_step),
+        "category": row.category,
+        "quarter": row.quarter,
+        "group": redact_emails(row.group),
+        "recommendations": list(row.recommendations),
+        "stage": row.stage.value,
+        "stage_label": row.stage_label,
+        "answer": redact_emails(row.public_answer),
+        "supports": row.support_count,
+        "comments": row.comment_count,
+        "published": long_day(row.published_on, locale) if row.published_on else "",
+        "lat": round(row.lat, 6),
+        "lon": round(row.lon, 6),
+        "link": row.link,
+    }
+
+
+def _build_map(locale: str) -> tuple[folium.Map, str]:
+    m = base_map(zoom=12)
+    outlines = [
+        {"type": "Feature", "properties": {}, "geometry": json.loads(boundary)}
+        for _name, boundary in quarter_outlines(locale)
+    ]
+    if outlines:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": outlines},
+            name="quarters",
+            style_function=lambda _feature: QUARTER_OUTLINE,
+        ).add_to(m)
+    cluster = LocalMarkerCluster(name="ideas", chunked_loading=True).add_to(m)
+    return m, cluster.get_name()
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "category": _("Category"),
+        "quarter": _("Quarter"),
+        "group": _("Group"),
+        "recommendations": _("Recommendations"),
+        "stage": _("Stage"),
+        "first_step": _("First step"),
+        "answer": _("Public answer"),
+        "supports": _("Supports"),
+        "comments": _("Comments"),
+        "published": _("Published on"),
+        "link": _("Open on the website"),
+        "show": _("Show on the map"),
+    }
+
+
+def render_page(reference: ReferenceData, title: str, subtitle: str) -> tuple[str, str]:
+    """The page around the ideas' JSON: (everything before it, everything after it)."""
+    m, cluster_name = _build_map(reference.locale)
+    parts = render_parts(m)
+    config = {"map": parts.name, "cluster": cluster_name, "labels": _labels()}
+    template = current_app.jinja_env.get_template("exports/offline_map.html")
+    page = template.render(
+        locale=reference.locale,
+        title=title,
+        subtitle=subtitle,
+        parts=parts,
+        vendor_css=Markup(inlined_css()),
+        vendor_js=Markup(inlined_js()),
+        config_json=Markup(script_safe_json(config)),
+        ideas_json=Markup(IDEAS_PLACEHOLDER),
+        stages=[(stage, STAGE_COLOURS[stage]) for stage in IdeaStage],
+        quarter_names=[name for name, _boundary in quarter_outlines(reference.locale)],
+        outline_colour=QUARTER_OUTLINE["color"],
+    )
+    before, after = page.split(IDEAS_PLACEHOLDER)
+    return before, after
+
+
+def offline_map_chunks(rows: Iterable[IdeaRow], reference: ReferenceData, title: str,
+                       subtitle: str = "") -> Iterator[bytes]:
+    before, after = render_page(reference, title, subtitle)
+    yield before.encode("utf-8")
+    parts = ["["]
+    separator = ""
+    for count, row in enumerate(rows, start=1):
+        parts.append(separator + script_safe_json(marker_data(row, reference.locale)))
+        separator = ",\n"
+        if count % IDEAS_PER_CHUNK == 0:
+            yield "".join(parts).encode("utf-8")
+            parts.clear()
+    parts.append("]")
+    yield "".join(parts).encode("utf-8")
+    yield after.encode("utf-8")

@@ -1,0 +1,31 @@
+"""Exports read ideas in batches: one query for the ideas, one per batch for their links."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from myalmaty.exports.filters import ExportFilters
+from myalmaty.exports.queries import iter_idea_rows, load_reference_data
+from myalmaty.extensions import db
+from tests.factories import make_idea
+
+
+def test_ideas_are_read_in_batches_not_one_by_one(world, count_queries):
+    reference = load_reference_data("en")
+    with count_queries() as counter:
+        rows = list(iter_idea_rows(ExportFilters(), reference, batch_size=2))
+    assert [r.id for r in rows] == sorted(i.id for i in world.published)
+    # 5 ideas in batches of 2: the ideas' query, and the links of each of the three batches.
+    assert counter.count == 1 + 3
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "geojson", "html"])
+def test_control_characters_pasted_by_a_resident_do_not_break_the_file(world, export_cli, fmt):
+    make_idea(title="Tab\tand\x0bvertical\x1ftab", description="bell\x07", category=world.culture)
+    db.session.commit()
+    result, data = export_cli(fmt, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    if fmt == "xlsx":
+        titles = [c.value for c in load_workbook(io.BytesIO(data))["Ideas"]["D"]]
+        assert "Tab\tandverticaltab" in titles
