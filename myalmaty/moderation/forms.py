@@ -17,7 +17,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput
 
 from myalmaty.ideas.models import IdeaStage, RejectionReason
@@ -192,11 +199,11 @@ class BulkForm(FlaskForm):
 
     def validate_ideas(self, field: SelectMultipleField) -> None:
         if not field.data:
-            raise ValueError(_l("Choose at least one idea."))
+            raise ValidationError(_l("Choose at least one idea."))
         for value in field.data:
             idea_id, _, version = str(value).partition(":")
             if not (idea_id.isdigit() and version.isdigit()):
-                raise ValueError(OUT_OF_DATE)
+                raise ValidationError(OUT_OF_DATE)
 
     @property
     def items(self) -> list[tuple[int, int]]:

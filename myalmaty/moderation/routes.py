@@ -194,8 +194,9 @@ def render_review(idea_id: int, submitted: dict[str, Any] | None = None, status:
     idea = review.idea
     page_forms = _blank_forms(idea)
     page_forms.update(submitted or {})
+    # The title says what the idea is; descriptions share too many common words to compare.
     suggestions = similar_ideas(
-        " ".join([idea.title, idea.description]), idea.lat, idea.lon,
+        idea.title, idea.lat, idea.lon,
         exclude_ids=(idea.id, *(d.id for d in review.duplicates)),
     )
     the_map = render_parts(base_map(location=(idea.lat, idea.lon), zoom=15))

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, request
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
+from wtforms.widgets import HiddenInput
 
 from myalmaty.core.errors import DomainError
 from myalmaty.extensions import db
@@ -40,6 +41,8 @@ def run_decision(
     page with the form as typed (400, or the refusal's own status such as 409)."""
     if not form.validate_on_submit():
         flash(_form_problem(), "error")
+        for message in _unshown_errors(form):
+            flash(message, "error")
         return rerender(400)
     try:
         result = decide()
@@ -52,6 +55,16 @@ def run_decision(
     db.session.commit()
     flash(success(result) if callable(success) else success, "success")
     return redirect(safe_next(done))
+
+
+def _unshown_errors(form: FlaskForm) -> list[str]:
+    """Errors of hidden fields (the version, the CSRF token): no label shows them, so flash."""
+    return [
+        str(message)
+        for field in form
+        if field.errors and (isinstance(field.widget, HiddenInput) or field.type == "CSRFTokenField")
+        for message in field.errors
+    ]
 
 
 def _form_problem() -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from myalmaty.core.errors import Conflict, DomainError, NotFound
+from myalmaty.core.models import LabelledEnum
 from myalmaty.core.permissions import Role, require
 from myalmaty.extensions import db
 from myalmaty.ideas.models import Idea, IdeaStatus
@@ -48,7 +49,13 @@ def check_group_version(group: IdeaGroup, version: int | None) -> None:
 def require_status(idea: Idea, allowed: Iterable[IdeaStatus], message: str) -> None:
     """Refuse a decision on an idea in the wrong state; `message` may use %(title)s/%(status)s."""
     if idea.status not in tuple(allowed):
-        raise DomainError(message, title=idea.title, status=idea.status.label)
+        raise DomainError(message, title=idea.title, status=lazy_label(idea.status))
+
+
+def lazy_label(member: LabelledEnum) -> Any:
+    """An enum's label still untranslated: the message is read in the language of whoever
+    sees it, not the one current when it was raised."""
+    return type(member)._labels()[member]
 
 
 def require_active_group(group: IdeaGroup) -> None:
