@@ -38,3 +38,12 @@ def as_moderator(client, auth, moderator):  # noqa: ANN001, ANN201
     db.session.commit()
     auth.as_user(moderator)
     return client
+
+
+@pytest.fixture(autouse=True)
+def english(app):  # noqa: ANN001, ANN201
+    """Messages raised outside a request read in English here (requests choose their own)."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
