@@ -15,7 +15,10 @@ from flask_babel import lazy_gettext as _l
 from myalmaty.core.i18n import current_locale
 from myalmaty.ideas.models import CommentStatus, IdeaStage, IdeaStatus, RejectionReason
 from myalmaty.moderation.models import ModerationEvent
-from myalmaty.moderation.queries import decisions_for_author  # noqa: F401 - part of this API
+from myalmaty.moderation.queries import decisions_for_author
+
+__all__ = ["action_label", "changes", "decisions_for_author", "describe_decision",
+           "is_author_visible"]
 
 ACTION_LABELS = {
     "idea.publish": _l("Published"),

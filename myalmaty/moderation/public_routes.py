@@ -8,7 +8,7 @@ from typing import Any
 from flask import abort, render_template, url_for
 
 from myalmaty.maps import base_map, render_parts
-from myalmaty.moderation import public_bp, queries
+from myalmaty.moderation import public_bp, public_queries
 
 
 def idea_points(ideas: list) -> list[dict[str, Any]]:  # noqa: ANN001
@@ -22,7 +22,7 @@ def idea_points(ideas: list) -> list[dict[str, Any]]:  # noqa: ANN001
 
 @public_bp.get("/groups/<int:group_id>")
 def group(group_id: int):  # noqa: ANN201
-    page = queries.public_group(group_id)
+    page = public_queries.public_group(group_id)
     if page is None:
         abort(404)
     the_map = render_parts(base_map(zoom=12)) if page.ideas else None
@@ -34,7 +34,7 @@ def group(group_id: int):  # noqa: ANN201
 
 @public_bp.get("/recommendations/<int:recommendation_id>")
 def recommendation(recommendation_id: int):  # noqa: ANN201
-    uptake = queries.recommendation_uptake(recommendation_id)
+    uptake = public_queries.recommendation_uptake(recommendation_id)
     if uptake is None:
         abort(404)
     return render_template("themes/recommendation.html", uptake=uptake,

@@ -102,8 +102,11 @@ def test_linking_an_idea_and_a_theme_and_unlinking(app, moderator, recommendatio
     idea, group = make_idea(), make_group()
     event = services.link_idea(moderator, idea, recommendation, version=idea.version,
                                rationale="A small first step")
-    services.link_group(moderator, group, recommendation, version=group.version)
+    group_event = services.link_group(moderator, group, recommendation, version=group.version,
+                                      rationale="One courtyard")
     db.session.commit()
+    assert (group_event.action, group_event.group) == ("group.link", group)
+    assert group_event.after["rationale"] == "One courtyard"
     assert event.after["recommendation_id"] == recommendation.id
     assert event.after["recommendation"]["en"] == "Focus on a specific place"
     assert event.after["rationale"] == "A small first step"
