@@ -43,17 +43,21 @@ def _filters(form: forms.FilterForm) -> queries.IdeaFilters:
 
 
 def _bulk_form(actions: tuple[services.BulkAction, ...], **kwargs: Any) -> forms.BulkForm:
+    """Only the selects the page's decisions use are filled (the queue needs no themes)."""
     form = forms.BulkForm(actions=actions, **kwargs)
-    form.group.choices = forms.with_blank(_("Choose a theme"), group_choices())
-    form.recommendation.choices = forms.with_blank(_("Choose a recommendation"),
-                                                   recommendation_choices())
+    offered = set(actions)
+    form.group.choices = forms.with_blank(
+        _("Choose a theme"), group_choices() if services.BulkAction.GROUP in offered else [])
+    form.recommendation.choices = forms.with_blank(
+        _("Choose a recommendation"),
+        recommendation_choices() if services.BulkAction.LINK in offered else [])
     return form
 
 
 def render_list(origin: str, bulk_form: forms.BulkForm | None = None, status: int = 200):  # noqa: ANN201
     """The queue (pending ideas) or the published list, with filters and the bulk form."""
     filter_form = forms.FilterForm(formdata=request.args)
-    fill_filter_choices(filter_form)
+    fill_filter_choices(filter_form, with_groups=origin == "published")
     filters = _filters(filter_form)
     page = (filter_form.page.data or 1) if not filter_form.errors else 1
     if origin == "queue":
@@ -142,12 +146,15 @@ FORM_CLASSES = {
 
 def _fill_idea_choices(key: str, form: Any, idea: Any) -> None:
     if key == "edit":
+        # The idea's own category and quarter stay choosable even if archived since.
         categories = active_categories()
         if idea.category not in categories:
             categories.append(idea.category)
+        quarters = active_quarters()
+        if idea.quarter is not None and idea.quarter not in quarters:
+            quarters.append(idea.quarter)
         form.category.choices = [(c.id, c.name) for c in categories]
-        form.quarter.choices = forms.with_blank(_("No quarter"),
-                                                [(q.id, q.name) for q in active_quarters()])
+        form.quarter.choices = forms.with_blank(_("No quarter"), [(q.id, q.name) for q in quarters])
     elif key == "group":
         form.group.choices = forms.with_blank(_("Choose a theme"), group_choices())
     elif key == "link":

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms.widgets import HiddenInput
@@ -68,21 +69,17 @@ def _unshown_errors(form: FlaskForm) -> list[str]:
 
 
 def _form_problem() -> str:
-    from flask_babel import gettext as _
-
     return _("Please correct the highlighted fields.")
 
 
-def fill_filter_choices(form: FlaskForm) -> None:
-    from flask_babel import lazy_gettext as _l
-
-    form.quarter.choices = with_blank(_l("All quarters"), [(q.id, q.name) for q in active_quarters()])
+def fill_filter_choices(form: FlaskForm, *, with_groups: bool) -> None:
+    form.quarter.choices = with_blank(_("All quarters"), [(q.id, q.name) for q in active_quarters()])
     form.category.choices = with_blank(
-        _l("All categories"), [(c.id, c.name) for c in active_categories()]
+        _("All categories"), [(c.id, c.name) for c in active_categories()]
     )
-    if hasattr(form, "group"):
-        form.group.choices = with_blank(_l("All themes"),
-                                        [(g.id, g.title) for g in queries.active_groups()])
+    form.group.choices = with_blank(
+        _("All themes"), [(g.id, g.title) for g in queries.active_groups()] if with_groups else []
+    )
 
 
 def group_choices() -> list[tuple[int, str]]:

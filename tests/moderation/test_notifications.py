@@ -70,8 +70,10 @@ def test_a_refused_bulk_tells_nobody(app, moderator, outbox):
     with pytest.raises(BulkRefused):
         services.apply_bulk(moderator, BulkAction.PUBLISH,
                             [(i.id, i.version) for i in ideas], BulkParams())
-    db.session.commit()  # whatever else the request did still commits
+    db.session.commit()  # whatever else the request did still commits: the savepoint is gone
     assert outbox == []
+    db.session.refresh(ideas[0])
+    assert ideas[0].status is IdeaStatus.PENDING
 
 
 def test_nobody_is_told_of_their_own_decision(app, moderator, outbox):
