@@ -77,10 +77,8 @@ def render_group(group_id: int, submitted: dict[str, Any] | None = None, status:
         for key, cls in GROUP_FORMS.items()
     }
     page_forms.update(submitted or {})
-    remove_form = forms.UndoForm(formdata=None, prefix="remove")
     return render_template(
         "moderation/group.html", page=page, group=group, forms=page_forms,
-        remove_form=remove_form, unlink_form=forms.PlainForm(formdata=None),
     ), status
 
 

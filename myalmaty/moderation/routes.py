@@ -9,9 +9,11 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
-from myalmaty.core.errors import NotFound
+from myalmaty.core.errors import NotFound, render_error
 from myalmaty.core.permissions import moderator_required
+from myalmaty.extensions import db
 from myalmaty.ideas.similarity import similar_ideas
 from myalmaty.maps import base_map, render_parts
 from myalmaty.moderation import bp, forms, queries, services
@@ -25,6 +27,13 @@ from myalmaty.organise.queries import active_categories, active_quarters
 
 QUEUE_ACTIONS = (services.BulkAction.PUBLISH, services.BulkAction.REJECT)
 PUBLISHED_ACTIONS = (services.BulkAction.GROUP, services.BulkAction.LINK, services.BulkAction.STAGE)
+
+
+@bp.errorhandler(StaleDataError)
+def stale_row(error: StaleDataError):  # noqa: ANN201
+    """A write that lost a race outside a service's own check: a 409, never a 500."""
+    db.session.rollback()
+    return render_error(409)
 
 
 # Lists -----------------------------------------------------------------------------------

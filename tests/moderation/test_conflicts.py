@@ -85,3 +85,20 @@ def test_a_form_without_its_version_is_refused_with_a_message(app, as_moderator)
     response = as_moderator.post(f"/moderation/ideas/{idea.id}/publish", data={})
     assert response.status_code == 400
     assert "This form is out of date" in response.get_data(as_text=True)
+
+
+def test_a_lost_race_at_commit_is_a_409_not_a_500(app, as_moderator, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from myalmaty.moderation import services as moderation_services
+
+    idea = make_idea(status=IdeaStatus.PENDING)
+    db.session.commit()
+
+    def lose_the_race(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise StaleDataError("UPDATE statement on table 'ideas' expected to update 1 row(s); 0 were matched.")
+
+    monkeypatch.setattr(moderation_services, "publish_idea", lose_the_race)
+    response = as_moderator.post(f"/moderation/ideas/{idea.id}/publish",
+                                 data={"publish-version": idea.version})
+    assert response.status_code == 409
