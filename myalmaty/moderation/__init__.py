@@ -1,7 +1,38 @@
-from flask import Blueprint
+"""Moderation: the queue and decisions, themes, links to recommendations, reports, bulk
+decisions and the audit log (bp, /moderation); the public theme and recommendation pages
+(public_bp); authors hearing back (notifications)."""
+
+from flask import Blueprint, g
 
 bp = Blueprint("moderation", __name__)
 # Public pages about moderators' work (themes, recommendations), mounted at the site root.
 public_bp = Blueprint("themes", __name__)
 
-from myalmaty.moderation import public_routes, routes  # noqa: E402,F401 - attach to the bps
+
+def _pending_ideas_count() -> int:
+    """For the navigation: counted once per page, and only when a moderator's nav asks."""
+    if "moderation_pending_count" not in g:
+        from myalmaty.moderation.queries import pending_count
+
+        g.moderation_pending_count = pending_count()
+    return g.moderation_pending_count
+
+
+@bp.record_once
+def _on_register(state) -> None:  # noqa: ANN001 - flask BlueprintSetupState
+    from myalmaty.moderation import notifications, presenters
+
+    notifications.init_app(state.app)
+    state.app.jinja_env.globals.update(
+        moderation_pending_count=_pending_ideas_count,
+        moderation_action_label=presenters.action_label,
+    )
+
+
+from myalmaty.moderation import (  # noqa: E402,F401 - attach to the bps
+    group_routes,
+    log_routes,
+    public_routes,
+    report_routes,
+    routes,
+)

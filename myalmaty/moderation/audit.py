@@ -37,6 +37,8 @@ def record_event(
     """Add one audit entry (flushed with the rest of the unit of work, never committed here).
 
     `actor` None means the platform itself (e.g. an idea hidden after enough reports).
+    Decisions on an idea (`idea.*` actions) are told to its author once committed
+    (see notifications).
     """
     event = ModerationEvent(
         actor=actor,
@@ -50,4 +52,7 @@ def record_event(
         note=note,
     )
     db.session.add(event)
+    from myalmaty.moderation.notifications import queue_author_notice  # imports the queries
+
+    queue_author_notice(event)
     return event

@@ -1,15 +1,41 @@
-"""Public pages of moderators' work. PLACEHOLDERS (owner: moderation)."""
+"""Public pages of moderators' work: a theme with its ideas on a map, and a recommendation with
+what has been linked to it, quarter by quarter. Only published ideas and active themes show."""
 
-from flask import abort
+from __future__ import annotations
 
-from myalmaty.moderation import public_bp
+from typing import Any
+
+from flask import abort, render_template, url_for
+
+from myalmaty.maps import base_map, render_parts
+from myalmaty.moderation import public_bp, public_queries
+
+
+def idea_points(ideas: list) -> list[dict[str, Any]]:  # noqa: ANN001
+    """What the map script needs; residents' titles go as JSON and are set with textContent."""
+    return [
+        {"lat": idea.lat, "lon": idea.lon, "title": idea.title,
+         "url": url_for("ideas.detail", idea_id=idea.id)}
+        for idea in ideas
+    ]
 
 
 @public_bp.get("/groups/<int:group_id>")
 def group(group_id: int):  # noqa: ANN201
-    abort(404)
+    page = public_queries.public_group(group_id)
+    if page is None:
+        abort(404)
+    the_map = render_parts(base_map(zoom=12)) if page.ideas else None
+    return render_template(
+        "themes/group.html", group=page.group, ideas=page.ideas, the_map=the_map,
+        points=idea_points(page.ideas),
+    )
 
 
 @public_bp.get("/recommendations/<int:recommendation_id>")
 def recommendation(recommendation_id: int):  # noqa: ANN201
-    abort(404)
+    uptake = public_queries.recommendation_uptake(recommendation_id)
+    if uptake is None:
+        abort(404)
+    return render_template("themes/recommendation.html", uptake=uptake,
+                           recommendation=uptake.recommendation)

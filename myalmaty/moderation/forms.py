@@ -1,0 +1,248 @@
+"""Moderators' forms. Every decision form carries the `version` of the idea or theme as the
+moderator saw it, so that a decision on something changed since is refused (Conflict)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import HiddenInput
+
+from myalmaty.ideas.models import IdeaStage, RejectionReason
+from myalmaty.moderation.presenters import ACTION_LABELS
+from myalmaty.moderation.services.bulk import BulkAction
+
+OUT_OF_DATE = _l("This form is out of date: reload the page and try again.")
+
+
+def optional_int(value: Any) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def optional_enum(enum: type) -> Callable[[Any], Any]:
+    def coerce(value: Any) -> Any:
+        if value in (None, ""):
+            return None
+        return value if isinstance(value, enum) else enum(value)
+
+    return coerce
+
+
+def with_blank(label: Any, choices: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    return [("", label), *choices]
+
+
+class VersionedForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(message=OUT_OF_DATE)])
+
+
+class PlainForm(FlaskForm):
+    """A button: only the CSRF token."""
+
+
+class PublishForm(VersionedForm):
+    pass
+
+
+class RejectForm(VersionedForm):
+    reason = SelectField(
+        _l("Reason"),
+        coerce=optional_enum(RejectionReason),
+        validators=[InputRequired(message=_l("Choose a reason for rejecting."))],
+    )
+    note = TextAreaField(_l("A note for the author"), validators=[Length(max=2000)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reason.choices = with_blank(_l("Choose a reason"), RejectionReason.choices())
+
+
+class EditForm(VersionedForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=140)])
+    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(max=5000)])
+    first_step = TextAreaField(_l("First small step"), validators=[DataRequired(), Length(max=2000)])
+    category = SelectField(_l("Category"), coerce=optional_int,
+                           validators=[InputRequired(message=_l("Choose a category."))])
+    quarter = SelectField(_l("Quarter"), coerce=optional_int, validators=[Optional()])
+    note = TextAreaField(_l("What you corrected (the author sees this)"),
+                         validators=[Length(max=2000)])
+
+
+class DuplicateForm(VersionedForm):
+    original = IntegerField(
+        _l("Number of the original idea"),
+        validators=[InputRequired(message=_l("Give the number of the original idea.")),
+                    NumberRange(min=1)],
+    )
+    note = TextAreaField(_l("A note for the author"), validators=[Length(max=2000)])
+
+
+class UndoForm(VersionedForm):
+    pass
+
+
+class AnswerForm(VersionedForm):
+    stage = SelectField(_l("Stage"), coerce=optional_enum(IdeaStage),
+                        validators=[InputRequired(message=_l("Choose a stage."))])
+    answer = TextAreaField(_l("Public answer"), validators=[Length(max=4000)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stage.choices = IdeaStage.choices()
+
+
+class GroupChoiceForm(VersionedForm):
+    group = SelectField(_l("Theme"), coerce=optional_int,
+                        validators=[InputRequired(message=_l("Choose a theme."))])
+    move = BooleanField(_l("Move it from its current theme, if it is in one"))
+
+
+class LinkForm(VersionedForm):
+    recommendation = SelectField(
+        _l("Recommendation"), coerce=optional_int,
+        validators=[InputRequired(message=_l("Choose a recommendation."))],
+    )
+    rationale = TextAreaField(_l("Why it answers this recommendation"),
+                              validators=[Length(max=1000)])
+
+
+class HideForm(VersionedForm):
+    reason = TextAreaField(
+        _l("Why it is hidden (the author sees this)"),
+        validators=[DataRequired(message=_l("Say why: its author will read it.")),
+                    Length(max=2000)],
+    )
+
+
+class RestoreForm(VersionedForm):
+    note = TextAreaField(_l("A note for the author"), validators=[Length(max=2000)])
+
+
+class GroupForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=4000)])
+
+
+class GroupEditForm(GroupForm):
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(message=OUT_OF_DATE)])
+
+
+class GroupAddIdeaForm(FlaskForm):
+    idea = IntegerField(_l("Idea number"),
+                        validators=[InputRequired(message=_l("Give the idea's number.")),
+                                    NumberRange(min=1)])
+    idea_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    move = BooleanField(_l("Move it from its current theme, if it is in one"))
+
+
+class DissolveForm(VersionedForm):
+    note = TextAreaField(_l("Why (kept in the log)"), validators=[Length(max=2000)])
+
+
+class CommentHideForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why it is hidden (the author sees this)"),
+        validators=[DataRequired(message=_l("Say why: its author will read it.")),
+                    Length(max=2000)],
+    )
+
+
+class DismissForm(FlaskForm):
+    note = TextAreaField(_l("Note (kept in the log)"), validators=[Length(max=2000)])
+
+
+class BulkForm(FlaskForm):
+    """Checkbox values are "<idea id>:<version>", so each idea's version travels with it."""
+
+    ideas = SelectMultipleField(_l("Ideas"), validate_choice=False, coerce=str)
+    action = SelectField(_l("Decision"), coerce=optional_enum(BulkAction),
+                         validators=[InputRequired(message=_l("Choose what to do."))])
+    reason = SelectField(_l("Reason"), coerce=optional_enum(RejectionReason),
+                         validators=[Optional()])
+    note = TextAreaField(_l("A note for the authors"), validators=[Length(max=2000)])
+    group = SelectField(_l("Theme"), coerce=optional_int, validators=[Optional()])
+    move = BooleanField(_l("Move ideas from their current theme"))
+    recommendation = SelectField(_l("Recommendation"), coerce=optional_int,
+                                 validators=[Optional()])
+    rationale = TextAreaField(_l("Why they answer this recommendation"),
+                              validators=[Length(max=1000)])
+    stage = SelectField(_l("Stage"), coerce=optional_enum(IdeaStage), validators=[Optional()])
+
+    def __init__(self, *args: Any, actions: Iterable[BulkAction] = tuple(BulkAction),
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.action.choices = with_blank(_l("Choose a decision"),
+                                         [(a.value, a.label) for a in actions])
+        self.reason.choices = with_blank(_l("Choose a reason"), RejectionReason.choices())
+        self.stage.choices = with_blank(_l("Choose a stage"), IdeaStage.choices())
+
+    def validate_ideas(self, field: SelectMultipleField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choose at least one idea."))
+        for value in field.data:
+            idea_id, _, version = str(value).partition(":")
+            if not (idea_id.isdigit() and version.isdigit()):
+                raise ValidationError(OUT_OF_DATE)
+
+    @property
+    def items(self) -> list[tuple[int, int]]:
+        """(idea id, version) pairs; valid only after validation."""
+        pairs = (str(value).partition(":") for value in self.ideas.data or [])
+        return [(int(idea_id), int(version)) for idea_id, _, version in pairs]
+
+
+class FilterForm(FlaskForm):
+    """The queue's and the published list's filters (GET: no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Text"), validators=[Optional(), Length(max=200)])
+    quarter = SelectField(_l("Quarter"), coerce=optional_int, validators=[Optional()])
+    category = SelectField(_l("Category"), coerce=optional_int, validators=[Optional()])
+    stage = SelectField(_l("Stage"), coerce=optional_enum(IdeaStage), validators=[Optional()])
+    group = SelectField(_l("Theme"), coerce=optional_int, validators=[Optional()])
+    page = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stage.choices = with_blank(_l("All stages"), IdeaStage.choices())
+
+
+class LogFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), validators=[Optional()])
+    actor = SelectField(_l("Who"), coerce=optional_int, validators=[Optional()])
+    idea = IntegerField(_l("Idea number"), validators=[Optional(), NumberRange(min=1)])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])
+    page = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.action.choices = with_blank(
+            _l("All actions"), [(key, label) for key, label in ACTION_LABELS.items()]
+        )

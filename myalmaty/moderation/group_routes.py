@@ -1,0 +1,223 @@
+"""Moderators' pages for themes (groups of ideas)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from myalmaty.core.errors import NotFound
+from myalmaty.core.permissions import moderator_required
+from myalmaty.moderation import bp, forms, queries, services
+from myalmaty.moderation.routes import render_review
+from myalmaty.moderation.views import recommendation_choices, run_decision
+
+
+def render_groups(create_form: forms.GroupForm | None = None, status: int = 200):  # noqa: ANN201
+    active, dissolved = queries.groups_overview()
+    return render_template(
+        "moderation/groups.html",
+        active=active,
+        dissolved=dissolved,
+        create_form=create_form or forms.GroupForm(formdata=None, prefix="create"),
+    ), status
+
+
+@bp.get("/groups")
+@moderator_required
+def groups():  # noqa: ANN201
+    return render_groups()
+
+
+@bp.post("/groups")
+@moderator_required
+def create_group():  # noqa: ANN201
+    form = forms.GroupForm(prefix="create")
+    return run_decision(
+        form,
+        lambda: services.create_group(current_user, title=form.title.data,
+                                      summary=form.summary.data or ""),
+        success=_("The theme is created."),
+        done=url_for(".groups"),
+        rerender=lambda status: render_groups(form, status),
+    )
+
+
+GROUP_FORMS = {
+    "edit": forms.GroupEditForm,
+    "answer": forms.AnswerForm,
+    "link": forms.LinkForm,
+    "add": forms.GroupAddIdeaForm,
+    "dissolve": forms.DissolveForm,
+    "restore": forms.UndoForm,
+}
+
+
+def _fill(key: str, form: Any) -> Any:
+    if key == "link":
+        form.recommendation.choices = forms.with_blank(_("Choose a recommendation"),
+                                                       recommendation_choices())
+    return form
+
+
+def render_group(group_id: int, submitted: dict[str, Any] | None = None, status: int = 200):  # noqa: ANN201
+    page = queries.group_for_moderation(group_id)
+    if page is None:
+        abort(404)
+    group = page.group
+    data = {
+        "edit": {"version": group.version, "title": group.title, "summary": group.summary},
+        "answer": {"version": group.version, "stage": group.stage, "answer": group.public_answer},
+    }
+    page_forms = {
+        key: _fill(key, cls(formdata=None, prefix=key, **data.get(key, {"version": group.version})))
+        for key, cls in GROUP_FORMS.items()
+    }
+    page_forms.update(submitted or {})
+    return render_template(
+        "moderation/group.html", page=page, group=group, forms=page_forms,
+    ), status
+
+
+@bp.get("/groups/<int:group_id>")
+@moderator_required
+def group(group_id: int):  # noqa: ANN201
+    return render_group(group_id)
+
+
+def _group_decision(group_id: int, key: str, decide, success):  # noqa: ANN001, ANN202
+    group = queries.group_by_id(group_id)
+    if group is None:
+        abort(404)
+    form = _fill(key, GROUP_FORMS[key](prefix=key))
+    return run_decision(
+        form, lambda: decide(group, form), success=success,
+        done=url_for(".group", group_id=group_id),
+        rerender=lambda status: render_group(group_id, {key: form}, status),
+    )
+
+
+@bp.post("/groups/<int:group_id>/edit")
+@moderator_required
+def edit_group(group_id: int):  # noqa: ANN201
+    return _group_decision(
+        group_id, "edit",
+        lambda group, form: services.update_group(current_user, group, version=form.version.data,
+                                                  title=form.title.data,
+                                                  summary=form.summary.data or ""),
+        _("The theme is saved."),
+    )
+
+
+@bp.post("/groups/<int:group_id>/answer")
+@moderator_required
+def answer_group(group_id: int):  # noqa: ANN201
+    return _group_decision(
+        group_id, "answer",
+        lambda group, form: services.answer_group(current_user, group, version=form.version.data,
+                                                  stage=form.stage.data,
+                                                  answer=form.answer.data or ""),
+        _("The stage and the public answer are saved."),
+    )
+
+
+@bp.post("/groups/<int:group_id>/link")
+@moderator_required
+def link_group(group_id: int):  # noqa: ANN201
+    def decide(group, form):  # noqa: ANN001, ANN202
+        recommendation = queries.recommendation_by_id(form.recommendation.data)
+        if recommendation is None:
+            raise NotFound(_("There is no recommendation number %(id)s.",
+                             id=form.recommendation.data))
+        return services.link_group(current_user, group, recommendation,
+                                   version=form.version.data, rationale=form.rationale.data or "")
+
+    return _group_decision(group_id, "link", decide, _("The theme is linked to the recommendation."))
+
+
+@bp.post("/groups/<int:group_id>/ideas")
+@moderator_required
+def add_to_group(group_id: int):  # noqa: ANN201
+    def decide(group, form):  # noqa: ANN001, ANN202
+        idea = queries.idea_by_id(form.idea.data)
+        if idea is None:
+            raise NotFound(_("There is no idea number %(id)s.", id=form.idea.data))
+        return services.add_idea_to_group(current_user, group, idea,
+                                          version=form.idea_version.data, move=form.move.data)
+
+    return _group_decision(group_id, "add", decide, _("The idea is in the theme."))
+
+
+@bp.post("/groups/<int:group_id>/ideas/<int:idea_id>/remove")
+@moderator_required
+def remove_from_group(group_id: int, idea_id: int):  # noqa: ANN201
+    group = queries.group_by_id(group_id)
+    idea = queries.idea_by_id(idea_id)
+    if group is None or idea is None:
+        abort(404)
+    form = forms.UndoForm(prefix="remove")
+    return run_decision(
+        form,
+        lambda: services.remove_idea_from_group(current_user, group, idea,
+                                                version=form.version.data),
+        success=_("The idea has left the theme."),
+        done=url_for(".group", group_id=group_id),
+        rerender=lambda status: render_group(group_id, status=status),
+    )
+
+
+@bp.post("/groups/<int:group_id>/dissolve")
+@moderator_required
+def dissolve_group(group_id: int):  # noqa: ANN201
+    return _group_decision(
+        group_id, "dissolve",
+        lambda group, form: services.dissolve_group(current_user, group, version=form.version.data,
+                                                    note=form.note.data or ""),
+        _("The theme is dissolved; its ideas stay as they were. It can be restored."),
+    )
+
+
+@bp.post("/groups/<int:group_id>/restore")
+@moderator_required
+def restore_group(group_id: int):  # noqa: ANN201
+    def success(result: services.groups.Restored) -> str:
+        message = ngettext("The theme is restored with %(num)d idea.",
+                           "The theme is restored with %(num)d ideas.", len(result.restored))
+        if result.skipped:
+            message += " " + ngettext(
+                "%(num)d idea could not return: it is no longer published or is in another theme.",
+                "%(num)d ideas could not return: they are no longer published or are in another theme.",
+                len(result.skipped),
+            )
+        return message
+
+    return _group_decision(
+        group_id, "restore",
+        lambda group, form: services.restore_group(current_user, group, version=form.version.data),
+        success,
+    )
+
+
+@bp.post("/links/<int:link_id>/delete")
+@moderator_required
+def unlink(link_id: int):  # noqa: ANN201
+    """Unlink an idea or a theme from a recommendation (from either one's page)."""
+    link = queries.link_by_id(link_id)
+    if link is None:
+        abort(404)
+    idea_id, group_id = link.idea_id, link.group_id
+    if idea_id:
+        back = url_for(".review", idea_id=idea_id)
+        rerender = lambda status: render_review(idea_id, status=status)  # noqa: E731
+    else:
+        back = url_for(".group", group_id=group_id)
+        rerender = lambda status: render_group(group_id, status=status)  # noqa: E731
+    form = forms.PlainForm()
+    return run_decision(
+        form, lambda: services.unlink(current_user, link),
+        success=_("The link is removed; the log keeps it."),
+        done=back, rerender=rerender,
+    )

@@ -1,0 +1,148 @@
+"""Authors hear back: an e-mail in their language, and a notice on their next visit.
+
+Decisions are told only once they are committed. `record_event` queues every author-visible
+event on the database session; just before the outer commit the mails are written (one per
+idea, listing its decisions, in the author's language), and they are sent right after the
+commit succeeds. Events undone by a rollback (a refused bulk action rolls its savepoint back)
+are no longer in the session and are never told.
+
+The notice: on each page a signed-in person opens, one query looks for decisions on their ideas
+not yet shown; they are flashed once and marked `author_seen_at`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask import Flask, current_app, flash, has_app_context, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_sqlalchemy.session import Session
+
+from myalmaty.core.mail import send_mail
+from myalmaty.core.models import utcnow
+from myalmaty.core.presenters import author_name
+from myalmaty.extensions import db
+from myalmaty.moderation import queries
+from myalmaty.moderation.models import ModerationEvent
+from myalmaty.moderation.presenters import action_label, describe_decision, is_author_visible
+
+if TYPE_CHECKING:
+    from myalmaty.ideas.models import Idea
+
+QUEUED = "moderation.author_events"
+OUTGOING = "moderation.outgoing_mail"
+
+
+def queue_author_notice(event: ModerationEvent) -> None:
+    """Called by record_event: the author is told once the decision is committed."""
+    if event.idea is not None and is_author_visible(event.action):
+        db.session.info.setdefault(QUEUED, []).append(event)
+
+
+def public_url(endpoint: str, **values: object) -> str:
+    """An absolute address for e-mails, from PUBLIC_BASE_URL (there may be no request)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def compose_decision_mail(idea: Idea, events: list[ModerationEvent]) -> tuple[str, str, str] | None:
+    """(to, subject, body) in the author's language, or None when nobody should be written to."""
+    author = idea.author
+    if author is None or not author.is_active or not author.email:
+        return None
+    events = [e for e in events if e.actor_id is None or e.actor_id != author.id]
+    if not events:
+        return None
+    with force_locale(author.locale):
+        decisions = [(action_label(e.action), describe_decision(e), e.note) for e in events]
+        subject = _("Your idea “%(title)s”: %(decision)s", title=idea.title,
+                    decision=decisions[-1][0])
+        # A plain-text template (.txt is not autoescaped); rendered straight from the jinja
+        # environment so no page context processor runs inside a commit.
+        body = current_app.jinja_env.get_template("moderation/email/decision.txt").render(
+            name=author_name(author),
+            idea=idea,
+            decisions=decisions,
+            idea_url=public_url("ideas.detail", idea_id=idea.id),
+            mine_url=public_url("ideas.mine"),
+        )
+    return author.email, subject, body
+
+
+def _prepare_mail(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    queued = session.info.pop(QUEUED, [])
+    live = [event for event in queued if event in session]
+    if not live or not has_app_context():
+        return
+    by_idea: dict[int, list[ModerationEvent]] = defaultdict(list)
+    ideas = {}
+    for event in live:
+        by_idea[id(event.idea)].append(event)
+        ideas[id(event.idea)] = event.idea
+    mails = [compose_decision_mail(ideas[key], events) for key, events in by_idea.items()]
+    session.info[OUTGOING] = [mail for mail in mails if mail is not None]
+
+
+def _send_mail(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    for to, subject, body in session.info.pop(OUTGOING, []):
+        send_mail(to, subject, body)
+
+
+def _forget(session: Session, previous_transaction: sa.orm.SessionTransaction) -> None:
+    if previous_transaction.nested:
+        return  # the outer transaction may still commit; rolled-back events drop out by then
+    session.info.pop(QUEUED, None)
+    session.info.pop(OUTGOING, None)
+
+
+def _listen_once(event_name: str, handler: object) -> None:
+    if not sa.event.contains(Session, event_name, handler):
+        sa.event.listen(Session, event_name, handler)
+
+
+# Pages where a notice makes sense: HTML pages people navigate to. "My ideas" is left out: it
+# shows every decision itself, marks the unseen ones as new, and then marks them seen.
+SKIPPED_BLUEPRINTS = {"api", "vendor"}
+SKIPPED_ENDPOINTS = {"static", "ideas.photo", "main.healthz", "ideas.mine"}
+
+
+def show_unseen_decisions() -> None:
+    """A before_request hook: flash decisions on the visitor's ideas once, then mark them seen."""
+    if request.method != "GET" or request.endpoint is None:
+        return
+    if request.endpoint in SKIPPED_ENDPOINTS or request.blueprint in SKIPPED_BLUEPRINTS:
+        return
+    if not current_user.is_authenticated:
+        return
+    events = queries.unseen_decisions(current_user.id)
+    if not events:
+        return
+    by_idea: dict[int, list[ModerationEvent]] = defaultdict(list)
+    for event in events:
+        by_idea[event.idea_id].append(event)
+    for idea_events in by_idea.values():
+        flash(_("News about your idea “%(title)s”: %(decisions)s.",
+                title=idea_events[0].idea.title,
+                decisions="; ".join(dict.fromkeys(action_label(e.action) for e in idea_events))),
+              "info")
+    db.session.execute(
+        sa.update(ModerationEvent)
+        .where(ModerationEvent.id.in_([e.id for e in events]))
+        .values(author_seen_at=utcnow())
+    )
+    db.session.commit()
+
+
+def init_app(app: Flask) -> None:
+    _listen_once("before_commit", _prepare_mail)
+    _listen_once("after_commit", _send_mail)
+    _listen_once("after_soft_rollback", _forget)
+    app.before_request(show_unseen_decisions)

@@ -1,0 +1,187 @@
+"""Moderation events in words: for the audit log, the author's "My ideas" page and e-mails.
+
+`action_label(action)` names an action; `describe_decision(event)` says what it meant for the
+idea, in the current language (inside `force_locale` for e-mails). `decisions_for_author` (from
+queries) gives the events an author sees, idea by idea.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from myalmaty.core.i18n import current_locale
+from myalmaty.ideas.models import CommentStatus, IdeaStage, IdeaStatus, RejectionReason
+from myalmaty.moderation.models import ModerationEvent
+from myalmaty.moderation.queries import decisions_for_author
+
+__all__ = ["action_label", "changes", "decisions_for_author", "describe_decision",
+           "is_author_visible"]
+
+ACTION_LABELS = {
+    "idea.publish": _l("Published"),
+    "idea.reject": _l("Rejected"),
+    "idea.edit": _l("Corrected by a moderator"),
+    "idea.duplicate": _l("Marked as a duplicate"),
+    "idea.unduplicate": _l("No longer marked as a duplicate"),
+    "idea.stage": _l("Stage changed"),
+    "idea.answer": _l("Public answer"),
+    "idea.group_add": _l("Added to a theme"),
+    "idea.group_move": _l("Moved to another theme"),
+    "idea.group_remove": _l("Removed from a theme"),
+    "idea.link": _l("Linked to a forum recommendation"),
+    "idea.unlink": _l("Unlinked from a forum recommendation"),
+    "idea.hide": _l("Hidden"),
+    "idea.restore": _l("Restored"),
+    "idea.auto_hide": _l("Hidden after reports, until a moderator reviews it"),
+    "comment.hide": _l("Comment hidden"),
+    "comment.restore": _l("Comment restored"),
+    "report.dismiss": _l("Reports dismissed"),
+    "group.create": _l("Theme created"),
+    "group.update": _l("Theme edited"),
+    "group.stage": _l("Theme stage changed"),
+    "group.answer": _l("Theme public answer"),
+    "group.link": _l("Theme linked to a forum recommendation"),
+    "group.unlink": _l("Theme unlinked from a forum recommendation"),
+    "group.dissolve": _l("Theme dissolved"),
+    "group.restore": _l("Theme restored"),
+}
+
+FIELD_LABELS = {
+    "status": _l("Status"),
+    "stage": _l("Stage"),
+    "rejection_reason": _l("Reason"),
+    "title": _l("Title"),
+    "summary": _l("Summary"),
+    "description": _l("Description"),
+    "first_step": _l("First small step"),
+    "category_id": _l("Category"),
+    "quarter_id": _l("Quarter"),
+    "public_answer": _l("Public answer"),
+    "duplicate_of_id": _l("Duplicate of idea"),
+    "group_id": _l("Theme"),
+    "group_title": _l("Theme title"),
+    "recommendation_id": _l("Recommendation"),
+    "rationale": _l("Rationale"),
+    "idea_ids": _l("Ideas"),
+    "skipped_idea_ids": _l("Ideas that could not return"),
+    "reports_closed": _l("Reports closed"),
+    "dissolved_at": _l("Dissolved"),
+    "published_at": _l("Published on"),
+    "original_support_count": _l("Supporters of the original"),
+    "hidden_reason": _l("Reason for hiding"),
+    "link_id": _l("Link to a recommendation"),
+    "recommendation": _l("Recommendation"),
+}
+
+# Values stored in before/after that are enum members, shown by their translated label.
+ENUM_FIELDS: dict[str, Any] = {
+    "stage": IdeaStage,
+    "rejection_reason": RejectionReason,
+}
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def field_label(name: str) -> str:
+    label = FIELD_LABELS.get(name)
+    return str(label) if label is not None else name
+
+
+def in_current_language(value: Any) -> str:
+    """Snapshots keep translated titles as {"ru": ..., "kk": ..., "en": ...}."""
+    if isinstance(value, dict):
+        return str(value.get(current_locale()) or value.get("ru") or "—")
+    return "—" if value is None else str(value)
+
+
+def value_label(
+    name: str, value: Any, action: str = "", lookups: dict[str, dict[Any, str]] | None = None
+) -> str:
+    """A before/after value for people: enum labels translated, ids named where `lookups`
+    knows them, lists joined, empty as a dash."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, dict):
+        return in_current_language(value)
+    if lookups and name in lookups and value in lookups[name]:
+        return lookups[name][value]
+    if name == "status":
+        enum = CommentStatus if action.startswith("comment.") else IdeaStatus
+        return _enum_label(enum, value)
+    if name in ENUM_FIELDS:
+        return _enum_label(ENUM_FIELDS[name], value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _enum_label(enum: Any, value: Any) -> str:
+    try:
+        return enum(value).label
+    except ValueError:
+        return str(value)
+
+
+def changes(
+    event: ModerationEvent, lookups: dict[str, dict[Any, str]] | None = None
+) -> list[tuple[str, str, str]]:
+    """(field, before, after) rows for the audit log, in a stable order."""
+    names = list(dict.fromkeys([*event.before, *event.after]))
+    return [
+        (field_label(n), value_label(n, event.before.get(n), event.action, lookups),
+         value_label(n, event.after.get(n), event.action, lookups))
+        for n in names
+    ]
+
+
+def describe_decision(event: ModerationEvent) -> str:
+    """One sentence saying what a decision meant for the idea (the note is shown apart)."""
+    after, before = event.after or {}, event.before or {}
+    action = event.action
+    if action == "idea.publish":
+        return _("Your idea was published.")
+    if action == "idea.reject":
+        return _("Your idea was not published. Reason: %(reason)s.",
+                 reason=value_label("rejection_reason", after.get("rejection_reason")))
+    if action == "idea.edit":
+        return _("A moderator corrected: %(fields)s.",
+                 fields=", ".join(field_label(name) for name in after))
+    if action == "idea.duplicate":
+        return _("Marked as a duplicate of idea number %(number)s; its supporters are counted "
+                 "there.", number=after.get("duplicate_of_id"))
+    if action == "idea.unduplicate":
+        return _("No longer marked as a duplicate.")
+    if action == "idea.stage":
+        return _("Stage: %(stage)s.", stage=value_label("stage", after.get("stage")))
+    if action == "idea.answer":
+        return (_("Moderators answered: %(answer)s", answer=after["public_answer"])
+                if after.get("public_answer") else _("The public answer was removed."))
+    if action in ("idea.group_add", "idea.group_move"):
+        return _("Added to the theme “%(theme)s”.", theme=after.get("group_title", ""))
+    if action == "idea.group_remove":
+        return _("Removed from the theme “%(theme)s”.", theme=before.get("group_title", ""))
+    if action == "idea.link":
+        return _("Linked to the forum recommendation “%(recommendation)s”.",
+                 recommendation=in_current_language(after.get("recommendation")))
+    if action == "idea.unlink":
+        return _("No longer linked to the forum recommendation “%(recommendation)s”.",
+                 recommendation=in_current_language(before.get("recommendation")))
+    if action == "idea.hide":
+        return _("Your idea was hidden from the public pages.")
+    if action == "idea.restore":
+        return _("Your idea is shown on the public pages again.")
+    if action == "idea.auto_hide":
+        return _("Several residents reported your idea, so it is hidden until a moderator "
+                 "reviews it.")
+    return action_label(action)
+
+
+def is_author_visible(action: str) -> bool:
+    """Decisions on an idea are told to its author; housekeeping on themes and reports is not."""
+    return action.startswith("idea.")

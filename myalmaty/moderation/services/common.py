@@ -1,0 +1,90 @@
+"""What every moderation service shares: permission, version checks, state checks, flushing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+
+from myalmaty.core.errors import Conflict, DomainError, NotFound
+from myalmaty.core.models import LabelledEnum
+from myalmaty.core.permissions import Role, require
+from myalmaty.extensions import db
+from myalmaty.ideas.models import Idea, IdeaStatus
+from myalmaty.moderation.models import IdeaGroup
+
+if TYPE_CHECKING:
+    from myalmaty.auth.models import User
+
+IDEA_CHANGED = _l(
+    "The idea “%(title)s” was changed by someone else since you opened the page. "
+    "Reload the page to see the change, then try again."
+)
+GROUP_CHANGED = _l(
+    "The theme “%(title)s” was changed by someone else since you opened the page. "
+    "Reload the page to see the change, then try again."
+)
+NOTHING_CHANGED = _l("Nothing was changed.")
+STALE = _l("Someone else changed this in the meantime. Reload the page and try again.")
+
+
+def require_moderator(actor: User | None) -> None:
+    """Organisers pass too: roles are ordered."""
+    require(actor, Role.MODERATOR)
+
+
+def check_idea_version(idea: Idea, version: int | None) -> None:
+    """The form carries the version the moderator saw; a different one means someone acted since."""
+    if version is not None and version != idea.version:
+        raise Conflict(IDEA_CHANGED, title=idea.title)
+
+
+def check_group_version(group: IdeaGroup, version: int | None) -> None:
+    if version is not None and version != group.version:
+        raise Conflict(GROUP_CHANGED, title=group.title)
+
+
+def require_status(idea: Idea, allowed: Iterable[IdeaStatus], message: str) -> None:
+    """Refuse a decision on an idea in the wrong state; `message` may use %(title)s/%(status)s."""
+    if idea.status not in tuple(allowed):
+        raise DomainError(message, title=idea.title, status=lazy_label(idea.status))
+
+
+def lazy_label(member: LabelledEnum) -> Any:
+    """An enum's label still untranslated: the message is read in the language of whoever
+    sees it, not the one current when it was raised."""
+    return type(member)._labels()[member]
+
+
+def require_active_group(group: IdeaGroup) -> None:
+    if not group.is_active:
+        raise DomainError(_l("The theme “%(title)s” has been dissolved."), title=group.title)
+
+
+def get_idea(idea_id: int) -> Idea:
+    idea = db.session.get(Idea, idea_id)
+    if idea is None:
+        raise NotFound(_l("There is no idea number %(id)s."), id=idea_id)
+    return idea
+
+
+def get_group(group_id: int) -> IdeaGroup:
+    group = db.session.get(IdeaGroup, group_id)
+    if group is None:
+        raise NotFound(_l("There is no theme number %(id)s."), id=group_id)
+    return group
+
+
+def flush() -> None:
+    """Write the changes now; a row whose version moved underneath us becomes a Conflict.
+
+    The version check above catches what changed before this request loaded the row;
+    StaleDataError catches what changed between that load and this write.
+    """
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        # The caller rolls back (a route, or the bulk savepoint).
+        raise Conflict(STALE) from error

@@ -1,0 +1,63 @@
+"""Moderation in a real browser: select-all for bulk decisions, and the theme map whose popups
+show residents' text as text."""
+
+from __future__ import annotations
+
+from myalmaty.core.permissions import Role
+from myalmaty.extensions import db
+from myalmaty.ideas.models import IdeaStatus
+from tests.factories import CENTRE, make_group, make_idea, make_user
+
+
+def sign_in(app, page, user) -> None:  # noqa: ANN001
+    """Put a signed session cookie in the browser (the sign-in form belongs to another feature)."""
+    value = app.session_interface.get_signing_serializer(app).dumps(
+        {"_user_id": str(user.id), "_fresh": True}
+    )
+    page.context.add_cookies([{"name": "session", "value": value, "url": page.base_url}])
+
+
+def only_tiles_from_outside(page) -> bool:  # noqa: ANN001
+    return all(url.startswith("http://tiles.test/") for url in page.outside_requests)
+
+
+def test_select_all_then_bulk_publish(app, page):
+    moderator = make_user(role=Role.MODERATOR, locale="en")
+    ideas = [make_idea(status=IdeaStatus.PENDING, title=f"Pending {n}") for n in range(3)]
+    db.session.commit()
+    sign_in(app, page, moderator)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(page.base_url + "/moderation/")
+    page.get_by_label("Choose all on this page").check()
+    assert page.locator("input[name=ideas]:checked").count() == 3
+    page.get_by_label("Decision", exact=True).select_option("publish")
+    page.get_by_role("button", name="Apply to the chosen ideas").click()
+    assert "3 ideas changed." in page.content()
+    for idea in ideas:
+        db.session.refresh(idea)
+        assert idea.status is IdeaStatus.PUBLISHED
+    assert errors == []
+    assert only_tiles_from_outside(page)
+
+
+def test_theme_map_popups_show_titles_as_text(app, page):
+    group = make_group(title="Courtyards")
+    make_idea(group=group, title="<img src=x onerror=alert(1)> Benches", lat=CENTRE[0],
+              lon=CENTRE[1])
+    make_idea(group=group, title="Shade trees", lat=CENTRE[0] + 0.003, lon=CENTRE[1] + 0.003)
+    db.session.commit()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: errors.append("dialog: " + dialog.message))
+    page.goto(page.base_url + f"/groups/{group.id}?lang=en")
+    markers = page.locator(".leaflet-marker-icon")
+    assert markers.count() == 2
+    hostile = "<img src=x onerror=alert(1)> Benches"
+    page.locator(f'.leaflet-marker-icon[title="{hostile}"]').click(force=True)
+    popup = page.locator(".leaflet-popup-content a")
+    popup.wait_for()
+    assert popup.inner_text() == hostile
+    assert page.locator(".leaflet-popup-content img").count() == 0
+    assert errors == []
+    assert only_tiles_from_outside(page)

@@ -1,0 +1,143 @@
+"""Duplicates lose nothing: supporters are counted once on the original, undo is exact."""
+
+from __future__ import annotations
+
+import pytest
+
+from myalmaty.core.errors import DomainError
+from myalmaty.extensions import db
+from myalmaty.ideas.models import IdeaStatus, Support
+from myalmaty.moderation import services
+from tests.factories import make_comment, make_idea, make_support, make_user
+
+
+@pytest.fixture
+def overlapping(app):  # noqa: ANN001, ANN201
+    """An original with supporters A, B, C and a duplicate with B, C, D, E (two in common)."""
+    a, b, c, d, e = (make_user() for _ in range(5))
+    original, copy = make_idea(), make_idea()
+    for person in (a, b, c):
+        make_support(original, person)
+    for person in (b, c, d, e):
+        make_support(copy, person)
+    make_comment(copy, body="Same as the other one, but yes!")
+    db.session.commit()
+    return original, copy
+
+
+def test_the_original_counts_distinct_supporters_of_both(app, moderator, overlapping):
+    original, copy = overlapping
+    event = services.mark_duplicate(moderator, copy, original, version=copy.version)
+    db.session.commit()
+    assert original.support_count == 5  # A B C D E, each once (not 3 + 4)
+    assert copy.support_count == 4  # a duplicate reads its own supporters
+    assert copy.status is IdeaStatus.DUPLICATE and copy.duplicate_of == original
+    assert event.before["status"] == "published"
+    assert event.after["duplicate_of_id"] == original.id
+    assert (event.before["original_support_count"], event.after["original_support_count"]) == (3, 5)
+
+
+def test_nothing_is_deleted_by_marking_a_duplicate(app, moderator, overlapping):
+    original, copy = overlapping
+    supports_before = db.session.query(Support).count()
+    services.mark_duplicate(moderator, copy, original, version=copy.version)
+    db.session.commit()
+    assert db.session.query(Support).count() == supports_before
+    assert copy.comment_count == 1
+    assert db.session.get(type(copy), copy.id) is not None
+
+
+def test_undo_restores_the_previous_status_and_both_counts_exactly(app, moderator, overlapping):
+    original, copy = overlapping
+    services.mark_duplicate(moderator, copy, original, version=copy.version)
+    db.session.commit()
+    event = services.undo_duplicate(moderator, copy, version=copy.version)
+    db.session.commit()
+    assert copy.status is IdeaStatus.PUBLISHED and copy.duplicate_of_id is None
+    assert (original.support_count, copy.support_count) == (3, 4)
+    assert event.action == "idea.unduplicate"
+    assert event.before == {"status": "duplicate", "duplicate_of_id": original.id}
+    assert event.after["status"] == "published"
+
+
+def test_undo_of_a_pending_duplicate_returns_it_to_the_queue(app, moderator):
+    original = make_idea()
+    pending = make_idea(status=IdeaStatus.PENDING)
+    make_support(original)
+    db.session.commit()
+    services.mark_duplicate(moderator, pending, original, version=pending.version)
+    assert pending.published_at is not None  # a duplicate is reachable
+    services.undo_duplicate(moderator, pending, version=pending.version)
+    db.session.commit()
+    assert pending.status is IdeaStatus.PENDING
+    assert pending.published_at is None
+
+
+def test_two_duplicates_of_one_original_and_undoing_one(app, moderator):
+    shared = make_user()
+    original, first, second = make_idea(), make_idea(), make_idea()
+    make_support(original, shared)
+    make_support(first, shared)
+    make_support(first)
+    make_support(second, shared)
+    make_support(second)
+    db.session.commit()
+    services.mark_duplicate(moderator, first, original, version=first.version)
+    services.mark_duplicate(moderator, second, original, version=second.version)
+    assert original.support_count == 3  # shared + first's other + second's other
+    services.undo_duplicate(moderator, first, version=first.version)
+    db.session.commit()
+    assert original.support_count == 2
+    assert first.support_count == 2
+
+
+def test_chains_are_refused(app, moderator):
+    original, copy, third = make_idea(), make_idea(), make_idea()
+    services.mark_duplicate(moderator, copy, original, version=copy.version)
+    with pytest.raises(DomainError, match="is itself a duplicate"):
+        services.mark_duplicate(moderator, third, copy, version=third.version)
+    with pytest.raises(DomainError, match="Other ideas are marked as duplicates"):
+        services.mark_duplicate(moderator, original, third, version=original.version)
+
+
+@pytest.mark.parametrize("status", [IdeaStatus.PENDING, IdeaStatus.REJECTED, IdeaStatus.HIDDEN])
+def test_the_original_must_be_published(app, moderator, status):
+    original, copy = make_idea(status=status), make_idea()
+    with pytest.raises(DomainError, match="The original must be a published idea"):
+        services.mark_duplicate(moderator, copy, original, version=copy.version)
+    assert copy.status is IdeaStatus.PUBLISHED
+
+
+def test_an_idea_is_not_its_own_duplicate_and_undo_needs_a_duplicate(app, moderator):
+    idea = make_idea()
+    with pytest.raises(DomainError, match="duplicate of itself"):
+        services.mark_duplicate(moderator, idea, idea, version=idea.version)
+    with pytest.raises(DomainError, match="is not marked as a duplicate"):
+        services.undo_duplicate(moderator, idea, version=idea.version)
+
+
+def test_duplicate_through_the_review_page(app, as_moderator, overlapping):
+    original, copy = overlapping
+    response = as_moderator.post(
+        f"/moderation/ideas/{copy.id}/duplicate",
+        data={"duplicate-version": copy.version, "duplicate-original": original.id},
+    )
+    assert response.status_code == 302
+    db.session.refresh(original)
+    assert original.support_count == 5
+    page = as_moderator.get(f"/moderation/ideas/{original.id}").get_data(as_text=True)
+    assert "Marked as duplicates of this idea" in page
+
+
+def test_unknown_original_keeps_the_form(app, as_moderator):
+    idea = make_idea()
+    db.session.commit()
+    response = as_moderator.post(
+        f"/moderation/ideas/{idea.id}/duplicate",
+        data={"duplicate-version": idea.version, "duplicate-original": 999999,
+              "duplicate-note": "my typed note"},
+    )
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "There is no idea number 999999" in page
+    assert "my typed note" in page
