@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date
+from flask_babel import format_date, format_timedelta
 from flask_babel import gettext as _
 
 from myalmaty.core.permissions import Role, require
@@ -15,6 +15,15 @@ from myalmaty.ideas.models import IdeaStage, IdeaStatus
 from myalmaty.organise import dashboard_queries
 from myalmaty.organise.charts import Datum, bar_chart, column_chart
 from myalmaty.organise.quarter_maps import NO_IDEAS, choropleth
+
+
+def format_age(delta: dt.timedelta | None) -> str | None:
+    """"5 hours", "12 days": days once past a day (Babel would round 10 days to "1 week")."""
+    if delta is None:
+        return None
+    if delta < dt.timedelta(days=1):
+        return format_timedelta(delta, threshold=1)
+    return format_timedelta(delta, granularity="day", threshold=100_000)
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ def build_dashboard(actor: Any, now: dt.datetime, timezone: ZoneInfo) -> dict[st
         "map": mapped,
         "no_ideas_colour": NO_IDEAS,
         "pending": pending,
-        "oldest_age": now - pending.oldest if pending.oldest else None,
-        "median_age": now - pending.median if pending.median else None,
+        "oldest_age": format_age(now - pending.oldest if pending.oldest else None),
+        "median_age": format_age(now - pending.median if pending.median else None),
         "quarters": data.quarters,
     }

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
+    SelectChoice,
     BooleanField,
     DateField,
     HiddenField,
@@ -18,6 +19,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    DataRequired,
     InputRequired,
     Length,
     NumberRange,
@@ -46,7 +48,8 @@ def _strip(value: object) -> object:
 
 def _text(label: str, message: str, max_length: int, area: bool = False, required: bool = True):  # noqa: ANN202
     field_class = TextAreaField if area else StringField
-    checks = [InputRequired(message)] if required else [Optional()]
+    # DataRequired looks at the stripped value: spaces alone are not a title.
+    checks = [DataRequired(message)] if required else [Optional()]
     checks.append(Length(max=max_length, message=_l("At most %(max)d characters.")))
     return field_class(label, checks, filters=[_strip])
 
@@ -56,7 +59,7 @@ class ActionForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    direction = SelectField(choices=[("up", _l("Up")), ("down", _l("Down"))])
+    direction = SelectField(choices=[SelectChoice("up", _l("Up")), SelectChoice("down", _l("Down"))])
 
 
 class ForumForm(FlaskForm):
@@ -109,7 +112,7 @@ class RecommendationForm(FlaskForm):
 class CategoryForm(FlaskForm):
     slug = StringField(
         _l("Short name for addresses"),
-        [InputRequired(_l("Enter a short name.")), Length(max=40), Regexp(SLUG_PATTERN, message=SLUG_MESSAGE)],
+        [DataRequired(_l("Enter a short name.")), Length(max=40), Regexp(SLUG_PATTERN, message=SLUG_MESSAGE)],
         filters=[_strip, lambda v: v.lower() if isinstance(v, str) else v],
     )
     name_ru = _text(_l("Name in Russian"), _l("Enter the name in Russian."), 80)
@@ -139,7 +142,7 @@ class QuarterForm(FlaskForm):
 
     slug = StringField(
         _l("Short name for addresses"),
-        [InputRequired(_l("Enter a short name.")), Length(max=60), Regexp(SLUG_PATTERN, message=SLUG_MESSAGE)],
+        [DataRequired(_l("Enter a short name.")), Length(max=60), Regexp(SLUG_PATTERN, message=SLUG_MESSAGE)],
         filters=[_strip, lambda v: v.lower() if isinstance(v, str) else v],
     )
     name_ru = _text(_l("Name in Russian"), _l("Enter the name in Russian."), 120)
@@ -181,6 +184,10 @@ class QuarterForm(FlaskForm):
 class AgendaForm(FlaskForm):
     """Add to the agenda: a group from the list, or an idea by its number."""
 
+    @staticmethod
+    def group_choices(groups: list, none_label: str = "") -> list[SelectChoice]:
+        return [SelectChoice(0, none_label)] + [SelectChoice(g.id, g.title) for g in groups]
+
     group_id = SelectField(_l("Group"), coerce=int, validate_choice=True)
     idea_reference = StringField(
         _l("Or the number of a published idea"), [Optional(), Length(max=20)], filters=[_strip]
@@ -219,7 +226,9 @@ class UserSearchForm(FlaskForm):
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.role.choices = [("", _l("All roles"))] + [(r.value, r.label) for r in ROLE_ORDER]
+        self.role.choices = [SelectChoice("", _l("All roles"))] + [
+            SelectChoice(r.value, r.label) for r in ROLE_ORDER
+        ]
 
     def chosen_role(self) -> Role | None:
         return Role(self.role.data) if self.role.data else None
@@ -232,7 +241,7 @@ class RoleForm(FlaskForm):
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.role.choices = [(r.value, r.label) for r in ROLE_ORDER]
+        self.role.choices = [SelectChoice(r.value, r.label) for r in ROLE_ORDER]
 
 
 class ActiveForm(FlaskForm):

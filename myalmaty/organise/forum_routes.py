@@ -69,7 +69,7 @@ def _forum_page(forum_id: int, agenda_form: AgendaForm | None = None, status: in
     groups = queries.agenda_group_choices(forum_id)
     if agenda_form is None:
         agenda_form = AgendaForm(formdata=None)
-    agenda_form.group_id.choices = [(0, _("— no group —"))] + [(g.id, g.title) for g in groups]
+    agenda_form.group_id.choices = AgendaForm.group_choices(groups, _("— no group —"))
     page = render_template(
         "organise/forum.html",
         forum=forum,
@@ -143,7 +143,7 @@ def move_recommendation(recommendation_id: int):  # noqa: ANN201
 def add_to_agenda(forum_id: int):  # noqa: ANN201
     forum = db.get_or_404(Forum, forum_id)
     form = AgendaForm()
-    form.group_id.choices = [(0, "")] + [(g.id, g.title) for g in queries.agenda_group_choices(forum_id)]
+    form.group_id.choices = AgendaForm.group_choices(queries.agenda_group_choices(forum_id))
     if not form.validate_on_submit():
         return _forum_page(forum_id, form, 400)
     try:

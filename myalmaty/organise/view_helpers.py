@@ -23,13 +23,14 @@ def actor() -> User:
 
 def form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
     """Render a form; a refused submission answers 400 (the form keeps what was typed)."""
-    refused = request.method == "POST" and bool(form.errors or context.pop("refused", False))
-    context.pop("refused", None)
+    refused = context.pop("refused", False) or getattr(form, "refused", False)
+    refused = request.method == "POST" and bool(form.errors or refused)
     return render_template(template, form=form, **context), 400 if refused else 200
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:
     """Put a service's refusal beside the field it concerns, or above the form."""
+    form.refused = True  # type: ignore[attr-defined]
     if isinstance(error, FieldError) and error.field in form:
         form[error.field].errors = [*form[error.field].errors, str(error)]
     else:
