@@ -121,8 +121,9 @@ def boundary_too_large(error: RequestEntityTooLarge):  # noqa: ANN201
     form = QuarterForm(formdata=None, obj=quarter)
     form.boundary.data = ""
     form.boundary.errors = [
-        _("The file is larger than %(size)s MB. Nothing was saved; please choose a smaller file.",
-          size=BOUNDARY_MAX_BYTES // 2**20)
+        _("This is too large for a boundary: upload a file of up to %(file)s MB, or paste at most "
+          "%(text)s KB of text. Nothing was saved.",
+          file=BOUNDARY_MAX_BYTES // 2**20, text=(request.max_form_memory_size or BOUNDARY_MAX_BYTES) // 1000)
     ]
     page, _status = _quarter_form_page(form, quarter)
     return page, 413
