@@ -222,7 +222,7 @@ class UserSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Name or e-mail"), [Optional(), Length(max=100)], filters=[_strip])
-    role = SelectField(_l("Role"), choices=[], validate_choice=True)
+    role = SelectField(_l("Role"), choices=[], default="", validate_choice=True)
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
