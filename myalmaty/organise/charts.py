@@ -15,12 +15,13 @@ from markupsafe import Markup, escape
 
 _ids = count(1)
 
+# A narrow drawing so that the text stays legible when a phone scales it down.
 BAR_HEIGHT = 22
 BAR_GAP = 8
-LABEL_WIDTH = 170
-VALUE_WIDTH = 46
-CHART_WIDTH = 560
-LABEL_CHARS = 24
+LABEL_WIDTH = 160
+VALUE_WIDTH = 44
+CHART_WIDTH = 420
+LABEL_CHARS = 20
 
 
 @dataclass(frozen=True)

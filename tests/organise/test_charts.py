@@ -42,7 +42,7 @@ def test_long_labels_are_cut_but_kept_whole_in_the_bars_title():
     svg = _parse(bar_chart([Datum(name, 2)], "Ideas"))
 
     label = next(t for t in svg.iter(f"{SVG}text") if t.get("class") == "chart-label")
-    assert label.text.endswith("…") and len(label.text) <= 24
+    assert label.text.endswith("…") and len(label.text) <= 20
     assert svg.find(f"{SVG}g/{SVG}title").text == f"{name}: 2"
 
 
