@@ -21,7 +21,6 @@ def categories():  # noqa: ANN201
         "organise/categories.html",
         categories=queries.all_categories(),
         counts=queries.idea_counts_by_category_id(),
-        action_form=ActionForm(formdata=None),
     )
 
 

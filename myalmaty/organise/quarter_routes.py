@@ -8,10 +8,10 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from myalmaty.core.errors import DomainError
-from myalmaty.core.errors import render_error
+from myalmaty.core.errors import DomainError, render_error
 from myalmaty.core.permissions import is_organiser, organiser_required
 from myalmaty.extensions import db
+from myalmaty.maps import MapParts
 from myalmaty.organise import bp, queries, quarter_services
 from myalmaty.organise.forms import ActionForm, QuarterForm
 from myalmaty.organise.models import Quarter
@@ -35,21 +35,20 @@ def quarters():  # noqa: ANN201
         "organise/quarters.html",
         quarters=queries.all_quarters(),
         counts=queries.idea_counts_by_quarter_id(),
-        action_form=ActionForm(formdata=None),
     )
 
 
-def _quarter_form_page(form: QuarterForm, quarter: Quarter | None, preview=None, refused: bool = False):  # noqa: ANN001, ANN202
+def _quarter_form_page(form: QuarterForm, quarter: Quarter | None, preview: MapParts | None = None):  # noqa: ANN202
     """The form with a map: of the boundary just checked, else of the saved one."""
     if preview is None and quarter is not None:
         preview = saved_boundary_preview(quarter)
     return form_page(
-        "organise/quarter_form.html", form, quarter=quarter, preview=preview, refused=refused,
+        "organise/quarter_form.html", form, quarter=quarter, preview=preview,
         max_megabytes=BOUNDARY_MAX_BYTES // 2**20,
     )
 
 
-def _submitted_boundary(form: QuarterForm):  # noqa: ANN202
+def _submitted_boundary(form: QuarterForm) -> MapParts | None:
     """Check the boundary for a preview; errors go beside the boundary field."""
     try:
         return boundary_preview(quarter_services.read_boundary(form.boundary.data or ""))

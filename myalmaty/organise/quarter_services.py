@@ -132,7 +132,7 @@ def create_quarter(
     _set_boundary(quarter, geometry)
     db.session.add(quarter)
     db.session.flush()
-    result = reassign_ideas(quarter)
+    result = _reassign_ideas(quarter)
     record_event(actor, "quarter.boundary", after={"quarter_id": quarter.id, "bbox": _bbox(quarter),
                                                    **asdict(result)})
     return quarter, result
@@ -155,7 +155,7 @@ def update_quarter(
     _set_boundary(quarter, geometry)
     db.session.flush()
     # An archived quarter takes no part in assignment; its ideas keep it until it is restored.
-    result = Reassignment() if quarter.archived else reassign_ideas(quarter)
+    result = Reassignment() if quarter.archived else _reassign_ideas(quarter)
     record_event(actor, "quarter.boundary", before=before,
                  after={"quarter_id": quarter.id, "bbox": _bbox(quarter), **asdict(result)})
     return result
@@ -169,10 +169,10 @@ def set_quarter_archived(actor: User, quarter: Quarter, archived: bool) -> Reass
     require(actor, Role.ORGANISER)
     quarter.archived = archived
     db.session.flush()
-    return Reassignment() if archived else reassign_ideas(quarter)
+    return Reassignment() if archived else _reassign_ideas(quarter)
 
 
-def reassign_ideas(quarter: Quarter) -> Reassignment:
+def _reassign_ideas(quarter: Quarter) -> Reassignment:
     """Bring the ideas in line with the quarter's (flushed) boundary.
 
     Ideas without a quarter whose point is inside join it; ideas of this quarter whose point is

@@ -208,6 +208,15 @@ def agenda_idea_suggestions(forum_id: int) -> list[Idea]:
     )
 
 
+def on_agenda(forum_id: int, *, group_id: int | None = None, idea_id: int | None = None) -> bool:
+    """Whether this group (or idea) is already on the forum's agenda."""
+    subject = AgendaItem.group_id == group_id if group_id is not None else AgendaItem.idea_id == idea_id
+    found = db.session.scalar(
+        sa.select(AgendaItem.id).where(AgendaItem.forum_id == forum_id, subject).limit(1)
+    )
+    return found is not None
+
+
 def agenda_items_of(forum_id: int) -> list[AgendaItem]:
     return list(
         db.session.scalars(

@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Literal
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.errors import DomainError, NotFound
@@ -181,15 +180,7 @@ def add_to_agenda(
         raise DomainError(_l("This group was dissolved; it cannot go on the agenda."))
     if idea is not None and idea.status is not IdeaStatus.PUBLISHED:
         raise DomainError(_l("Only published ideas can go on the agenda."))
-    if group is not None:
-        same_subject = AgendaItem.group_id == group.id
-    else:
-        assert idea is not None
-        same_subject = AgendaItem.idea_id == idea.id
-    existing = db.session.scalar(
-        sa.select(AgendaItem.id).where(AgendaItem.forum_id == forum.id, same_subject)
-    )
-    if existing is not None:
+    if queries.on_agenda(forum.id, group_id=group.id if group else None, idea_id=idea.id if idea else None):
         raise DomainError(_l("This is already on the forum's agenda."))
     item = AgendaItem(
         forum=forum,
