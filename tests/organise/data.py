@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from tests.factories import PANFILOV_SQUARE
 
@@ -57,3 +58,16 @@ def square(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> di
         "coordinates": [[[min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat],
                          [min_lon, max_lat], [min_lon, min_lat]]],
     }
+
+
+def fill_ids(text: str, world) -> str:  # noqa: ANN001
+    """Put the world's ids in place of `{forum}` and the like (GeoJSON braces stay)."""
+    fields = vars(world)
+    return re.sub(r"\{(\w+)\}", lambda m: str(fields.get(m[1], m[0])), text)
+
+
+def request_in_world(client, world, method: str, url: str, data: dict | None):  # noqa: ANN001, ANN202
+    url = fill_ids(url, world)
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={k: fill_ids(str(v), world) for k, v in (data or {}).items()})

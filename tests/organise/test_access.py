@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from myalmaty.core.permissions import Role
 from myalmaty.extensions import db
 from tests import factories
-from tests.organise.data import CATEGORY, FORUM, RECOMMENDATION, quarter_data
+from tests.organise.data import CATEGORY, FORUM, RECOMMENDATION, quarter_data, request_in_world
 
 # (method, URL with {world} fields, form data for the organiser's request)
 ROUTES = [
@@ -51,25 +49,12 @@ ROUTES = [
 ]
 
 
-def _fill(text: str, world) -> str:  # noqa: ANN001
-    """Put the world's ids in place of `{forum}` and the like (GeoJSON braces stay)."""
-    fields = vars(world)
-    return re.sub(r"\{(\w+)\}", lambda m: str(fields.get(m[1], m[0])), text)
-
-
-def _request(client, world, method: str, url: str, data: dict | None):  # noqa: ANN001, ANN202
-    url = _fill(url, world)
-    if method == "GET":
-        return client.get(url)
-    return client.post(url, data={k: _fill(str(v), world) for k, v in (data or {}).items()})
-
-
 ids = [f"{method} {url}" for method, url, _ in ROUTES]
 
 
 @pytest.mark.parametrize(("method", "url", "data"), ROUTES, ids=ids)
 def test_anonymous_visitors_are_sent_to_sign_in(client, world, method, url, data):
-    response = _request(client, world, method, url, data)
+    response = request_in_world(client, world, method, url, data)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/account/login")
 
@@ -79,13 +64,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, world, method, url, data
 def test_residents_and_moderators_are_refused(client, auth, world, role, method, url, data):
     auth.as_user(factories.make_user(role=role))
     db.session.commit()
-    response = _request(client, world, method, url, data)
+    response = request_in_world(client, world, method, url, data)
     assert response.status_code == 403
 
 
 @pytest.mark.parametrize(("method", "url", "data"), ROUTES, ids=ids)
 def test_organisers_are_let_in(as_organiser, world, method, url, data):
-    response = _request(as_organiser, world, method, url, data)
+    response = request_in_world(as_organiser, world, method, url, data)
     if method == "GET":
         assert response.status_code == 200
     else:
