@@ -1,12 +1,23 @@
-"""Queries over reference data: quarters, categories, forums, recommendations."""
+"""Queries over reference data: quarters, categories, forums, recommendations, agenda, users."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from collections.abc import Iterable
+from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from myalmaty.auth.models import User
 from myalmaty.core.geo import point_in_boundary
+from myalmaty.core.permissions import Role
 from myalmaty.extensions import db
-from myalmaty.organise.models import Category, Quarter
+from myalmaty.ideas.models import Idea, IdeaStatus
+from myalmaty.moderation.models import IdeaGroup, RecommendationLink
+from myalmaty.organise.models import AgendaItem, Category, Forum, Quarter, Recommendation
+
+USERS_PER_PAGE = 25
+AGENDA_SUGGESTIONS = 20
 
 
 def quarter_containing(lat: float, lon: float) -> Quarter | None:
@@ -25,10 +36,42 @@ def quarter_containing(lat: float, lon: float) -> Quarter | None:
         )
         .order_by(Quarter.id)
     )
-    for quarter in candidates:
+    return first_quarter_covering(candidates, lat, lon)
+
+
+def first_quarter_covering(quarters: Iterable[Quarter], lat: float, lon: float) -> Quarter | None:
+    """The first of `quarters` (in the order given) whose boundary covers the point."""
+    for quarter in quarters:
+        if not (quarter.min_lat <= lat <= quarter.max_lat and quarter.min_lon <= lon <= quarter.max_lon):
+            continue
         if point_in_boundary(quarter.boundary_geojson, lat, lon):
             return quarter
     return None
+
+
+def quarters_for_assignment() -> list[Quarter]:
+    """The quarters `quarter_containing` would consider, in its order (for many points at once)."""
+    return list(
+        db.session.scalars(sa.select(Quarter).where(Quarter.archived.is_(False)).order_by(Quarter.id))
+    )
+
+
+def idea_points_for_reassignment(quarter: Quarter) -> list[tuple[int, float, float, int | None]]:
+    """(id, lat, lon, quarter_id) of the ideas a new boundary may concern: those of this quarter,
+    and those without a quarter inside its bounding box."""
+    rows = db.session.execute(
+        sa.select(Idea.id, Idea.lat, Idea.lon, Idea.quarter_id).where(
+            sa.or_(
+                Idea.quarter_id == quarter.id,
+                sa.and_(
+                    Idea.quarter_id.is_(None),
+                    Idea.lat.between(quarter.min_lat, quarter.max_lat),
+                    Idea.lon.between(quarter.min_lon, quarter.max_lon),
+                ),
+            )
+        )
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 def active_categories() -> list[Category]:
@@ -45,3 +88,199 @@ def active_quarters() -> list[Quarter]:
             sa.select(Quarter).where(Quarter.archived.is_(False)).order_by(Quarter.name_ru)
         )
     )
+
+
+# --- Reference data lists -------------------------------------------------------------------
+
+
+def all_categories() -> list[Category]:
+    """Active first, then archived; each in the organisers' chosen order."""
+    return list(
+        db.session.scalars(
+            sa.select(Category).order_by(Category.archived, Category.position, Category.id)
+        )
+    )
+
+
+def all_quarters() -> list[Quarter]:
+    return list(
+        db.session.scalars(sa.select(Quarter).order_by(Quarter.archived, Quarter.name_ru, Quarter.id))
+    )
+
+
+def idea_counts_by_quarter_id() -> dict[int | None, int]:
+    """How many ideas (of any status) each quarter holds: shown beside the quarters list."""
+    rows = db.session.execute(
+        sa.select(Idea.quarter_id, sa.func.count(Idea.id)).group_by(Idea.quarter_id)
+    )
+    return {quarter_id: count for quarter_id, count in rows}
+
+
+def idea_counts_by_category_id() -> dict[int, int]:
+    rows = db.session.execute(
+        sa.select(Idea.category_id, sa.func.count(Idea.id)).group_by(Idea.category_id)
+    )
+    return {category_id: count for category_id, count in rows}
+
+
+def slug_taken(model: type[Category] | type[Quarter], slug: str, except_id: int | None) -> bool:
+    query = sa.select(model.id).where(model.slug == slug)
+    if except_id is not None:
+        query = query.where(model.id != except_id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+# --- Forums, recommendations, agenda -------------------------------------------------------
+
+
+def forums_with_counts() -> list[tuple[Forum, int, int]]:
+    """Every forum, newest first, with how many recommendations and agenda items it has."""
+    recommendations = (
+        sa.select(sa.func.count(Recommendation.id))
+        .where(Recommendation.forum_id == Forum.id)
+        .scalar_subquery()
+    )
+    agenda = (
+        sa.select(sa.func.count(AgendaItem.id))
+        .where(AgendaItem.forum_id == Forum.id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Forum, recommendations, agenda).order_by(Forum.held_on.desc(), Forum.id.desc())
+    )
+    return [(forum, n_recommendations, n_agenda) for forum, n_recommendations, n_agenda in rows]
+
+
+def forum_page(forum_id: int) -> Forum | None:
+    """A forum with its recommendations and its agenda (ideas and groups) loaded at once."""
+    return db.session.scalar(
+        sa.select(Forum)
+        .where(Forum.id == forum_id)
+        .options(
+            so.selectinload(Forum.recommendations),
+            so.selectinload(Forum.agenda).options(
+                so.joinedload(AgendaItem.idea).joinedload(Idea.quarter),
+                so.joinedload(AgendaItem.group),
+            ),
+        )
+    )
+
+
+def agenda_group_choices(forum_id: int) -> list[IdeaGroup]:
+    """Active groups not yet on this forum's agenda."""
+    on_agenda = sa.select(AgendaItem.group_id).where(
+        AgendaItem.forum_id == forum_id, AgendaItem.group_id.is_not(None)
+    )
+    return list(
+        db.session.scalars(
+            sa.select(IdeaGroup)
+            .where(IdeaGroup.dissolved_at.is_(None), IdeaGroup.id.not_in(on_agenda))
+            .order_by(IdeaGroup.title)
+        )
+    )
+
+
+def agenda_idea_suggestions(forum_id: int) -> list[Idea]:
+    """Published ideas linked to this forum's recommendations and not yet on its agenda.
+
+    Moderators link ideas to the forum's recommendations; these are the natural candidates for
+    its agenda, most supported first.
+    """
+    linked = (
+        sa.select(RecommendationLink.idea_id)
+        .join(Recommendation, Recommendation.id == RecommendationLink.recommendation_id)
+        .where(Recommendation.forum_id == forum_id, RecommendationLink.idea_id.is_not(None))
+    )
+    on_agenda = sa.select(AgendaItem.idea_id).where(
+        AgendaItem.forum_id == forum_id, AgendaItem.idea_id.is_not(None)
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Idea)
+            .where(
+                Idea.status == IdeaStatus.PUBLISHED,
+                Idea.id.in_(linked),
+                Idea.id.not_in(on_agenda),
+            )
+            .order_by(Idea.support_count.desc(), Idea.id)
+            .limit(AGENDA_SUGGESTIONS)
+        )
+    )
+
+
+def on_agenda(forum_id: int, *, group_id: int | None = None, idea_id: int | None = None) -> bool:
+    """Whether this group (or idea) is already on the forum's agenda."""
+    subject = AgendaItem.group_id == group_id if group_id is not None else AgendaItem.idea_id == idea_id
+    found = db.session.scalar(
+        sa.select(AgendaItem.id).where(AgendaItem.forum_id == forum_id, subject).limit(1)
+    )
+    return found is not None
+
+
+def agenda_items_of(forum_id: int) -> list[AgendaItem]:
+    return list(
+        db.session.scalars(
+            sa.select(AgendaItem)
+            .where(AgendaItem.forum_id == forum_id)
+            .order_by(AgendaItem.position, AgendaItem.id)
+        )
+    )
+
+
+def recommendations_of(forum_id: int) -> list[Recommendation]:
+    return list(
+        db.session.scalars(
+            sa.select(Recommendation)
+            .where(Recommendation.forum_id == forum_id)
+            .order_by(Recommendation.position, Recommendation.id)
+        )
+    )
+
+
+def next_position(column: Any, forum_id_column: Any, forum_id: int) -> int:
+    """One past the highest position used in a forum (recommendations or agenda items)."""
+    highest = db.session.scalar(sa.select(sa.func.max(column)).where(forum_id_column == forum_id))
+    return (highest or 0) + 1
+
+
+# --- Users ---------------------------------------------------------------------------------
+
+
+def _text_variants(text: str) -> set[str]:
+    """Spellings to try for a name: SQLite folds case only for ASCII letters, not Cyrillic."""
+    return {text, text.lower(), text.capitalize(), text.title(), text.upper()}
+
+
+def users_page(search: str = "", role: Role | None = None, page: int = 1):  # noqa: ANN201
+    """Accounts for organisers: search by name or e-mail, filter by role, paginated."""
+    query = sa.select(User).order_by(User.display_name, User.id)
+    search = search.strip()
+    if search:
+        query = query.where(
+            sa.or_(
+                *(User.display_name.icontains(v, autoescape=True) for v in _text_variants(search)),
+                User.email.contains(search.lower(), autoescape=True),
+            )
+        )
+    if role is not None:
+        query = query.where(User.role == role)
+    return db.paginate(query, page=page, per_page=USERS_PER_PAGE, error_out=False)
+
+
+def active_organiser_ids(lock: bool = False) -> list[int]:
+    """Ids of the organisers who can still sign in; `lock` holds their rows until commit, so
+    that two organisers demoting each other at once cannot leave the platform without one."""
+    query = sa.select(User.id).where(
+        User.role == Role.ORGANISER, User.active.is_(True), User.deleted_at.is_(None)
+    )
+    if lock:
+        query = query.with_for_update()
+    return list(db.session.scalars(query))
+
+
+def idea_by_reference(reference: str) -> Idea | None:
+    """An idea by the number people read aloud (`2026-00042`) or by its plain id (`42`)."""
+    number = reference.strip().rsplit("-", 1)[-1]
+    if not number.isdigit() or len(number) > 12:
+        return None
+    return db.session.get(Idea, int(number))

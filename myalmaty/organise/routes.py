@@ -1,11 +1,30 @@
-"""Routes of this feature. PLACEHOLDERS: the endpoint names other features link to; each is
-replaced by its real view (owner: organise)."""
+"""The organisers' pages. Every route here is for organisers only (and every service checks it
+again). The dashboard lives here; the other pages each have a module of their own."""
 
-from flask import abort
+from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+from flask import current_app, render_template
+
+from myalmaty.core.models import utcnow
+from myalmaty.core.permissions import organiser_required
 from myalmaty.organise import bp
+from myalmaty.organise.dashboard import build_dashboard
+from myalmaty.organise.view_helpers import actor
 
 
 @bp.get("/")
+@organiser_required
 def dashboard():  # noqa: ANN201
-    abort(404)
+    timezone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return render_template("organise/dashboard.html", **build_dashboard(actor(), utcnow(), timezone))
+
+
+# The other pages attach themselves to the blueprint when imported.
+from myalmaty.organise import (  # noqa: E402,F401
+    category_routes,
+    forum_routes,
+    quarter_routes,
+    user_routes,
+)

@@ -1,0 +1,200 @@
+"""The numbers of the organisers' dashboard, each computed by the database in one aggregate query.
+
+The page runs the same dozen queries whatever the number of ideas: counts are GROUP BY or
+filtered aggregates, never Python loops over rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from myalmaty.extensions import db
+from myalmaty.ideas.models import Idea, IdeaStage, IdeaStatus
+from myalmaty.moderation.models import IdeaGroup, RecommendationLink
+from myalmaty.organise.models import Category, Forum, Quarter, Recommendation
+
+WEEKS_SHOWN = 12
+TOP_IDEAS = 10
+
+
+@dataclass(frozen=True)
+class PendingBacklog:
+    count: int
+    oldest: dt.datetime | None
+    median: dt.datetime | None
+
+
+@dataclass
+class Coverage:
+    """How far a recommendation is taken up: links, and the ideas it covers in each quarter.
+
+    An idea is covered when it is linked itself or sits in a linked (active) group.
+    """
+
+    recommendation: Recommendation
+    linked_ideas: int = 0
+    linked_groups: int = 0
+    by_quarter: dict[int | None, int] = field(default_factory=dict)
+
+    @property
+    def covered_ideas(self) -> int:
+        return sum(self.by_quarter.values())
+
+
+@dataclass
+class Dashboard:
+    by_status: dict[IdeaStatus, int]
+    by_quarter: dict[int | None, int]
+    quarters: list[Quarter]
+    by_category: list[tuple[Category, int]]
+    by_stage: dict[IdeaStage, int]
+    weeks: list[tuple[dt.date, int]]
+    pending: PendingBacklog
+    top_ideas: list[Idea]
+    coverage: list[Coverage]
+
+    @property
+    def published(self) -> int:
+        return self.by_status.get(IdeaStatus.PUBLISHED, 0)
+
+    @property
+    def unassigned(self) -> int:
+        return self.by_quarter.get(None, 0)
+
+
+_published = Idea.status == IdeaStatus.PUBLISHED
+
+
+def week_starts(now: dt.datetime, timezone: ZoneInfo, weeks: int = WEEKS_SHOWN) -> list[dt.datetime]:
+    """Mondays at midnight in the city's time (as UTC), the last being this week's, plus the end."""
+    today = now.astimezone(timezone).date()
+    monday = today - dt.timedelta(days=today.weekday())
+    first = monday - dt.timedelta(weeks=weeks - 1)
+    return [
+        dt.datetime.combine(first + dt.timedelta(weeks=n), dt.time(0), timezone).astimezone(dt.UTC)
+        for n in range(weeks + 1)
+    ]
+
+
+def _counts(column: sa.ColumnElement, *conditions: sa.ColumnElement) -> dict:
+    rows = db.session.execute(
+        sa.select(column, sa.func.count(Idea.id)).where(*conditions).group_by(column)
+    )
+    return {key: number for key, number in rows}
+
+
+def _weeks(now: dt.datetime, timezone: ZoneInfo) -> list[tuple[dt.date, int]]:
+    starts = week_starts(now, timezone)
+    columns = [
+        sa.func.count(Idea.id).filter(Idea.published_at >= start, Idea.published_at < end)
+        for start, end in zip(starts, starts[1:])
+    ]
+    row = db.session.execute(
+        sa.select(*columns).where(_published, Idea.published_at >= starts[0], Idea.published_at < starts[-1])
+    ).one()
+    return [(start.astimezone(timezone).date(), number) for start, number in zip(starts, row)]
+
+
+def _pending() -> PendingBacklog:
+    pending = Idea.status == IdeaStatus.PENDING
+    number, oldest = db.session.execute(
+        sa.select(sa.func.count(Idea.id), sa.func.min(Idea.created_at)).where(pending)
+    ).one()
+    # The median without a percentile function (SQLite has none): the middle one or two rows.
+    middle = db.session.scalars(
+        sa.select(Idea.created_at)
+        .where(pending)
+        .order_by(Idea.created_at)
+        .offset(max(number - 1, 0) // 2)
+        .limit(1 if number % 2 else 2)
+    ).all()
+    median = None
+    if middle:
+        median = middle[0] + (middle[-1] - middle[0]) / 2
+    return PendingBacklog(count=number, oldest=oldest, median=median)
+
+
+def _by_category() -> list[tuple[Category, int]]:
+    rows = db.session.execute(
+        sa.select(Category, sa.func.count(Idea.id))
+        .outerjoin(Idea, sa.and_(Idea.category_id == Category.id, _published))
+        .group_by(Category.id)
+        .order_by(Category.archived, Category.position, Category.id)
+    )
+    return [(category, number) for category, number in rows]
+
+
+def _top_ideas() -> list[Idea]:
+    return list(
+        db.session.scalars(
+            sa.select(Idea)
+            .where(_published)
+            .options(so.joinedload(Idea.quarter), so.joinedload(Idea.category))
+            .order_by(Idea.support_count.desc(), Idea.published_at.desc(), Idea.id.desc())
+            .limit(TOP_IDEAS)
+        )
+    )
+
+
+def _coverage() -> list[Coverage]:
+    recommendations = db.session.scalars(
+        sa.select(Recommendation)
+        .join(Forum)
+        .options(so.contains_eager(Recommendation.forum))
+        .order_by(Forum.held_on.desc(), Forum.id.desc(), Recommendation.position)
+    ).all()
+    coverage = {r.id: Coverage(r) for r in recommendations}
+
+    link_counts = db.session.execute(
+        sa.select(
+            RecommendationLink.recommendation_id,
+            sa.func.count(RecommendationLink.idea_id).filter(_published),
+            sa.func.count(RecommendationLink.group_id).filter(IdeaGroup.dissolved_at.is_(None)),
+        )
+        .outerjoin(Idea, Idea.id == RecommendationLink.idea_id)
+        .outerjoin(IdeaGroup, IdeaGroup.id == RecommendationLink.group_id)
+        .group_by(RecommendationLink.recommendation_id)
+    )
+    for recommendation_id, ideas, groups in link_counts:
+        coverage[recommendation_id].linked_ideas = ideas
+        coverage[recommendation_id].linked_groups = groups
+
+    direct = sa.select(
+        RecommendationLink.recommendation_id.label("recommendation_id"),
+        RecommendationLink.idea_id.label("idea_id"),
+    ).where(RecommendationLink.idea_id.is_not(None))
+    through_group = (
+        sa.select(RecommendationLink.recommendation_id, Idea.id)
+        .join(IdeaGroup, IdeaGroup.id == RecommendationLink.group_id)
+        .join(Idea, Idea.group_id == IdeaGroup.id)
+        .where(IdeaGroup.dissolved_at.is_(None))
+    )
+    covered = sa.union(direct, through_group).subquery()
+    per_quarter = db.session.execute(
+        sa.select(covered.c.recommendation_id, Idea.quarter_id, sa.func.count(sa.distinct(Idea.id)))
+        .join(Idea, Idea.id == covered.c.idea_id)
+        .where(_published)
+        .group_by(covered.c.recommendation_id, Idea.quarter_id)
+    )
+    for recommendation_id, quarter_id, number in per_quarter:
+        coverage[recommendation_id].by_quarter[quarter_id] = number
+    return list(coverage.values())
+
+
+def dashboard(now: dt.datetime, timezone: ZoneInfo) -> Dashboard:
+    return Dashboard(
+        by_status=_counts(Idea.status),
+        by_quarter=_counts(Idea.quarter_id, _published),
+        quarters=list(db.session.scalars(sa.select(Quarter).order_by(Quarter.archived, Quarter.name_ru))),
+        by_category=_by_category(),
+        by_stage=_counts(Idea.stage, _published),
+        weeks=_weeks(now, timezone),
+        pending=_pending(),
+        top_ideas=_top_ideas(),
+        coverage=_coverage(),
+    )

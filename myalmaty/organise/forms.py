@@ -1,0 +1,249 @@
+"""Forms of the organisers' pages. Every message is translated; what was typed is kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import (
+    SelectChoice,
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from myalmaty.core.permissions import ROLE_ORDER, Role
+from myalmaty.organise.quarter_services import BOUNDARY_MAX_BYTES, QuarterDetails
+from myalmaty.organise.services import (
+    EARLIEST_FORUM_YEAR,
+    LATEST_FORUM_YEAR,
+    CategoryDetails,
+    ForumDetails,
+    RecommendationDetails,
+)
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_MESSAGE = _l("Use small Latin letters, digits and hyphens, e.g. kok-tobe.")
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text(label: str, message: str, max_length: int, area: bool = False, required: bool = True):  # noqa: ANN202
+    field_class = TextAreaField if area else StringField
+    # DataRequired looks at the stripped value: spaces alone are not a title.
+    checks = [DataRequired(message)] if required else [Optional()]
+    checks.append(Length(max=max_length, message=_l("At most %(max)d characters.")))
+    return field_class(label, checks, filters=[_strip])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: nothing but the CSRF token."""
+
+
+class MoveForm(FlaskForm):
+    direction = SelectField(choices=[SelectChoice("up", _l("Up")), SelectChoice("down", _l("Down"))])
+
+
+class ForumForm(FlaskForm):
+    title_ru = _text(_l("Title in Russian"), _l("Enter the title in Russian."), 200)
+    title_kk = _text(_l("Title in Kazakh"), _l("Enter the title in Kazakh."), 200)
+    title_en = _text(_l("Title in English"), _l("Enter the title in English."), 200)
+    held_on = DateField(
+        _l("Date of the forum"),
+        [InputRequired(_l("Enter the date of the forum."))],
+        format="%Y-%m-%d",
+    )
+    venue_ru = _text(_l("Venue in Russian"), "", 200, required=False)
+    venue_kk = _text(_l("Venue in Kazakh"), "", 200, required=False)
+    venue_en = _text(_l("Venue in English"), "", 200, required=False)
+    submit = SubmitField(_l("Save"))
+
+    def validate_held_on(self, field: DateField) -> None:
+        if field.data and not EARLIEST_FORUM_YEAR <= field.data.year <= LATEST_FORUM_YEAR:
+            raise ValidationError(
+                _l("Enter a date between %(first)s and %(last)s.",
+                   first=EARLIEST_FORUM_YEAR, last=LATEST_FORUM_YEAR)
+            )
+
+    def details(self) -> ForumDetails:
+        held_on: dt.date = self.held_on.data  # type: ignore[assignment]
+        return ForumDetails(
+            title_ru=self.title_ru.data, title_kk=self.title_kk.data, title_en=self.title_en.data,
+            held_on=held_on,
+            venue_ru=self.venue_ru.data or "", venue_kk=self.venue_kk.data or "",
+            venue_en=self.venue_en.data or "",
+        )
+
+
+class RecommendationForm(FlaskForm):
+    title_ru = _text(_l("Title in Russian"), _l("Enter the title in Russian."), 200)
+    title_kk = _text(_l("Title in Kazakh"), _l("Enter the title in Kazakh."), 200)
+    title_en = _text(_l("Title in English"), _l("Enter the title in English."), 200)
+    text_ru = _text(_l("Text in Russian"), _l("Enter the text in Russian."), 5000, area=True)
+    text_kk = _text(_l("Text in Kazakh"), _l("Enter the text in Kazakh."), 5000, area=True)
+    text_en = _text(_l("Text in English"), _l("Enter the text in English."), 5000, area=True)
+    submit = SubmitField(_l("Save"))
+
+    def details(self) -> RecommendationDetails:
+        return RecommendationDetails(
+            title_ru=self.title_ru.data, title_kk=self.title_kk.data, title_en=self.title_en.data,
+            text_ru=self.text_ru.data, text_kk=self.text_kk.data, text_en=self.text_en.data,
+        )
+
+
+class CategoryForm(FlaskForm):
+    slug = StringField(
+        _l("Short name for addresses"),
+        [DataRequired(_l("Enter a short name.")), Length(max=40), Regexp(SLUG_PATTERN, message=SLUG_MESSAGE)],
+        filters=[_strip, lambda v: v.lower() if isinstance(v, str) else v],
+    )
+    name_ru = _text(_l("Name in Russian"), _l("Enter the name in Russian."), 80)
+    name_kk = _text(_l("Name in Kazakh"), _l("Enter the name in Kazakh."), 80)
+    name_en = _text(_l("Name in English"), _l("Enter the name in English."), 80)
+    position = IntegerField(
+        _l("Position in lists"),
+        [InputRequired(_l("Enter a whole number.")),
+         NumberRange(min=0, max=10000, message=_l("Enter a number from 0 to 10000."))],
+        default=0,
+    )
+    submit = SubmitField(_l("Save"))
+
+    def details(self) -> CategoryDetails:
+        return CategoryDetails(
+            slug=self.slug.data, name_ru=self.name_ru.data, name_kk=self.name_kk.data,
+            name_en=self.name_en.data, position=self.position.data or 0,
+        )
+
+
+class QuarterForm(FlaskForm):
+    """Names, description and boundary; the boundary comes as a file or as pasted text.
+
+    An uploaded file's text is moved into the text box, so that after a preview or an error
+    the organiser sees (and keeps) what they sent.
+    """
+
+    slug = StringField(
+        _l("Short name for addresses"),
+        [DataRequired(_l("Enter a short name.")), Length(max=60), Regexp(SLUG_PATTERN, message=SLUG_MESSAGE)],
+        filters=[_strip, lambda v: v.lower() if isinstance(v, str) else v],
+    )
+    name_ru = _text(_l("Name in Russian"), _l("Enter the name in Russian."), 120)
+    name_kk = _text(_l("Name in Kazakh"), _l("Enter the name in Kazakh."), 120)
+    name_en = _text(_l("Name in English"), _l("Enter the name in English."), 120)
+    description_ru = _text(_l("Description in Russian"), "", 5000, area=True, required=False)
+    description_kk = _text(_l("Description in Kazakh"), "", 5000, area=True, required=False)
+    description_en = _text(_l("Description in English"), "", 5000, area=True, required=False)
+    boundary_file = FileField(
+        _l("Boundary file (.geojson)"),
+        [FileAllowed(["geojson", "json"], _l("Choose a .geojson or .json file."))],
+    )
+    boundary = TextAreaField(_l("Or paste the boundary as GeoJSON"))
+    preview = SubmitField(_l("Check and preview"))
+    submit = SubmitField(_l("Save"))
+
+    def validate_boundary_file(self, field: FileField) -> None:
+        upload = field.data
+        if not upload or not getattr(upload, "filename", ""):
+            return
+        raw = upload.stream.read(BOUNDARY_MAX_BYTES + 1)
+        if len(raw) > BOUNDARY_MAX_BYTES:
+            raise ValidationError(
+                _l("The file is larger than %(size)s MB.", size=BOUNDARY_MAX_BYTES // 2**20)
+            )
+        try:
+            self.boundary.data = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValidationError(_l("The file is not UTF-8 text; save it as GeoJSON and try again.")) from error
+
+    def details(self) -> QuarterDetails:
+        return QuarterDetails(
+            slug=self.slug.data, name_ru=self.name_ru.data, name_kk=self.name_kk.data,
+            name_en=self.name_en.data, description_ru=self.description_ru.data or "",
+            description_kk=self.description_kk.data or "", description_en=self.description_en.data or "",
+        )
+
+
+class AgendaForm(FlaskForm):
+    """Add to the agenda: a group from the list, or an idea by its number."""
+
+    @staticmethod
+    def group_choices(groups: list, none_label: str = "") -> list[SelectChoice]:
+        return [SelectChoice(0, none_label)] + [SelectChoice(g.id, g.title) for g in groups]
+
+    group_id = SelectField(_l("Group"), coerce=int, validate_choice=True)
+    idea_reference = StringField(
+        _l("Or the number of a published idea"), [Optional(), Length(max=20)], filters=[_strip]
+    )
+    note = TextAreaField(_l("Note for the discussion"), [Optional(), Length(max=2000)], filters=[_strip])
+    submit = SubmitField(_l("Add to the agenda"))
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+        if not super().validate(extra_validators):
+            return False
+        if bool(self.group_id.data) == bool(self.idea_reference.data):
+            self.idea_reference.errors.append(_l("Choose a group or give an idea's number (one of the two)."))
+            return False
+        return True
+
+
+class AgendaSuggestionForm(FlaskForm):
+    """One click from the list of ideas linked to the forum's recommendations."""
+
+    idea_id = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,12}$")])
+
+
+class AgendaNoteForm(FlaskForm):
+    note = TextAreaField(_l("Note for the discussion"), [Optional(), Length(max=2000)], filters=[_strip])
+    submit = SubmitField(_l("Save the note"))
+
+
+class UserSearchForm(FlaskForm):
+    """The filters of the users list (a GET form, so without a CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or e-mail"), [Optional(), Length(max=100)], filters=[_strip])
+    role = SelectField(_l("Role"), choices=[], default="", validate_choice=True)
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.role.choices = [SelectChoice("", _l("All roles"))] + [
+            SelectChoice(r.value, r.label) for r in ROLE_ORDER
+        ]
+
+    def chosen_role(self) -> Role | None:
+        return Role(self.role.data) if self.role.data else None
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[])
+    confirm = BooleanField(_l("Yes, I understand that I will lose access to the organisers' pages."))
+    submit = SubmitField(_l("Change the role"))
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.role.choices = [SelectChoice(r.value, r.label) for r in ROLE_ORDER]
+
+
+class ActiveForm(FlaskForm):
+    active = HiddenField(validators=[InputRequired(), Regexp(r"^(yes|no)$")])
+    confirm = BooleanField(_l("Yes, I understand that I will no longer be able to sign in."))
