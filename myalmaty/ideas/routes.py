@@ -84,7 +84,9 @@ def mine():  # noqa: ANN201
     author = acting_user()
     ideas = queries.ideas_of_author(author)
     events = queries.events_of_ideas(ideas)
-    history = {idea_id: [history_entry(e) for e in evs] for idea_id, evs in events.items()}
+    history = {
+        idea_id: [history_entry(e, author.id) for e in evs] for idea_id, evs in events.items()
+    }
     page = render_template(
         "ideas/mine.html",
         ideas=ideas,

@@ -179,7 +179,8 @@ def describe_decision(event: ModerationEvent) -> str:
     if action == "idea.auto_hide":
         return _("Several residents reported your idea, so it is hidden until a moderator "
                  "reviews it.")
-    return action_label(action)
+    # A decision added later without its own sentence still reads as one to the author.
+    return str(ACTION_LABELS.get(action, _l("Moderation decision")))
 
 
 def is_author_visible(action: str) -> bool:

@@ -166,13 +166,15 @@ def test_my_ideas_shows_what_became_of_each_idea_in_my_language(client, auth, re
     assert f'href="/groups/{group.id}"' in html and "Courtyards of the centre" in html
     assert f'href="/recommendations/{recommendation.id}"' in html and "1000 small steps" in html
     assert "Forum on placemaking" in html
-    assert "Published by a moderator" in html and "(Awaiting moderation → Published)" in html
+    assert "Your idea was published." in html
+    assert "You submitted the idea" in html
+    assert "Your idea was not published. Reason: Not an idea for a public space." in html
     assert "internal: spoke to the akimat" not in html  # moderators' notes stay theirs
     assert f'href="/ideas/{pending.id}/edit"' in html
     assert f'href="/ideas/{published.id}/edit"' not in html
 
     html = client.get("/ideas/mine?lang=kk").get_data(as_text=True)
-    assert "Модератор жариялады" in html
+    assert "Идеяңыз жарияланды." in html
 
 
 def test_decisions_are_marked_new_until_the_author_has_seen_them(client, auth, resident,
@@ -193,7 +195,7 @@ def test_unknown_actions_still_read_sensibly(client, auth, resident, moderator):
     db.session.commit()
     auth.as_user(resident)
     html = client.get("/ideas/mine?lang=en").get_data(as_text=True)
-    assert "Moderation decision" in html and "New → In progress" in html
+    assert "Moderation decision" in html and "idea.something_new" not in html
 
 
 def test_my_ideas_needs_a_constant_number_of_queries(client, auth, resident, moderator,

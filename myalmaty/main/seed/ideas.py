@@ -199,7 +199,7 @@ def _record_decisions(
                      after={"status": idea.status, "rejection_reason": idea.rejection_reason},
                      note=idea.rejection_note)
     elif idea.status is IdeaStatus.DUPLICATE:
-        log_decision(now, moderator, "idea.mark_duplicate", times.published, idea=idea,
+        log_decision(now, moderator, "idea.duplicate", times.published, idea=idea,
                      before=pending,
                      after={"status": idea.status, "duplicate_of_id": idea.duplicate_of.id},
                      note=spec.get("moderation_note", ""))

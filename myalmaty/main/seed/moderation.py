@@ -74,8 +74,9 @@ def _ensure_group(
         if idea.status is IdeaStatus.PUBLISHED and idea.group_id is None:
             idea.group = group
             idea.updated_at = max(idea.updated_at, at)
-            log_decision(now, moderator, "idea.group", at, idea=idea, group=group,
-                         before={"group_id": None}, after={"group_id": group.id})
+            log_decision(now, moderator, "idea.group_add", at, idea=idea, group=group,
+                         before={"group_id": None},
+                         after={"group_id": group.id, "group_title": group.title})
     if "stage" in spec:
         answered = min(at + dt.timedelta(days=1), now)
         group.stage = IdeaStage(spec["stage"])
@@ -128,10 +129,8 @@ def _ensure_reports(
             report.created_at = decided - REPORT_BEFORE_DECISION
             report.status = ReportStatus.ACTIONED
             report.resolved_by = moderator
+            # Logged with the target's hiding, as moderators' "hide" closes its reports.
             report.resolved_at = report.updated_at = decided
-            log_decision(now, moderator, "report.resolve", decided, report=report,
-                         before={"status": ReportStatus.OPEN},
-                         after={"status": ReportStatus.ACTIONED})
         else:
             shown_since = target.created_at if kind == "comment" else target.published_at
             report.created_at = report.updated_at = max(
