@@ -12,8 +12,11 @@ from myalmaty.ideas.models import Idea, IdeaStatus
 from myalmaty.organise.models import Forum
 
 
+LATEST_IDEAS = 6
+
+
 def home_page() -> dict[str, Any]:
-    """The latest forum with its recommendations, and how many ideas are public so far."""
+    """The latest forum with its recommendations, how many ideas are public, the newest ones."""
     forum = db.session.scalar(
         sa.select(Forum)
         .options(so.selectinload(Forum.recommendations))
@@ -23,4 +26,11 @@ def home_page() -> dict[str, Any]:
     published = db.session.scalar(
         sa.select(sa.func.count()).select_from(Idea).where(Idea.status == IdeaStatus.PUBLISHED)
     )
-    return {"forum": forum, "published_count": published or 0}
+    latest = db.session.scalars(
+        sa.select(Idea)
+        .where(Idea.status == IdeaStatus.PUBLISHED)
+        .options(so.joinedload(Idea.category), so.joinedload(Idea.quarter))
+        .order_by(Idea.published_at.desc(), Idea.id.desc())
+        .limit(LATEST_IDEAS)
+    ).all()
+    return {"forum": forum, "published_count": published or 0, "latest_ideas": latest}

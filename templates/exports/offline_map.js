@@ -77,6 +77,7 @@
   cluster.addLayers(markers);
   document.getElementById("idea-count").textContent = String(markers.length);
   if (markers.length) {
-    map.fitBounds(cluster.getBounds(), { padding: [24, 24], maxZoom: 16 });
+    // No animation: a "Show on the map" click must not race the opening zoom.
+    map.fitBounds(cluster.getBounds(), { padding: [24, 24], maxZoom: 16, animate: false });
   }
 }());
