@@ -26,6 +26,7 @@ from myalmaty.core.presenters import author_name
 from myalmaty.extensions import db
 from myalmaty.ideas.models import Comment, CommentStatus, Idea, IdeaStage
 from myalmaty.exports.filters import ExportFilters, idea_conditions
+from myalmaty.moderation.coverage import idea_recommendation_pairs
 from myalmaty.moderation.models import IdeaGroup, RecommendationLink
 from myalmaty.organise.models import AgendaItem, Category, Forum, Quarter, Recommendation
 
@@ -243,24 +244,9 @@ def group_summaries(filters: ExportFilters, reference: ReferenceData) -> list[Gr
     ]
 
 
-def _idea_recommendation_pairs() -> sa.Subquery:
-    """(recommendation_id, idea_id) for links made to the idea or to its (active) group."""
-    direct = sa.select(
-        RecommendationLink.recommendation_id.label("recommendation_id"),
-        RecommendationLink.idea_id.label("idea_id"),
-    ).where(RecommendationLink.idea_id.is_not(None))
-    through_group = (
-        sa.select(RecommendationLink.recommendation_id, Idea.id)
-        .join(Idea, Idea.group_id == RecommendationLink.group_id)
-        .join(IdeaGroup, IdeaGroup.id == Idea.group_id)
-        .where(IdeaGroup.dissolved_at.is_(None))
-    )
-    return sa.union(direct, through_group).subquery()
-
-
 def coverage_counts(filters: ExportFilters) -> dict[tuple[int, int | None], int]:
     """{(recommendation_id, quarter_id or None): number of exported ideas linked to it}."""
-    pairs = _idea_recommendation_pairs()
+    pairs = idea_recommendation_pairs()
     rows = db.session.execute(
         sa.select(pairs.c.recommendation_id, Idea.quarter_id, sa.func.count(sa.distinct(Idea.id)))
         .join(Idea, Idea.id == pairs.c.idea_id)

@@ -15,6 +15,7 @@ from sqlalchemy import orm as so
 
 from myalmaty.extensions import db
 from myalmaty.ideas.models import Idea, IdeaStage, IdeaStatus
+from myalmaty.moderation.coverage import idea_recommendation_pairs
 from myalmaty.moderation.models import IdeaGroup, RecommendationLink
 from myalmaty.organise.models import Category, Forum, Quarter, Recommendation
 
@@ -164,17 +165,7 @@ def _coverage() -> list[Coverage]:
         coverage[recommendation_id].linked_ideas = ideas
         coverage[recommendation_id].linked_groups = groups
 
-    direct = sa.select(
-        RecommendationLink.recommendation_id.label("recommendation_id"),
-        RecommendationLink.idea_id.label("idea_id"),
-    ).where(RecommendationLink.idea_id.is_not(None))
-    through_group = (
-        sa.select(RecommendationLink.recommendation_id, Idea.id)
-        .join(IdeaGroup, IdeaGroup.id == RecommendationLink.group_id)
-        .join(Idea, Idea.group_id == IdeaGroup.id)
-        .where(IdeaGroup.dissolved_at.is_(None))
-    )
-    covered = sa.union(direct, through_group).subquery()
+    covered = idea_recommendation_pairs()
     per_quarter = db.session.execute(
         sa.select(covered.c.recommendation_id, Idea.quarter_id, sa.func.count(sa.distinct(Idea.id)))
         .join(Idea, Idea.id == covered.c.idea_id)
