@@ -292,3 +292,17 @@ def test_refuses_in_production_unless_forced(runner, app, setting):
 
     seed(runner, "--force", env=env)
     assert len(ideas_with(IdeaStatus.PUBLISHED)) >= 60
+
+
+def test_the_forum_agenda_holds_every_theme_and_the_selected_ideas(runner):
+    from myalmaty.organise.models import AgendaItem
+
+    seed(runner)
+    items = all_rows(AgendaItem)
+    themes = {group.id for group in all_rows(IdeaGroup) if group.dissolved_at is None}
+    assert {item.group_id for item in items if item.group_id} == themes
+    for item in items:
+        if item.idea_id:
+            assert item.idea.stage is IdeaStage.SELECTED_FOR_FORUM
+            assert item.idea.status is IdeaStatus.PUBLISHED
+    assert sorted(item.position for item in items) == list(range(1, len(items) + 1))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from myalmaty.extensions import db
 from myalmaty.main.seed.accounts import AccountLine, ensure_accounts
+from myalmaty.main.seed.agenda import ensure_agenda
 from myalmaty.main.seed.ideas import ensure_ideas
 from myalmaty.main.seed.moderation import ensure_moderation
 from myalmaty.main.seed.reference import ensure_categories, ensure_forum, ensure_quarters
@@ -29,11 +30,13 @@ class SeedResult:
 
 def seed_demo(now: dt.datetime, reset_passwords: bool = False) -> SeedResult:
     result = SeedResult()
-    _, recommendations = ensure_forum(result.created)
+    forum, recommendations = ensure_forum(result.created)
     categories = ensure_categories(result.created)
     ensure_quarters(result.created)
     users, result.accounts = ensure_accounts(now, reset_passwords, result.created)
     ideas = ensure_ideas(now, users, categories, result.created)
     ensure_moderation(now, recommendations, users, ideas, result.created)
+    db.session.flush()
+    ensure_agenda(forum, result.created)
     db.session.flush()
     return result
