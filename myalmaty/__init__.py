@@ -63,13 +63,16 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str):  # noqa: ANN202
+    def load_user(session_id: str):  # noqa: ANN202
         from myalmaty.auth.models import User
 
+        user_id, _, _fingerprint = session_id.partition(":")
         if not user_id.isdigit():
             return None
         user = db.session.get(User, int(user_id))
-        return user if user is not None and user.is_active else None
+        if user is None or not user.is_active or user.get_id() != session_id:
+            return None  # unknown, deactivated, or signed in before the password changed
+        return user
 
 
 def _register_blueprints(app: Flask) -> None:

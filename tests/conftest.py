@@ -154,7 +154,7 @@ class AuthActions:
 
     def as_user(self, user) -> None:  # noqa: ANN001
         with self._client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
 
 

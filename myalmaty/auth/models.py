@@ -44,6 +44,14 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # flask-login asks this
         return self.active and self.deleted_at is None
 
+    def get_id(self) -> str:
+        """What the session and the remember-me cookie hold: the id and a fingerprint of the
+        password hash, so that changing the password ends every other session, remembered
+        ones included (the user loader refuses an outdated fingerprint)."""
+        from myalmaty.auth.tokens import password_fingerprint
+
+        return f"{self.id}:{password_fingerprint(self.password_hash)}"
+
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None

@@ -19,7 +19,7 @@ from myalmaty.auth import bp, forms, services
 from myalmaty.auth.models import User
 from myalmaty.auth.passwords import MIN_PASSWORD_LENGTH
 from myalmaty.auth.redirects import safe_next_url
-from myalmaty.auth.sessions import bind_session_to_password
+from myalmaty.auth.sessions import keep_this_session
 from myalmaty.core.errors import DomainError
 from myalmaty.core.i18n import current_locale
 from myalmaty.core.permissions import login_required
@@ -89,7 +89,6 @@ def register():  # noqa: ANN201
         else:
             db.session.commit()
             login_user(user)
-            bind_session_to_password(user)
             with force_locale(user.locale):
                 flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name),
                       "success")
@@ -112,7 +111,6 @@ def login():  # noqa: ANN201
         else:
             db.session.commit()
             login_user(user, remember=form.remember.data)
-            bind_session_to_password(user)
             with force_locale(user.locale):
                 flash(_("Welcome back, %(name)s.", name=user.display_name), "success")
             return redirect(_after_sign_in())
@@ -183,7 +181,7 @@ def change_password():  # noqa: ANN201
             _show_error(form, error)
         else:
             db.session.commit()
-            bind_session_to_password(user)  # this session stays; others are signed out
+            keep_this_session(user)  # this session stays; others are signed out
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.profile"))
     return _profile_page(password_form=form, status=INVALID_FORM)

@@ -115,7 +115,7 @@ def sign_in(app, page):  # noqa: ANN001, ANN201
 
     def sign(user) -> None:  # noqa: ANN001
         serializer = app.session_interface.get_signing_serializer(app)
-        value = serializer.dumps({"_user_id": str(user.id), "_fresh": True})
+        value = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
         page.context.add_cookies([{
             "name": app.config["SESSION_COOKIE_NAME"],
             "value": value,

@@ -12,7 +12,7 @@ from tests.factories import CENTRE, make_group, make_idea, make_user
 def sign_in(app, page, user) -> None:  # noqa: ANN001
     """Put a signed session cookie in the browser (the sign-in form belongs to another feature)."""
     value = app.session_interface.get_signing_serializer(app).dumps(
-        {"_user_id": str(user.id), "_fresh": True}
+        {"_user_id": user.get_id(), "_fresh": True}
     )
     page.context.add_cookies([{"name": "session", "value": value, "url": page.base_url}])
 

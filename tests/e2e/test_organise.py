@@ -16,7 +16,7 @@ def _sign_in(page, app, user) -> None:  # noqa: ANN001
     """Give the browser the session cookie of a signed-in organiser (sign-in is another feature's)."""
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     cookie = client.get_cookie("session")
     page.context.add_cookies([{"name": "session", "value": cookie.value, "url": page.base_url}])
