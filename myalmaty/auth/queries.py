@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from myalmaty.auth.models import User
+from myalmaty.core.permissions import Role
 from myalmaty.extensions import db
 
 
@@ -19,3 +20,14 @@ def user_by_id(user_id: int) -> User | None:
 
 def email_is_taken(email: str) -> bool:
     return db.session.scalar(sa.select(sa.exists().where(User.email == email))) or False
+
+
+def active_organiser_ids(lock: bool = False) -> list[int]:
+    """Ids of the organisers who can still sign in; `lock` holds their rows until commit, so
+    that two organisers demoting each other at once cannot leave the platform without one."""
+    query = sa.select(User.id).where(
+        User.role == Role.ORGANISER, User.active.is_(True), User.deleted_at.is_(None)
+    )
+    if lock:
+        query = query.with_for_update()
+    return list(db.session.scalars(query))

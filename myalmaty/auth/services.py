@@ -207,12 +207,23 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     db.session.flush()
 
 
+def keep_an_organiser(target: User) -> None:
+    """Refuse when `target` is the only organiser left who can sign in: without one, nobody
+    could manage roles, forums or quarters any more."""
+    if queries.active_organiser_ids(lock=True) == [target.id]:
+        raise DomainError(
+            _l("%(name)s is the last active organiser. Make someone else an organiser first."),
+            name=target.display_name,
+        )
+
+
 def delete_account(user: User, *, password: str) -> None:
     """Anonymise the account: the row stays (ideas and comments point at it and stay, shown
     as by a former resident), nothing that identifies the person does. The consent date is
     kept as the record that the data was processed lawfully."""
     if not password_matches(user.password_hash, password):
         raise AccountError(WRONG_CURRENT_PASSWORD, field="password")
+    keep_an_organiser(user)
     user.email = f"deleted-{user.id}@deleted.invalid"
     user.display_name = ""
     user.password_hash = None

@@ -267,17 +267,6 @@ def users_page(search: str = "", role: Role | None = None, page: int = 1):  # no
     return db.paginate(query, page=page, per_page=USERS_PER_PAGE, error_out=False)
 
 
-def active_organiser_ids(lock: bool = False) -> list[int]:
-    """Ids of the organisers who can still sign in; `lock` holds their rows until commit, so
-    that two organisers demoting each other at once cannot leave the platform without one."""
-    query = sa.select(User.id).where(
-        User.role == Role.ORGANISER, User.active.is_(True), User.deleted_at.is_(None)
-    )
-    if lock:
-        query = query.with_for_update()
-    return list(db.session.scalars(query))
-
-
 def idea_by_reference(reference: str) -> Idea | None:
     """An idea by the number people read aloud (`2026-00042`) or by its plain id (`42`)."""
     number = reference.strip().rsplit("-", 1)[-1]

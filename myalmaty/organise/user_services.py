@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 
+from myalmaty.auth.services import keep_an_organiser
 from myalmaty.core.errors import DomainError
 from myalmaty.core.permissions import Role, require
 from myalmaty.extensions import db
@@ -19,16 +20,6 @@ from myalmaty.organise.services import FieldError
 
 if TYPE_CHECKING:
     from myalmaty.auth.models import User
-
-
-def _keeps_an_organiser(target: User) -> None:
-    """Refuse when `target` is the only organiser left who can sign in."""
-    organisers = queries.active_organiser_ids(lock=True)
-    if organisers == [target.id]:
-        raise DomainError(
-            _l("%(name)s is the last active organiser. Make someone else an organiser first."),
-            name=target.display_name,
-        )
 
 
 def _check_target(actor: User, target: User, confirmed: bool) -> None:
@@ -49,7 +40,7 @@ def change_role(actor: User, target: User, role: Role, *, confirmed: bool = Fals
     losing_organiser = target.role is Role.ORGANISER and target.is_active
     _check_target(actor, target, confirmed or not losing_organiser)
     if losing_organiser:
-        _keeps_an_organiser(target)
+        keep_an_organiser(target)
     before = {"user_id": target.id, "role": target.role}
     target.role = role
     record_event(actor, "user.role", before=before, after={"user_id": target.id, "role": role})
@@ -67,7 +58,7 @@ def set_active(actor: User, target: User, active: bool, *, confirmed: bool = Fal
         return False
     _check_target(actor, target, confirmed or active)
     if not active and target.role is Role.ORGANISER:
-        _keeps_an_organiser(target)
+        keep_an_organiser(target)
     before = {"user_id": target.id, "active": target.active}
     target.active = active
     record_event(actor, "user.active", before=before, after={"user_id": target.id, "active": active})

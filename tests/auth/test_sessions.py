@@ -61,3 +61,16 @@ def test_a_session_without_the_password_fingerprint_is_refused(app, client):
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)  # a forged or outdated session id
     assert client.get("/account/profile").status_code == 302
+
+
+def test_the_last_organiser_cannot_delete_their_account(app, client, auth):
+    from myalmaty.core.permissions import Role
+
+    organiser = make_user(role=Role.ORGANISER)
+    db.session.commit()
+    auth.as_user(organiser)
+    response = client.post("/account/delete", data={"password": TEST_PASSWORD})
+    assert response.status_code == 422
+    assert "последний активный организатор" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, organiser.id).deleted_at is None
