@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -53,7 +55,6 @@ ERROR_HINTS = {
     404: _l("The address may be mistyped, or the page was moved."),
     405: _l("Please go back and use the buttons on the page."),
     409: _l("Reload the page to see the latest version, then try again."),
-    413: _l("Please choose a smaller file (photos up to 5 MB)."),
     429: _l("Please wait a little and try again."),
     500: _l("We have been told about it. Please try again in a few minutes."),
 }
@@ -63,9 +64,17 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _hint(code: int) -> str:
+    if code == 413:  # the limit is configurable, so the hint says the one in force
+        megabytes = current_app.config["MAX_PHOTO_BYTES"] / (1024 * 1024)
+        return _("Please choose a smaller file (photos up to %(size)s MB).",
+                 size=format_decimal(round(megabytes, 1)))
+    return str(ERROR_HINTS.get(code, ""))
+
+
 def render_error(code: int, detail: str | None = None):  # noqa: ANN201 - Flask response
     title = str(ERROR_TITLES.get(code, ERROR_TITLES[400 if code < 500 else 500]))
-    hint = detail or str(ERROR_HINTS.get(code, ""))
+    hint = detail or _hint(code)
     if _wants_json():
         return jsonify({"error": {"code": code, "message": title, "detail": hint}}), code
     return render_template("errors/error.html", code=code, title=title, hint=hint), code

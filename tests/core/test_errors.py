@@ -54,3 +54,9 @@ def test_method_not_allowed_says_which_are(client):
     response = client.post("/healthz")
     assert response.status_code == 405
     assert "GET" in response.headers["Allow"]
+
+
+def test_the_too_large_page_names_the_configured_photo_limit(app_with_failing_routes):
+    app_with_failing_routes.config["MAX_PHOTO_BYTES"] = 2 * 1024 * 1024
+    page = app_with_failing_routes.test_client().get("/_test/abort/413?lang=en")
+    assert "photos up to 2 MB" in page.get_data(as_text=True)
