@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Literal
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.errors import DomainError, NotFound
@@ -183,15 +184,20 @@ def add_to_agenda(
     if queries.on_agenda(forum.id, group_id=group.id if group else None, idea_id=idea.id if idea else None):
         raise DomainError(_l("This is already on the forum's agenda."))
     item = AgendaItem(
-        forum=forum,
-        group=group,
-        idea=idea,
+        forum_id=forum.id,
+        group_id=group.id if group else None,
+        idea_id=idea.id if idea else None,
         note=note.strip(),
         added_by_id=actor.id,
         position=queries.next_position(AgendaItem.position, AgendaItem.forum_id, forum.id),
     )
-    db.session.add(item)
-    db.session.flush()
+    # Two organisers adding the same thing at once: the unique constraint decides.
+    try:
+        with db.session.begin_nested():
+            db.session.add(item)
+    except sa.exc.IntegrityError as error:
+        raise DomainError(_l("This is already on the forum's agenda.")) from error
+    db.session.expire(forum, ["agenda"])
     return item
 
 
