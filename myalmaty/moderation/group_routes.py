@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from myalmaty.core.errors import NotFound
 from myalmaty.core.permissions import moderator_required
 from myalmaty.moderation import bp, forms, queries, services
 from myalmaty.moderation.routes import render_review
@@ -128,10 +127,7 @@ def answer_group(group_id: int):  # noqa: ANN201
 @moderator_required
 def link_group(group_id: int):  # noqa: ANN201
     def decide(group, form):  # noqa: ANN001, ANN202
-        recommendation = queries.recommendation_by_id(form.recommendation.data)
-        if recommendation is None:
-            raise NotFound(_("There is no recommendation number %(id)s.",
-                             id=form.recommendation.data))
+        recommendation = services.get_recommendation(form.recommendation.data)
         return services.link_group(current_user, group, recommendation,
                                    version=form.version.data, rationale=form.rationale.data or "")
 
@@ -142,9 +138,7 @@ def link_group(group_id: int):  # noqa: ANN201
 @moderator_required
 def add_to_group(group_id: int):  # noqa: ANN201
     def decide(group, form):  # noqa: ANN001, ANN202
-        idea = queries.idea_by_id(form.idea.data)
-        if idea is None:
-            raise NotFound(_("There is no idea number %(id)s.", id=form.idea.data))
+        idea = services.get_idea(form.idea.data)
         return services.add_idea_to_group(current_user, group, idea,
                                           version=form.idea_version.data, move=form.move.data)
 

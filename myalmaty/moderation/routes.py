@@ -11,7 +11,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from myalmaty.core.errors import NotFound, render_error
+from myalmaty.core.errors import render_error
 from myalmaty.core.permissions import moderator_required
 from myalmaty.extensions import db
 from myalmaty.ideas.similarity import similar_ideas
@@ -287,9 +287,7 @@ def edit(idea_id: int):  # noqa: ANN201
 @moderator_required
 def duplicate(idea_id: int):  # noqa: ANN201
     def decide(idea, form):  # noqa: ANN001, ANN202
-        original = queries.idea_by_id(form.original.data)
-        if original is None:
-            raise NotFound(_("There is no idea number %(id)s.", id=form.original.data))
+        original = services.get_idea(form.original.data)
         return services.mark_duplicate(current_user, idea, original, version=form.version.data,
                                        note=form.note.data or "")
 
@@ -323,9 +321,7 @@ def answer(idea_id: int):  # noqa: ANN201
 @moderator_required
 def group_idea(idea_id: int):  # noqa: ANN201
     def decide(idea, form):  # noqa: ANN001, ANN202
-        group = queries.group_by_id(form.group.data)
-        if group is None:
-            raise NotFound(_("There is no theme number %(id)s.", id=form.group.data))
+        group = services.get_group(form.group.data)
         return services.add_idea_to_group(current_user, group, idea, version=form.version.data,
                                           move=form.move.data)
 
@@ -336,9 +332,7 @@ def group_idea(idea_id: int):  # noqa: ANN201
 @moderator_required
 def link_idea(idea_id: int):  # noqa: ANN201
     def decide(idea, form):  # noqa: ANN001, ANN202
-        recommendation = queries.recommendation_by_id(form.recommendation.data)
-        if recommendation is None:
-            raise NotFound(_("There is no recommendation number %(id)s.", id=form.recommendation.data))
+        recommendation = services.get_recommendation(form.recommendation.data)
         return services.link_idea(current_user, idea, recommendation, version=form.version.data,
                                   rationale=form.rationale.data or "")
 

@@ -5,6 +5,7 @@ records one audit event per idea or theme it changes, flushes, and leaves the co
 caller. Wrong states raise DomainError; a stale version raises Conflict.
 """
 
+from myalmaty.moderation.services.common import get_group, get_idea, get_recommendation
 from myalmaty.moderation.services.bulk import (
     BulkAction,
     BulkOutcome,
@@ -39,6 +40,9 @@ from myalmaty.moderation.services.links import link_group, link_idea, unlink
 from myalmaty.moderation.services.reports import dismiss_reports, hide_comment, restore_comment
 
 __all__ = [
+    "get_group",
+    "get_idea",
+    "get_recommendation",
     "BulkAction",
     "BulkOutcome",
     "BulkParams",

@@ -14,6 +14,7 @@ from myalmaty.core.permissions import Role, require
 from myalmaty.extensions import db
 from myalmaty.ideas.models import Idea, IdeaStatus
 from myalmaty.moderation.models import IdeaGroup
+from myalmaty.organise.models import Recommendation
 
 if TYPE_CHECKING:
     from myalmaty.auth.models import User
@@ -75,6 +76,13 @@ def get_group(group_id: int) -> IdeaGroup:
     if group is None:
         raise NotFound(_l("There is no theme number %(id)s."), id=group_id)
     return group
+
+
+def get_recommendation(recommendation_id: int) -> Recommendation:
+    recommendation = db.session.get(Recommendation, recommendation_id)
+    if recommendation is None:
+        raise NotFound(_l("There is no recommendation number %(id)s."), id=recommendation_id)
+    return recommendation
 
 
 def flush() -> None:
