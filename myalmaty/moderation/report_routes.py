@@ -29,43 +29,39 @@ def reports():  # noqa: ANN201
     return render_reports()
 
 
-@bp.post("/reports/ideas/<int:idea_id>/dismiss")
-@moderator_required
-def dismiss_idea_reports(idea_id: int):  # noqa: ANN201
-    idea = queries.idea_by_id(idea_id)
-    if idea is None:
+def _found(target):  # noqa: ANN001, ANN202
+    if target is None:
         abort(404)
+    return target
+
+
+def _dismiss(**target):  # noqa: ANN003, ANN202 - idea= or comment=
     form = forms.DismissForm()
     return run_decision(
-        form, lambda: services.dismiss_reports(current_user, idea=idea, note=form.note.data or ""),
+        form,
+        lambda: services.dismiss_reports(current_user, note=form.note.data or "", **target),
         success=_("The reports are dismissed."),
         done=url_for(".reports"),
         rerender=lambda status: render_reports(status=status),
     )
+
+
+@bp.post("/reports/ideas/<int:idea_id>/dismiss")
+@moderator_required
+def dismiss_idea_reports(idea_id: int):  # noqa: ANN201
+    return _dismiss(idea=_found(queries.idea_by_id(idea_id)))
 
 
 @bp.post("/reports/comments/<int:comment_id>/dismiss")
 @moderator_required
 def dismiss_comment_reports(comment_id: int):  # noqa: ANN201
-    comment = queries.comment_by_id(comment_id)
-    if comment is None:
-        abort(404)
-    form = forms.DismissForm()
-    return run_decision(
-        form,
-        lambda: services.dismiss_reports(current_user, comment=comment, note=form.note.data or ""),
-        success=_("The reports are dismissed."),
-        done=url_for(".reports"),
-        rerender=lambda status: render_reports(status=status),
-    )
+    return _dismiss(comment=_found(queries.comment_by_id(comment_id)))
 
 
 @bp.post("/reports/comments/<int:comment_id>/hide")
 @moderator_required
 def hide_comment(comment_id: int):  # noqa: ANN201
-    comment = queries.comment_by_id(comment_id)
-    if comment is None:
-        abort(404)
+    comment = _found(queries.comment_by_id(comment_id))
     form = forms.CommentHideForm(prefix=f"comment{comment_id}")
     return run_decision(
         form, lambda: services.hide_comment(current_user, comment, reason=form.reason.data),
@@ -78,9 +74,7 @@ def hide_comment(comment_id: int):  # noqa: ANN201
 @bp.post("/reports/comments/<int:comment_id>/restore")
 @moderator_required
 def restore_comment(comment_id: int):  # noqa: ANN201
-    comment = queries.comment_by_id(comment_id)
-    if comment is None:
-        abort(404)
+    comment = _found(queries.comment_by_id(comment_id))
     form = forms.PlainForm()
     return run_decision(
         form, lambda: services.restore_comment(current_user, comment),
