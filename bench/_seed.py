@@ -14,13 +14,13 @@ import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 
 from myalmaty import create_app  # noqa: E402
-from myalmaty.auth.models import User  # noqa: E402
 from myalmaty.core.geo import geometry_summary  # noqa: E402
 from myalmaty.core.models import utcnow  # noqa: E402
+from myalmaty.domain.accounts import User  # noqa: E402
+from myalmaty.domain.ideas import Idea, IdeaStatus  # noqa: E402
+from myalmaty.domain.reference import Category, Quarter  # noqa: E402
 from myalmaty.extensions import db  # noqa: E402
-from myalmaty.ideas.models import Idea, IdeaStatus  # noqa: E402
 from myalmaty.ideas.text import search_text  # noqa: E402
-from myalmaty.organise.models import Category, Quarter  # noqa: E402
 
 SQUARE = {"type": "Polygon", "coordinates": [[[76.945, 43.252], [76.962, 43.252],
                                               [76.962, 43.265], [76.945, 43.265],

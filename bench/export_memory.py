@@ -14,8 +14,8 @@ Not a test: it prints figures.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import datetime as dt
+import multiprocessing
 import random
 import resource
 import sys
@@ -30,12 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from myalmaty import create_app  # noqa: E402
 from myalmaty.core.permissions import Role  # noqa: E402
+from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus  # noqa: E402
+from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation  # noqa: E402
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink  # noqa: E402
 from myalmaty.exports.filters import ExportFilters  # noqa: E402
 from myalmaty.exports.services import PLATFORM, ExportFormat, export_ideas  # noqa: E402
 from myalmaty.extensions import db  # noqa: E402
-from myalmaty.ideas.models import Idea, IdeaStage, IdeaStatus  # noqa: E402
-from myalmaty.moderation.models import IdeaGroup, RecommendationLink  # noqa: E402
-from myalmaty.organise.models import Category, Forum, Quarter, Recommendation  # noqa: E402
 
 WORDS = ("двор кино сквер велодорожка мурал арбат фестиваль скамейки деревья фонари "
          "аула қала саябақ көше мәдениет жастар courtyard cinema market library").split()
@@ -43,7 +43,7 @@ NOW = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 
 
 def seed_reference(connection: sa.Connection) -> dict[str, list[int]]:
-    from myalmaty.auth.models import User
+    from myalmaty.domain.accounts import User
 
     connection.execute(sa.insert(User.__table__), [
         {"email": f"bench{n}@example.kz", "display_name": f"Resident {n}", "role": Role.RESIDENT,

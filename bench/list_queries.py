@@ -8,8 +8,8 @@ The count must not depend on the page size (no N+1); exits with status 1 if it d
 from __future__ import annotations
 
 import sqlalchemy as sa
-
 from _seed import add_ideas, bench_app
+
 from myalmaty.extensions import db
 
 PAGE_SIZES = (10, 50)

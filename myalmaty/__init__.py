@@ -39,7 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from myalmaty import models  # noqa: F401 - every model registered before anything maps
+    from myalmaty import domain  # noqa: F401 - every model registered before anything maps
     from myalmaty.core import errors, i18n, security
     from myalmaty.core.database import configure_sqlite
     from myalmaty.extensions import csrf, db, limiter, login_manager, migrate
@@ -64,7 +64,7 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):  # noqa: ANN202
-        from myalmaty.auth.models import User
+        from myalmaty.domain.accounts import User
 
         user_id, _, _fingerprint = session_id.partition(":")
         if not user_id.isdigit():
@@ -78,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from myalmaty.api import bp as api_bp
     from myalmaty.auth import bp as auth_bp
+    from myalmaty.exports import bp as exports_bp
     from myalmaty.ideas import bp as ideas_bp
     from myalmaty.main import bp as main_bp
     from myalmaty.moderation import bp as moderation_bp
@@ -90,9 +91,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp, url_prefix="/moderation")
     app.register_blueprint(themes_bp)
     app.register_blueprint(organise_bp, url_prefix="/organise")
+    app.register_blueprint(exports_bp, url_prefix="/organise/exports")
     app.register_blueprint(api_bp, url_prefix="/api")
 
-    from myalmaty import maps
+    from myalmaty.core import maps
 
     maps.init_app(app)
 

@@ -8,13 +8,13 @@ import itertools
 import json
 from typing import Any
 
-from myalmaty.auth.models import User
 from myalmaty.auth.passwords import hash_password
 from myalmaty.core.geo import geometry_summary
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role
-from myalmaty.extensions import db
-from myalmaty.ideas.models import (
+from myalmaty.domain.accounts import User
+from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.ideas import (
     Comment,
     Idea,
     IdeaStage,
@@ -24,8 +24,15 @@ from myalmaty.ideas.models import (
     ReportReason,
     Support,
 )
-from myalmaty.moderation.models import IdeaGroup, ModerationEvent, RecommendationLink
-from myalmaty.organise.models import AgendaItem, Category, Forum, Quarter, Recommendation
+from myalmaty.domain.reference import (
+    AgendaItem,
+    Category,
+    Forum,
+    Quarter,
+    Recommendation,
+)
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
+from myalmaty.extensions import db
 
 _seq = itertools.count(1)
 

@@ -1,6 +1,6 @@
 import folium
 
-from myalmaty.maps import LocalMap, base_map, render_parts
+from myalmaty.core.maps import LocalMap, base_map, render_parts
 
 
 def test_map_parts_load_nothing_but_the_configured_tiles(app):

@@ -13,7 +13,11 @@ from flask_migrate import downgrade, upgrade
 
 from myalmaty import create_app
 from myalmaty.extensions import db
-from tests.conftest import _postgres_url_with_schema, make_test_config, requires_postgres
+from tests.conftest import (
+    _postgres_url_with_schema,
+    make_test_config,
+    requires_postgres,
+)
 
 
 def _diff_after_upgrade(database_url: str, tmp_path) -> list:  # noqa: ANN001

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Response, request
 
-from myalmaty.ideas.models import IdeaStage
+from myalmaty.domain.ideas import IdeaStage
 
 GEOJSON = "application/geo+json"
 # Bump when the shape of the answer changes, so that no cached answer of the old shape is kept.

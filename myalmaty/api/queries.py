@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from myalmaty.core.geo import BBox
+from myalmaty.domain.ideas import Idea
+from myalmaty.domain.reference import Category, Quarter
 from myalmaty.extensions import db
 from myalmaty.ideas.filters import IdeaFilters
-from myalmaty.ideas.models import Idea
 from myalmaty.ideas.queries import filter_conditions
-from myalmaty.organise.models import Category, Quarter
 
 
 def _name_in(model: type, locale: str) -> sa.ColumnElement[str]:

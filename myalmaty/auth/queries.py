@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from myalmaty.auth.models import User
 from myalmaty.core.permissions import Role
+from myalmaty.domain.accounts import User
 from myalmaty.extensions import db
 
 

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -16,13 +24,13 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from myalmaty.auth import bp, forms, services
-from myalmaty.auth.models import User
 from myalmaty.auth.passwords import MIN_PASSWORD_LENGTH
 from myalmaty.auth.redirects import safe_next_url
 from myalmaty.auth.sessions import keep_this_session
 from myalmaty.core.errors import DomainError
 from myalmaty.core.i18n import current_locale
 from myalmaty.core.permissions import login_required
+from myalmaty.domain.accounts import User
 from myalmaty.extensions import db, limiter
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from myalmaty.auth import queries
-from myalmaty.auth.models import LOCALES, User
 from myalmaty.auth.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -28,7 +27,6 @@ from myalmaty.auth.passwords import (
 from myalmaty.auth.tokens import (
     InvalidToken,
     make_reset_token,
-    password_fingerprint,
     public_url,
     read_reset_token,
 )
@@ -36,6 +34,7 @@ from myalmaty.core.errors import DomainError
 from myalmaty.core.mail import send_mail
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role
+from myalmaty.domain.accounts import LOCALES, User, password_fingerprint
 from myalmaty.extensions import db
 
 log = logging.getLogger(__name__)

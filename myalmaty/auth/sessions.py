@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_login import login_user
 
-from myalmaty.auth.models import User
+from myalmaty.domain.accounts import User
 
 
 def keep_this_session(user: User) -> None:

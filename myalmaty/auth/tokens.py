@@ -7,12 +7,13 @@ working, without keeping any token in the database.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from myalmaty.domain.accounts import password_fingerprint
 
 _SALT = "myalmaty.password-reset"
 
@@ -29,12 +30,6 @@ class InvalidToken(Exception):
 
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
-
-
-def password_fingerprint(password_hash: str | None) -> str:
-    """A short digest of the hash: the token is readable (only signed), so it must not carry
-    the hash, or any part of it, as it is."""
-    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:20]
 
 
 def make_reset_token(user_id: int, password_hash: str | None) -> str:

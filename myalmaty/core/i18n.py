@@ -5,7 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import has_request_context, request, session
-from flask_babel import format_decimal, format_percent, format_timedelta, get_locale, refresh
+from flask_babel import (
+    format_decimal,
+    format_percent,
+    format_timedelta,
+    get_locale,
+    refresh,
+)
 from flask_login import current_user
 
 from myalmaty.core.models import utcnow

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 
 if TYPE_CHECKING:
-    from myalmaty.auth.models import User
+    from myalmaty.domain.accounts import User
 
 
 def author_name(user: User | None) -> str:

@@ -1,8 +1,8 @@
-"""Exports of published ideas for forums: one code path for the web download and `flask export`.
+"""Exports of published ideas for forums: one code path for the web download (bp, mounted at
+/organise/exports beside the organisers' other pages) and `flask export`."""
 
-The download routes live on the organise blueprint, whose package imports `exports.routes`;
-importing the organise package first here keeps that cycle in one order whichever module of
-either package is imported first (a script may start with `myalmaty.exports.filters`).
-"""
+from flask import Blueprint
 
-import myalmaty.organise  # noqa: F401
+bp = Blueprint("exports", __name__)
+
+from myalmaty.exports import routes  # noqa: E402,F401 - routes attach themselves to bp

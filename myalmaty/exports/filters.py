@@ -17,10 +17,16 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 
 from myalmaty.core.errors import DomainError
+from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
+from myalmaty.domain.reference import (
+    AgendaItem,
+    Category,
+    Forum,
+    Quarter,
+    Recommendation,
+)
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStage, IdeaStatus
-from myalmaty.moderation.models import IdeaGroup, RecommendationLink
-from myalmaty.organise.models import AgendaItem, Category, Forum, Quarter, Recommendation
 
 FILTER_NAMES = ("forum", "quarter", "category", "group", "recommendation", "stage", "since", "until")
 

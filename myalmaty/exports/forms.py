@@ -12,10 +12,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 
 from myalmaty.core.i18n import LANGUAGE_NAMES, LANGUAGES
+from myalmaty.domain.ideas import IdeaStage
 from myalmaty.exports.filters import ExportFilters, InvalidFilters, parse_filters
 from myalmaty.exports.queries import choices_for_export_form
 from myalmaty.exports.services import ExportFormat
-from myalmaty.ideas.models import IdeaStage
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,17 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from myalmaty.core.maps import (
+    VENDOR_CSS,
+    VENDOR_DIRS,
+    VENDOR_JS,
+    LocalMarkerCluster,
+    base_map,
+    render_parts,
+)
+from myalmaty.domain.ideas import IdeaStage
 from myalmaty.exports.columns import long_day, redact_emails
 from myalmaty.exports.queries import IdeaRow, ReferenceData, quarter_outlines
-from myalmaty.ideas.models import IdeaStage
-from myalmaty.maps import VENDOR_CSS, VENDOR_DIRS, VENDOR_JS, LocalMarkerCluster, base_map, render_parts
 
 MEDIA_TYPE = "text/html; charset=utf-8"
 IDEAS_PLACEHOLDER = "\u0000IDEAS\u0000"

@@ -19,7 +19,7 @@ from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from myalmaty.core.models import utcnow, translated_in
+from myalmaty.core.models import translated_in, utcnow
 from myalmaty.exports.columns import local_day, redact_emails
 from myalmaty.exports.filters import ExportFilters
 from myalmaty.exports.geojson_writer import geojson_chunks

@@ -9,9 +9,8 @@ from __future__ import annotations
 from importlib import resources
 from typing import IO, TYPE_CHECKING
 
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 

@@ -16,19 +16,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy import orm as so
 from flask import current_app
 from flask_babel import get_timezone
+from sqlalchemy import orm as so
 
-from myalmaty.auth.models import User
 from myalmaty.core.models import translated_in
 from myalmaty.core.presenters import author_name
-from myalmaty.extensions import db
-from myalmaty.ideas.models import Comment, CommentStatus, Idea, IdeaStage
+from myalmaty.domain.accounts import User
+from myalmaty.domain.ideas import Comment, CommentStatus, Idea, IdeaStage
+from myalmaty.domain.reference import (
+    AgendaItem,
+    Category,
+    Forum,
+    Quarter,
+    Recommendation,
+)
+from myalmaty.domain.rules import idea_recommendation_pairs
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.exports.filters import ExportFilters, idea_conditions
-from myalmaty.moderation.coverage import idea_recommendation_pairs
-from myalmaty.moderation.models import IdeaGroup, RecommendationLink
-from myalmaty.organise.models import AgendaItem, Category, Forum, Quarter, Recommendation
+from myalmaty.extensions import db
 
 BATCH_SIZE = 1000
 

@@ -1,4 +1,4 @@
-"""The organisers' export page and its download (under /organise, on the organise blueprint)."""
+"""The organisers' export page and its download."""
 
 from __future__ import annotations
 
@@ -7,22 +7,22 @@ from flask_login import current_user
 
 from myalmaty.core.i18n import current_locale
 from myalmaty.core.permissions import organiser_required
+from myalmaty.exports import bp
 from myalmaty.exports.filters import InvalidFilters
 from myalmaty.exports.forms import ExportForm
 from myalmaty.exports.services import export_ideas
-from myalmaty.organise import bp
 
 
-@bp.get("/exports")
+@bp.get("")  # /organise/exports, without a trailing slash
 @organiser_required
-def exports():  # noqa: ANN201
+def index():  # noqa: ANN201
     form = ExportForm.from_args({}, current_locale())
     return render_template("exports/index.html", form=form)
 
 
-@bp.get("/exports/download")
+@bp.get("/download")
 @organiser_required
-def export_download():  # noqa: ANN201
+def download():  # noqa: ANN201
     form = ExportForm.from_args(request.args, current_locale())
     try:
         asked = form.export_request()

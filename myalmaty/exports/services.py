@@ -25,7 +25,7 @@ from myalmaty.exports.filters import ExportFilters
 from myalmaty.exports.queries import ReferenceData, iter_idea_rows, load_reference_data
 
 if TYPE_CHECKING:
-    from myalmaty.auth.models import User
+    from myalmaty.domain.accounts import User
 
 
 class ExportFormat(LabelledEnum):

@@ -28,7 +28,12 @@ from myalmaty.exports.columns import (
     headers,
 )
 from myalmaty.exports.filters import ExportFilters
-from myalmaty.exports.queries import IdeaRow, ReferenceData, coverage_counts, group_summaries
+from myalmaty.exports.queries import (
+    IdeaRow,
+    ReferenceData,
+    coverage_counts,
+    group_summaries,
+)
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_BYTES = 64 * 1024

@@ -10,13 +10,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from myalmaty.auth.models import User
 from myalmaty.core.errors import DomainError
 from myalmaty.core.permissions import PermissionDenied
-from myalmaty.extensions import db
-from myalmaty.ideas import policy
-from myalmaty.ideas.errors import FieldError
-from myalmaty.ideas.models import (
+from myalmaty.domain.accounts import User
+from myalmaty.domain.audit import record_event
+from myalmaty.domain.ideas import (
     Comment,
     CommentStatus,
     Idea,
@@ -26,8 +24,10 @@ from myalmaty.ideas.models import (
     ReportStatus,
     Support,
 )
+from myalmaty.extensions import db
+from myalmaty.ideas import policy
+from myalmaty.ideas.errors import FieldError
 from myalmaty.ideas.text import clean_text
-from myalmaty.moderation.audit import record_event
 
 COMMENT_LENGTH = (2, 2000)
 REPORT_NOTE_LENGTH = 1000

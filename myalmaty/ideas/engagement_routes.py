@@ -8,12 +8,12 @@ from flask_limiter.errors import RateLimitExceeded
 
 from myalmaty.core.errors import render_error
 from myalmaty.core.permissions import login_required
+from myalmaty.domain.ideas import ReportReason
 from myalmaty.extensions import db, limiter
 from myalmaty.ideas import bp, engagement, queries
 from myalmaty.ideas.engagement import AlreadyReported
 from myalmaty.ideas.errors import FieldError
 from myalmaty.ideas.forms import CommentForm, ReportForm, SupportForm
-from myalmaty.ideas.models import ReportReason
 from myalmaty.ideas.routes import _visible_idea_or_404, render_detail
 from myalmaty.ideas.submit_routes import render_after_limit
 from myalmaty.ideas.web import acting_user, limit_from, resident_key

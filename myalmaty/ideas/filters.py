@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.geo import BBox
 from myalmaty.core.models import LabelledEnum
+from myalmaty.domain.ideas import IdeaStage
 from myalmaty.ideas.errors import InvalidParameter
-from myalmaty.ideas.models import IdeaStage
 from myalmaty.ideas.text import clean_line
 
 MAX_QUERY_LENGTH = 200

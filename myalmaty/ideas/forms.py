@@ -5,13 +5,27 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
+from myalmaty.domain.ideas import ReportReason
+from myalmaty.domain.reference import Category, Quarter
 from myalmaty.ideas.engagement import COMMENT_LENGTH, REPORT_NOTE_LENGTH
 from myalmaty.ideas.errors import FieldError
 from myalmaty.ideas.location import QUARTER_AUTO, QUARTER_NONE, parse_coordinate
-from myalmaty.ideas.models import ReportReason
 from myalmaty.ideas.services import (
     DESCRIPTION_LENGTH,
     FIRST_STEP_LENGTH,
@@ -19,7 +33,6 @@ from myalmaty.ideas.services import (
     IdeaDetails,
 )
 from myalmaty.ideas.text import clean_text
-from myalmaty.organise.models import Category, Quarter
 
 
 def _strip(value: str | None) -> str | None:

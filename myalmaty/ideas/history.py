@@ -12,8 +12,8 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from myalmaty.moderation.models import ModerationEvent
-from myalmaty.moderation.presenters import describe_decision
+from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.decisions import describe_decision
 
 AUTHOR_ACTION_LABELS = {
     "idea.submit": _l("You submitted the idea"),

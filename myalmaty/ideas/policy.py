@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from myalmaty.core.permissions import is_moderator
-from myalmaty.ideas.models import Idea, IdeaStatus
+from myalmaty.domain.ideas import Idea, IdeaStatus
 
 if TYPE_CHECKING:
-    from myalmaty.auth.models import User
+    from myalmaty.domain.accounts import User
 
 
 def is_author(user: User | None, idea: Idea) -> bool:

@@ -11,14 +11,27 @@ from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import orm as so
 
-from myalmaty.auth.models import User
+from myalmaty.domain.accounts import User
+from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.ideas import (
+    Comment,
+    CommentStatus,
+    Idea,
+    IdeaStatus,
+    Report,
+    Support,
+)
+from myalmaty.domain.reference import (
+    AgendaItem,
+    Category,
+    Forum,
+    Quarter,
+    Recommendation,
+)
+from myalmaty.domain.themes import RecommendationLink
 from myalmaty.extensions import db
 from myalmaty.ideas.errors import InvalidParameter
 from myalmaty.ideas.filters import NO_QUARTER, IdeaFilters, Sort
-from myalmaty.ideas.models import Comment, CommentStatus, Idea, IdeaStatus, Report, Support
-from myalmaty.moderation.models import ModerationEvent, RecommendationLink
-from myalmaty.organise.models import AgendaItem, Category, Forum, Quarter, Recommendation
-
 
 # --- filters -------------------------------------------------------------------------------
 

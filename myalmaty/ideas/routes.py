@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, request, send_file, url_for
 
-from myalmaty import maps
+from myalmaty.core import maps
 from myalmaty.core.permissions import is_moderator, login_required
+from myalmaty.domain.ideas import IdeaStage, IdeaStatus
 from myalmaty.extensions import db
 from myalmaty.ideas import bp, policy, queries, services
 from myalmaty.ideas.filters import Sort, parse_filters, parse_page, parse_sort
 from myalmaty.ideas.forms import ActionForm, CommentForm, SupportForm
 from myalmaty.ideas.history import history_entry
-from myalmaty.ideas.models import IdeaStage, IdeaStatus
 from myalmaty.ideas.web import acting_user, photo_store
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStatus
 
 WORD = re.compile(r"\w{4,}", re.UNICODE)
 STEM_LENGTH = 4

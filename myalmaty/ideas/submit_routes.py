@@ -7,17 +7,21 @@ import json
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from myalmaty import maps
+from myalmaty.core import maps
 from myalmaty.core.errors import Conflict
 from myalmaty.core.i18n import current_locale
 from myalmaty.core.permissions import login_required
+from myalmaty.domain.lookups import (
+    active_categories,
+    active_quarters,
+    quarter_containing,
+)
 from myalmaty.extensions import db, limiter
 from myalmaty.ideas import bp, policy, queries, services
 from myalmaty.ideas.errors import FieldError
 from myalmaty.ideas.forms import ActionForm, EditIdeaForm, IdeaForm
 from myalmaty.ideas.location import QUARTER_AUTO, QUARTER_NONE, parse_coordinate
 from myalmaty.ideas.web import acting_user, limit_from, photo_store, resident_key
-from myalmaty.organise.queries import active_categories, active_quarters, quarter_containing
 
 
 def _form_point(form: IdeaForm) -> tuple[float, float] | None:

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from myalmaty.auth.models import User
+from myalmaty.domain.accounts import User
 from myalmaty.ideas.photos import PhotoStore
 
 

@@ -9,10 +9,11 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from myalmaty.core.models import utcnow
+from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.ideas import Comment, IdeaStatus, Report, Support
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Comment, IdeaStatus, Report, Support
 from myalmaty.main.seed import AccountLine, SeedResult, queries, seed_demo
-from myalmaty.moderation.models import IdeaGroup, ModerationEvent, RecommendationLink
 
 
 def running_in_production() -> bool:

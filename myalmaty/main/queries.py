@@ -7,10 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from myalmaty.domain.ideas import Idea, IdeaStatus
+from myalmaty.domain.reference import Forum
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStatus
-from myalmaty.organise.models import Forum
-
 
 LATEST_IDEAS = 6
 

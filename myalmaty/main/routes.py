@@ -2,9 +2,9 @@
 
 from flask import jsonify, render_template
 
+from myalmaty.core.database import database_is_reachable
 from myalmaty.extensions import db
 from myalmaty.main import bp, queries
-from myalmaty.core.database import database_is_reachable
 
 
 @bp.get("/")

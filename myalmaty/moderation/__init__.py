@@ -20,12 +20,13 @@ def _pending_ideas_count() -> int:
 
 @bp.record_once
 def _on_register(state) -> None:  # noqa: ANN001 - flask BlueprintSetupState
-    from myalmaty.moderation import notifications, presenters
+    from myalmaty.domain import decisions
+    from myalmaty.moderation import notifications
 
     notifications.init_app(state.app)
     state.app.jinja_env.globals.update(
         moderation_pending_count=_pending_ideas_count,
-        moderation_action_label=presenters.action_label,
+        moderation_action_label=decisions.action_label,
     )
 
 

@@ -27,8 +27,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from myalmaty.ideas.models import IdeaStage, RejectionReason
-from myalmaty.moderation.presenters import ACTION_LABELS
+from myalmaty.domain.decisions import ACTION_LABELS
+from myalmaty.domain.ideas import IdeaStage, RejectionReason
 from myalmaty.moderation.services.bulk import BulkAction
 
 OUT_OF_DATE = _l("This form is out of date: reload the page and try again.")

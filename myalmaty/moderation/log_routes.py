@@ -9,7 +9,8 @@ from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.permissions import moderator_required
-from myalmaty.moderation import bp, forms, presenters, queries
+from myalmaty.domain import decisions
+from myalmaty.moderation import bp, forms, queries
 from myalmaty.moderation.forms import with_blank
 
 
@@ -46,6 +47,6 @@ def log():  # noqa: ANN201
         form=form,
         pagination=pagination,
         lookups=queries.reference_names(),
-        changes=presenters.changes,
-        action_label=presenters.action_label,
+        changes=decisions.changes,
+        action_label=decisions.action_label,
     ), status

@@ -25,22 +25,14 @@ from flask_sqlalchemy.session import Session
 from myalmaty.core.mail import send_mail
 from myalmaty.core.models import utcnow
 from myalmaty.core.presenters import author_name
+from myalmaty.domain.audit import AUTHOR_EVENTS, ModerationEvent, unseen_decisions
+from myalmaty.domain.decisions import action_label, describe_decision
 from myalmaty.extensions import db
-from myalmaty.moderation import queries
-from myalmaty.moderation.models import ModerationEvent
-from myalmaty.moderation.presenters import action_label, describe_decision, is_author_visible
 
 if TYPE_CHECKING:
-    from myalmaty.ideas.models import Idea
+    from myalmaty.domain.ideas import Idea
 
-QUEUED = "moderation.author_events"
 OUTGOING = "moderation.outgoing_mail"
-
-
-def queue_author_notice(event: ModerationEvent) -> None:
-    """Called by record_event: the author is told once the decision is committed."""
-    if event.idea is not None and is_author_visible(event.action):
-        db.session.info.setdefault(QUEUED, []).append(event)
 
 
 def public_url(endpoint: str, **values: object) -> str:
@@ -76,7 +68,7 @@ def compose_decision_mail(idea: Idea, events: list[ModerationEvent]) -> tuple[st
 def _prepare_mail(session: Session) -> None:
     if session.in_nested_transaction():
         return
-    queued = session.info.pop(QUEUED, [])
+    queued = session.info.pop(AUTHOR_EVENTS, [])
     live = [event for event in queued if event in session]
     if not live or not has_app_context():
         return
@@ -99,7 +91,7 @@ def _send_mail(session: Session) -> None:
 def _forget(session: Session, previous_transaction: sa.orm.SessionTransaction) -> None:
     if previous_transaction.nested:
         return  # the outer transaction may still commit; rolled-back events drop out by then
-    session.info.pop(QUEUED, None)
+    session.info.pop(AUTHOR_EVENTS, None)
     session.info.pop(OUTGOING, None)
 
 
@@ -122,7 +114,7 @@ def show_unseen_decisions() -> None:
         return
     if not current_user.is_authenticated:
         return
-    events = queries.unseen_decisions(current_user.id)
+    events = unseen_decisions(current_user.id)
     if not events:
         return
     by_idea: dict[int, list[ModerationEvent]] = defaultdict(list)

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from myalmaty.domain.ideas import Idea, IdeaStatus
+from myalmaty.domain.reference import Quarter, Recommendation
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStatus
-from myalmaty.moderation.models import IdeaGroup, RecommendationLink
 from myalmaty.moderation.queries import group_with_links
-from myalmaty.organise.models import Quarter, Recommendation
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import abort, render_template, url_for
 
-from myalmaty.maps import base_map, render_parts
+from myalmaty.core.maps import base_map, render_parts
 from myalmaty.moderation import public_bp, public_queries
 
 

@@ -11,12 +11,20 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import orm as so
 
-from myalmaty.auth.models import User
 from myalmaty.core.permissions import Role
+from myalmaty.domain.accounts import User
+from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.ideas import (
+    Comment,
+    Idea,
+    IdeaStage,
+    IdeaStatus,
+    Report,
+    ReportStatus,
+)
+from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Comment, Idea, IdeaStage, IdeaStatus, Report, ReportStatus
-from myalmaty.moderation.models import IdeaGroup, ModerationEvent, RecommendationLink
-from myalmaty.organise.models import Category, Forum, Quarter, Recommendation
 
 QUEUE_PAGE_SIZE = 30
 LOG_PAGE_SIZE = 50
@@ -322,42 +330,3 @@ def reference_names() -> dict[str, dict[int, str]]:
         "category_id": {c.id: c.name for c in db.session.scalars(sa.select(Category))},
         "quarter_id": {q.id: q.name for q in db.session.scalars(sa.select(Quarter))},
     }
-
-
-# Authors hear back ----------------------------------------------------------------------
-
-
-def _author_visible() -> sa.ColumnElement[bool]:
-    return ModerationEvent.action.startswith("idea.")
-
-
-def decisions_for_author(idea_ids: Iterable[int]) -> dict[int, list[ModerationEvent]]:
-    """Decisions on each idea that its author sees, oldest first (one query for all ideas)."""
-    ids = list(dict.fromkeys(idea_ids))
-    found: dict[int, list[ModerationEvent]] = {idea_id: [] for idea_id in ids}
-    if not ids:
-        return found
-    events = db.session.scalars(
-        sa.select(ModerationEvent)
-        .where(ModerationEvent.idea_id.in_(ids), _author_visible())
-        .order_by(ModerationEvent.created_at, ModerationEvent.id)
-    )
-    for event in events:
-        found[event.idea_id].append(event)
-    return found
-
-
-def unseen_decisions(user_id: int) -> list[ModerationEvent]:
-    """Decisions on the user's ideas made by someone else and not yet shown to them."""
-    return list(db.session.scalars(
-        sa.select(ModerationEvent)
-        .join(ModerationEvent.idea)
-        .options(so.contains_eager(ModerationEvent.idea))
-        .where(
-            Idea.author_id == user_id,
-            ModerationEvent.author_seen_at.is_(None),
-            _author_visible(),
-            sa.or_(ModerationEvent.actor_id.is_(None), ModerationEvent.actor_id != user_id),
-        )
-        .order_by(ModerationEvent.created_at, ModerationEvent.id)
-    ))

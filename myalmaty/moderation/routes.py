@@ -12,10 +12,11 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from myalmaty.core.errors import render_error
+from myalmaty.core.maps import base_map, render_parts
 from myalmaty.core.permissions import moderator_required
+from myalmaty.domain.lookups import active_categories, active_quarters
 from myalmaty.extensions import db
 from myalmaty.ideas.similarity import similar_ideas
-from myalmaty.maps import base_map, render_parts
 from myalmaty.moderation import bp, forms, queries, services
 from myalmaty.moderation.views import (
     fill_filter_choices,
@@ -23,7 +24,6 @@ from myalmaty.moderation.views import (
     recommendation_choices,
     run_decision,
 )
-from myalmaty.organise.queries import active_categories, active_quarters
 
 QUEUE_ACTIONS = (services.BulkAction.PUBLISH, services.BulkAction.REJECT)
 PUBLISHED_ACTIONS = (services.BulkAction.GROUP, services.BulkAction.LINK, services.BulkAction.STAGE)

@@ -13,10 +13,10 @@ from werkzeug.wrappers import Response
 from wtforms.widgets import HiddenInput
 
 from myalmaty.core.errors import DomainError
+from myalmaty.domain.lookups import active_categories, active_quarters
 from myalmaty.extensions import db
 from myalmaty.moderation import queries
 from myalmaty.moderation.forms import with_blank
-from myalmaty.organise.queries import active_categories, active_quarters
 
 Rendered = tuple[str, int]
 

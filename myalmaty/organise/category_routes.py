@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 
 from myalmaty.core.errors import DomainError
 from myalmaty.core.permissions import organiser_required
+from myalmaty.domain.reference import Category
 from myalmaty.extensions import db
 from myalmaty.organise import bp, queries, services
 from myalmaty.organise.forms import ActionForm, CategoryForm
-from myalmaty.organise.models import Category
 from myalmaty.organise.view_helpers import actor, form_page, show_error
 
 

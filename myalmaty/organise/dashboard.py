@@ -11,7 +11,7 @@ from flask_babel import format_date, format_timedelta
 from flask_babel import gettext as _
 
 from myalmaty.core.permissions import Role, require
-from myalmaty.ideas.models import IdeaStage, IdeaStatus
+from myalmaty.domain.ideas import IdeaStage, IdeaStatus
 from myalmaty.organise import dashboard_queries
 from myalmaty.organise.charts import Datum, bar_chart, column_chart
 from myalmaty.organise.quarter_maps import NO_IDEAS, choropleth

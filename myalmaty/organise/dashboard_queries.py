@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
+from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
+from myalmaty.domain.rules import idea_recommendation_pairs
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStage, IdeaStatus
-from myalmaty.moderation.coverage import idea_recommendation_pairs
-from myalmaty.moderation.models import IdeaGroup, RecommendationLink
-from myalmaty.organise.models import Category, Forum, Quarter, Recommendation
 
 WEEKS_SHOWN = 12
 TOP_IDEAS = 10

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 
 from myalmaty.core.errors import DomainError
 from myalmaty.core.permissions import organiser_required
+from myalmaty.domain.ideas import Idea
+from myalmaty.domain.reference import AgendaItem, Forum, Recommendation
+from myalmaty.domain.themes import IdeaGroup
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea
-from myalmaty.moderation.models import IdeaGroup
 from myalmaty.organise import bp, queries, services
 from myalmaty.organise.forms import (
     ActionForm,
@@ -19,7 +20,6 @@ from myalmaty.organise.forms import (
     ForumForm,
     RecommendationForm,
 )
-from myalmaty.organise.models import AgendaItem, Forum, Recommendation
 from myalmaty.organise.view_helpers import actor, form_page, move_direction, show_error
 
 

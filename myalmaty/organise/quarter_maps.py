@@ -16,8 +16,8 @@ import folium
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from myalmaty.maps import MapParts, base_map, render_parts
-from myalmaty.organise.models import Quarter
+from myalmaty.core.maps import MapParts, base_map, render_parts
+from myalmaty.domain.reference import Quarter
 
 # Light to dark, readable on map tiles; the darkest still shows its outline.
 PALETTE = ["#d9f0d3", "#a6dba0", "#5aae61", "#1b7837", "#00441b"]

@@ -9,12 +9,12 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from myalmaty.core.errors import DomainError, render_error
+from myalmaty.core.maps import MapParts
 from myalmaty.core.permissions import is_organiser, organiser_required
+from myalmaty.domain.reference import Quarter
 from myalmaty.extensions import db
-from myalmaty.maps import MapParts
-from myalmaty.organise import bp, queries, quarter_services
+from myalmaty.organise import bp, quarter_services, queries
 from myalmaty.organise.forms import ActionForm, QuarterForm
-from myalmaty.organise.models import Quarter
 from myalmaty.organise.quarter_maps import boundary_preview, saved_boundary_preview
 from myalmaty.organise.quarter_services import BOUNDARY_MAX_BYTES, Reassignment
 from myalmaty.organise.view_helpers import actor, form_page, show_error

@@ -18,18 +18,24 @@ from flask_babel import lazy_gettext as _l
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from myalmaty.core.geo import InvalidBoundary, geometry_summary, parse_boundary, point_in_boundary
+from myalmaty.core.geo import (
+    InvalidBoundary,
+    geometry_summary,
+    parse_boundary,
+    point_in_boundary,
+)
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role, require
+from myalmaty.domain.audit import record_event
+from myalmaty.domain.ideas import Idea
+from myalmaty.domain.lookups import first_quarter_covering
+from myalmaty.domain.reference import Quarter
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea
-from myalmaty.moderation.audit import record_event
 from myalmaty.organise import queries
-from myalmaty.organise.models import Quarter
 from myalmaty.organise.services import FieldError, require_translations
 
 if TYPE_CHECKING:
-    from myalmaty.auth.models import User
+    from myalmaty.domain.accounts import User
 
 BOUNDARY_MAX_BYTES = 2 * 1024 * 1024
 _UPDATE_CHUNK = 500
@@ -190,7 +196,7 @@ def _reassign_ideas(quarter: Quarter) -> Reassignment:
         elif quarter_id == quarter.id and not inside:
             if others is None:
                 others = [q for q in queries.quarters_for_assignment() if q.id != quarter.id]
-            target = queries.first_quarter_covering(others, lat, lon)
+            target = first_quarter_covering(others, lat, lon)
             moved[target.id if target else None].append(idea_id)
     _set_quarter(joined, quarter.id)
     for target_id, idea_ids in moved.items():

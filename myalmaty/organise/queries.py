@@ -2,51 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from myalmaty.auth.models import User
-from myalmaty.core.geo import point_in_boundary
 from myalmaty.core.permissions import Role
+from myalmaty.domain.accounts import User
+from myalmaty.domain.ideas import Idea, IdeaStatus
+from myalmaty.domain.reference import (
+    AgendaItem,
+    Category,
+    Forum,
+    Quarter,
+    Recommendation,
+)
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStatus
-from myalmaty.moderation.models import IdeaGroup, RecommendationLink
-from myalmaty.organise.models import AgendaItem, Category, Forum, Quarter, Recommendation
 
 USERS_PER_PAGE = 25
 AGENDA_SUGGESTIONS = 20
-
-
-def quarter_containing(lat: float, lon: float) -> Quarter | None:
-    """The active quarter whose boundary covers the point, if any.
-
-    The bounding-box filter runs in SQL so only a handful of boundaries are ever parsed.
-    """
-    candidates = db.session.scalars(
-        sa.select(Quarter)
-        .where(
-            Quarter.archived.is_(False),
-            Quarter.min_lat <= lat,
-            Quarter.max_lat >= lat,
-            Quarter.min_lon <= lon,
-            Quarter.max_lon >= lon,
-        )
-        .order_by(Quarter.id)
-    )
-    return first_quarter_covering(candidates, lat, lon)
-
-
-def first_quarter_covering(quarters: Iterable[Quarter], lat: float, lon: float) -> Quarter | None:
-    """The first of `quarters` (in the order given) whose boundary covers the point."""
-    for quarter in quarters:
-        if not (quarter.min_lat <= lat <= quarter.max_lat and quarter.min_lon <= lon <= quarter.max_lon):
-            continue
-        if point_in_boundary(quarter.boundary_geojson, lat, lon):
-            return quarter
-    return None
 
 
 def quarters_for_assignment() -> list[Quarter]:
@@ -72,22 +47,6 @@ def idea_points_for_reassignment(quarter: Quarter) -> list[tuple[int, float, flo
         )
     )
     return [(row[0], row[1], row[2], row[3]) for row in rows]
-
-
-def active_categories() -> list[Category]:
-    return list(
-        db.session.scalars(
-            sa.select(Category).where(Category.archived.is_(False)).order_by(Category.position, Category.id)
-        )
-    )
-
-
-def active_quarters() -> list[Quarter]:
-    return list(
-        db.session.scalars(
-            sa.select(Quarter).where(Quarter.archived.is_(False)).order_by(Quarter.name_ru)
-        )
-    )
 
 
 # --- Reference data lists -------------------------------------------------------------------

@@ -15,14 +15,14 @@ from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.errors import DomainError, NotFound
 from myalmaty.core.permissions import Role, require
+from myalmaty.domain.ideas import Idea, IdeaStatus
+from myalmaty.domain.reference import AgendaItem, Category, Forum, Recommendation
+from myalmaty.domain.themes import IdeaGroup
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStatus
-from myalmaty.moderation.models import IdeaGroup
 from myalmaty.organise import queries
-from myalmaty.organise.models import AgendaItem, Category, Forum, Recommendation
 
 if TYPE_CHECKING:
-    from myalmaty.auth.models import User
+    from myalmaty.domain.accounts import User
 
 Direction = Literal["up", "down"]
 LANGUAGE_CODES = ("ru", "kk", "en")

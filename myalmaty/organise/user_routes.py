@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from myalmaty.auth.models import User
 from myalmaty.core.errors import DomainError
 from myalmaty.core.permissions import Role, organiser_required
+from myalmaty.domain.accounts import User
 from myalmaty.extensions import db
 from myalmaty.organise import bp, queries, user_services
 from myalmaty.organise.forms import ActiveForm, RoleForm, UserSearchForm

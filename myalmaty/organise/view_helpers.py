@@ -13,7 +13,7 @@ from myalmaty.organise.forms import MoveForm
 from myalmaty.organise.services import Direction, FieldError
 
 if TYPE_CHECKING:
-    from myalmaty.auth.models import User
+    from myalmaty.domain.accounts import User
 
 
 def actor() -> User:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from myalmaty.domain.ideas import IdeaStage, IdeaStatus
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStage, IdeaStatus
 from tests.factories import make_category, make_idea, make_quarter, make_support
 
 PROPERTIES = {"id", "reference", "title", "category", "quarter", "stage", "stage_label",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from myalmaty.domain.ideas import IdeaStatus
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStatus
 from tests.factories import CENTRE, make_idea
 
 

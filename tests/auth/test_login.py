@@ -1,7 +1,7 @@
 import pytest
 
-from myalmaty.auth.models import User
 from myalmaty.core.models import utcnow
+from myalmaty.domain.accounts import User
 from myalmaty.extensions import db
 from tests.factories import TEST_PASSWORD, make_user
 

@@ -1,11 +1,11 @@
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from myalmaty.auth.models import User
 from myalmaty.auth.passwords import password_matches
 from myalmaty.core.presenters import author_name
+from myalmaty.domain.accounts import User
+from myalmaty.domain.ideas import Comment, Idea
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Comment, Idea
 from tests.auth.conftest import NEW_PASSWORD
 from tests.factories import TEST_PASSWORD, make_comment, make_idea, make_user
 

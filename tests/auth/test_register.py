@@ -1,9 +1,9 @@
 import pytest
 import sqlalchemy as sa
 
-from myalmaty.auth.models import User
 from myalmaty.auth.passwords import password_matches
 from myalmaty.core.permissions import Role
+from myalmaty.domain.accounts import User
 from myalmaty.extensions import db
 from tests.auth.conftest import registration
 from tests.factories import make_user

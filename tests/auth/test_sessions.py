@@ -1,7 +1,7 @@
 """A changed password ends every other sign-in, remembered ones included."""
 
 from myalmaty.auth import services
-from myalmaty.auth.models import User
+from myalmaty.domain.accounts import User
 from myalmaty.extensions import db
 from tests.factories import TEST_PASSWORD, make_user
 

@@ -4,8 +4,8 @@ show residents' text as text."""
 from __future__ import annotations
 
 from myalmaty.core.permissions import Role
+from myalmaty.domain.ideas import IdeaStatus
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStatus
 from tests.factories import CENTRE, make_group, make_idea, make_user
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from myalmaty.core.models import utcnow
+from myalmaty.domain.ideas import CommentStatus, Idea, IdeaStage, IdeaStatus
+from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
+from myalmaty.domain.themes import IdeaGroup
 from myalmaty.extensions import db
-from myalmaty.ideas.models import CommentStatus, Idea, IdeaStage, IdeaStatus
-from myalmaty.moderation.models import IdeaGroup
-from myalmaty.organise.models import Category, Forum, Quarter, Recommendation
 from tests.factories import (
     make_agenda_item,
     make_category,

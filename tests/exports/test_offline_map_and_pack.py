@@ -161,8 +161,8 @@ def test_pack_pdf_renders_cyrillic_and_kazakh_with_an_embedded_font(world, pack,
 
 
 def test_pack_for_a_forum_with_an_empty_agenda_still_has_every_file(world, export_cli, app):
-    from tests.factories import make_forum
     from myalmaty.extensions import db
+    from tests.factories import make_forum
 
     empty = make_forum()
     db.session.commit()

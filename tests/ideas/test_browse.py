@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from myalmaty.domain.ideas import CommentStatus, IdeaStage, IdeaStatus
+from myalmaty.domain.reference import Quarter
 from myalmaty.extensions import db
-from myalmaty.ideas.models import CommentStatus, IdeaStage, IdeaStatus
-from myalmaty.organise.models import Quarter
 from tests.factories import (
     make_category,
     make_comment,

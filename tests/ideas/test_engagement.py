@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from myalmaty.extensions import db
-from myalmaty.ideas import engagement
-from myalmaty.ideas.models import (
+from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.ideas import (
     Comment,
     CommentStatus,
     IdeaStatus,
@@ -15,7 +14,8 @@ from myalmaty.ideas.models import (
     ReportReason,
     Support,
 )
-from myalmaty.moderation.models import ModerationEvent
+from myalmaty.extensions import db
+from myalmaty.ideas import engagement
 from tests.factories import make_comment, make_idea, make_report, make_user
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from myalmaty.config import PROJECT_ROOT
+from myalmaty.domain.audit import record_event
+from myalmaty.domain.ideas import IdeaStatus
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStatus
-from myalmaty.moderation.audit import record_event
 from tests.factories import make_comment, make_idea, make_user
 
 SCRIPT = "<script>alert(1)</script>"

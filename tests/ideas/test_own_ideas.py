@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from myalmaty.domain.audit import ModerationEvent, record_event
+from myalmaty.domain.ideas import IdeaStage, IdeaStatus, RejectionReason
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStage, IdeaStatus, RejectionReason
-from myalmaty.moderation.audit import record_event
-from myalmaty.moderation.models import ModerationEvent
 from tests.factories import (
     make_agenda_item,
     make_forum,

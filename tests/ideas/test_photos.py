@@ -8,11 +8,15 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStatus
 from myalmaty.ideas.photos import FULL_SIDE, THUMB_SIDE
 from tests.factories import make_user
-from tests.ideas.photos_data import jpeg_with_gps_and_rotation, picture, png_claiming_size
+from tests.ideas.photos_data import (
+    jpeg_with_gps_and_rotation,
+    picture,
+    png_claiming_size,
+)
 
 MAX_PHOTO = 200_000
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from myalmaty.domain.ideas import Idea
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea
 from tests.factories import make_user
 
 

@@ -6,10 +6,10 @@ import pytest
 
 from myalmaty.core.errors import Conflict
 from myalmaty.core.permissions import PermissionDenied
+from myalmaty.domain.ideas import IdeaStatus, ReportReason
 from myalmaty.extensions import db
 from myalmaty.ideas import engagement, services
 from myalmaty.ideas.errors import FieldError
-from myalmaty.ideas.models import IdeaStatus, ReportReason
 from myalmaty.ideas.services import IdeaDetails
 from tests.factories import CENTRE, make_idea, make_user
 

@@ -1,5 +1,5 @@
+from myalmaty.domain.ideas import IdeaStatus
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStatus
 from myalmaty.ideas.similarity import distance_m, similar_ideas, stems, text_likeness
 from tests.factories import CENTRE, make_idea
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStatus
-from myalmaty.moderation.models import ModerationEvent
 from tests.factories import CENTRE, make_category, make_quarter
 
 

@@ -8,14 +8,14 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from myalmaty import models
-from myalmaty.auth.models import User
+from myalmaty import domain
 from myalmaty.auth.passwords import password_matches
 from myalmaty.core.geo import is_in_almaty, parse_boundary
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role
-from myalmaty.extensions import db
-from myalmaty.ideas.models import (
+from myalmaty.domain.accounts import User
+from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.ideas import (
     Comment,
     CommentStatus,
     Idea,
@@ -25,9 +25,10 @@ from myalmaty.ideas.models import (
     ReportStatus,
     Support,
 )
+from myalmaty.domain.reference import Category, Forum, Quarter
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
+from myalmaty.extensions import db
 from myalmaty.ideas.text import search_text
-from myalmaty.moderation.models import IdeaGroup, ModerationEvent, RecommendationLink
-from myalmaty.organise.models import Category, Forum, Quarter
 from tests.factories import TEST_PASSWORD, make_user
 
 ACCOUNT_LINE = re.compile(r"^\s+(resident|moderator|organiser)\s+(\S+@\S+)\s+(\S+)\s*$")
@@ -59,8 +60,8 @@ def ideas_with(status: IdeaStatus) -> list[Idea]:
 
 def table_counts() -> dict[str, int]:
     return {
-        name: db.session.scalar(sa.select(sa.func.count()).select_from(getattr(models, name)))
-        for name in models.__all__
+        name: db.session.scalar(sa.select(sa.func.count()).select_from(getattr(domain, name)))
+        for name in domain.__all__
     }
 
 
@@ -295,7 +296,7 @@ def test_refuses_in_production_unless_forced(runner, app, setting):
 
 
 def test_the_forum_agenda_holds_every_theme_and_the_selected_ideas(runner):
-    from myalmaty.organise.models import AgendaItem
+    from myalmaty.domain.reference import AgendaItem
 
     seed(runner)
     items = all_rows(AgendaItem)

@@ -1,5 +1,5 @@
+from myalmaty.domain.ideas import IdeaStatus
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStatus
 from tests.factories import make_forum, make_idea, make_recommendation
 
 

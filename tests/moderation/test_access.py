@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from myalmaty.core.permissions import Role
+from myalmaty.domain.ideas import IdeaStatus
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStatus
 from tests.factories import make_comment, make_group, make_idea, make_link, make_user
 
 # (method, path with {idea}, {pending}, {group}, {link}, {comment} placeholders)

@@ -6,10 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from myalmaty.core.errors import Conflict, DomainError
+from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.ideas import IdeaStage, IdeaStatus, RejectionReason
+from myalmaty.domain.themes import RecommendationLink
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStage, IdeaStatus, RejectionReason
 from myalmaty.moderation import services
-from myalmaty.moderation.models import ModerationEvent, RecommendationLink
 from myalmaty.moderation.services import BulkAction, BulkParams, BulkRefused
 from tests.factories import make_group, make_idea
 

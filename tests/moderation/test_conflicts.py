@@ -7,10 +7,10 @@ import pytest
 import sqlalchemy as sa
 
 from myalmaty.core.errors import Conflict
+from myalmaty.domain.ideas import Idea, IdeaStatus, RejectionReason
+from myalmaty.domain.themes import IdeaGroup
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStatus, RejectionReason
 from myalmaty.moderation import services
-from myalmaty.moderation.models import IdeaGroup
 from tests.factories import make_group, make_idea
 
 

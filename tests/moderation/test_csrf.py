@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from myalmaty.domain.ideas import IdeaStatus
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStatus
 from tests.factories import make_idea
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from myalmaty.core.errors import DomainError
+from myalmaty.domain.ideas import IdeaStatus, Support
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStatus, Support
 from myalmaty.moderation import services
 from tests.factories import make_comment, make_idea, make_support, make_user
 

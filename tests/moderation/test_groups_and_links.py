@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from myalmaty.core.errors import DomainError
+from myalmaty.domain.ideas import IdeaStage, IdeaStatus
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStage, IdeaStatus
 from myalmaty.moderation import services
-from myalmaty.moderation.models import IdeaGroup, RecommendationLink
 from tests.factories import make_group, make_idea
 
 

@@ -7,8 +7,8 @@ from flask_babel import force_locale
 
 from myalmaty.core.errors import DomainError
 from myalmaty.core.permissions import PermissionDenied
+from myalmaty.domain.ideas import IdeaStage, IdeaStatus, RejectionReason
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStage, IdeaStatus, RejectionReason
 from myalmaty.moderation import services
 from tests.factories import make_category, make_idea, make_quarter
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale
 
+from myalmaty.domain.audit import decisions_for_author, record_event
+from myalmaty.domain.decisions import action_label, describe_decision
+from myalmaty.domain.ideas import IdeaStage, IdeaStatus, RejectionReason
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStage, IdeaStatus, RejectionReason
 from myalmaty.moderation import services
-from myalmaty.moderation.audit import record_event
-from myalmaty.moderation.presenters import action_label, decisions_for_author, describe_decision
 from myalmaty.moderation.services import BulkAction, BulkParams, BulkRefused
 from tests.factories import make_idea, make_user
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role
+from myalmaty.domain.ideas import IdeaStatus, RejectionReason
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStatus, RejectionReason
 from myalmaty.moderation import services
 from tests.factories import (
     CENTRE,

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import re
 
+from myalmaty.domain.ideas import IdeaStatus
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStatus
-from tests.factories import make_group, make_idea, make_link, make_quarter, make_recommendation
+from tests.factories import (
+    make_group,
+    make_idea,
+    make_link,
+    make_quarter,
+    make_recommendation,
+)
 
 HOSTILE = "<script>alert('x')</script> ${alert(1)}"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from myalmaty.core.errors import DomainError
+from myalmaty.domain.audit import record_event
+from myalmaty.domain.ideas import CommentStatus, IdeaStatus, ReportStatus
 from myalmaty.extensions import db
-from myalmaty.ideas.models import CommentStatus, IdeaStatus, ReportStatus
 from myalmaty.moderation import services
-from myalmaty.moderation.audit import record_event
 from tests.factories import make_comment, make_idea, make_report
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from myalmaty.auth.models import User
 from myalmaty.core.permissions import Role
+from myalmaty.domain.accounts import User
 from myalmaty.extensions import db
 from tests import factories
 

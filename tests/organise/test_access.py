@@ -7,7 +7,13 @@ import pytest
 from myalmaty.core.permissions import Role
 from myalmaty.extensions import db
 from tests import factories
-from tests.organise.data import CATEGORY, FORUM, RECOMMENDATION, quarter_data, request_in_world
+from tests.organise.data import (
+    CATEGORY,
+    FORUM,
+    RECOMMENDATION,
+    quarter_data,
+    request_in_world,
+)
 
 # (method, URL with {world} fields, form data for the organiser's request)
 ROUTES = [

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from myalmaty.core.models import utcnow
+from myalmaty.domain.ideas import IdeaStatus
+from myalmaty.domain.reference import AgendaItem
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStatus
-from myalmaty.organise.models import AgendaItem
 from tests import factories
 
 

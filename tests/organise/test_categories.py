@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from myalmaty.domain.ideas import Idea
+from myalmaty.domain.lookups import active_categories
+from myalmaty.domain.reference import Category
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea
-from myalmaty.organise.models import Category
-from myalmaty.organise.queries import active_categories
 from tests import factories
 from tests.organise.data import CATEGORY
 

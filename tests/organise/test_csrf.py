@@ -7,8 +7,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from myalmaty.domain.reference import Category, Forum
 from myalmaty.extensions import db
-from myalmaty.organise.models import Category, Forum
 from tests import factories
 from tests.organise.data import FORUM
 

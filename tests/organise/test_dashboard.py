@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from myalmaty.core.models import utcnow
+from myalmaty.domain.ideas import IdeaStage, IdeaStatus
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStage, IdeaStatus
 from myalmaty.organise import dashboard_queries
 from myalmaty.organise.quarter_maps import PALETTE
 from tests import factories

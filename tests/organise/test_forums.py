@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from myalmaty.core.errors import DomainError
 from myalmaty.core.permissions import PermissionDenied, Role
+from myalmaty.domain.reference import Forum, Recommendation
 from myalmaty.extensions import db
 from myalmaty.organise import services
-from myalmaty.organise.models import Forum, Recommendation
 from tests import factories
 from tests.organise.data import FORUM, RECOMMENDATION
 

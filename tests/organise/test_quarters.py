@@ -6,14 +6,14 @@ import io
 import json
 
 import pytest
-from markupsafe import escape
 import sqlalchemy as sa
+from markupsafe import escape
 
+from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.ideas import Idea, IdeaStatus
+from myalmaty.domain.lookups import active_quarters, quarter_containing
+from myalmaty.domain.reference import Quarter
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStatus
-from myalmaty.moderation.models import ModerationEvent
-from myalmaty.organise.models import Quarter
-from myalmaty.organise.queries import active_quarters, quarter_containing
 from tests import factories
 from tests.factories import PANFILOV_SQUARE
 from tests.organise.data import quarter_data, square

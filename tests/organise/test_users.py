@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from myalmaty.auth.models import User
 from myalmaty.core.errors import DomainError
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role
+from myalmaty.domain.accounts import User
+from myalmaty.domain.audit import ModerationEvent
 from myalmaty.extensions import db
-from myalmaty.moderation.models import ModerationEvent
 from myalmaty.organise import user_services
 from myalmaty.organise.queries import USERS_PER_PAGE
 from tests import factories

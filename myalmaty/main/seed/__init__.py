@@ -17,7 +17,11 @@ from myalmaty.main.seed.accounts import AccountLine, ensure_accounts
 from myalmaty.main.seed.agenda import ensure_agenda
 from myalmaty.main.seed.ideas import ensure_ideas
 from myalmaty.main.seed.moderation import ensure_moderation
-from myalmaty.main.seed.reference import ensure_categories, ensure_forum, ensure_quarters
+from myalmaty.main.seed.reference import (
+    ensure_categories,
+    ensure_forum,
+    ensure_quarters,
+)
 
 __all__ = ["AccountLine", "SeedResult", "seed_demo"]
 

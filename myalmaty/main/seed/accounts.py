@@ -8,9 +8,9 @@ import string
 from collections import Counter
 from dataclasses import dataclass
 
-from myalmaty.auth.models import User
 from myalmaty.auth.passwords import hash_password
 from myalmaty.core.permissions import Role
+from myalmaty.domain.accounts import User
 from myalmaty.extensions import db
 from myalmaty.main.seed import data, queries
 

@@ -9,10 +9,10 @@ from collections import Counter
 
 import sqlalchemy as sa
 
+from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
+from myalmaty.domain.reference import AgendaItem, Forum
+from myalmaty.domain.themes import IdeaGroup
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStage, IdeaStatus
-from myalmaty.moderation.models import IdeaGroup
-from myalmaty.organise.models import AgendaItem, Forum
 
 
 def ensure_agenda(forum: Forum, created: Counter) -> None:

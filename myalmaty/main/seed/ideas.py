@@ -12,10 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from myalmaty.auth.models import User
 from myalmaty.core.permissions import Role
-from myalmaty.extensions import db
-from myalmaty.ideas.models import (
+from myalmaty.domain.accounts import User
+from myalmaty.domain.ideas import (
     Comment,
     CommentStatus,
     Idea,
@@ -24,11 +23,12 @@ from myalmaty.ideas.models import (
     RejectionReason,
     Support,
 )
+from myalmaty.domain.lookups import quarter_containing
+from myalmaty.domain.reference import Category
+from myalmaty.extensions import db
 from myalmaty.ideas.text import search_text
 from myalmaty.main.seed import data, queries
 from myalmaty.main.seed.timeline import between, log_decision
-from myalmaty.organise.models import Category
-from myalmaty.organise.queries import quarter_containing
 
 # A reported comment is hidden a few hours after it was written.
 HIDE_DELAY = dt.timedelta(hours=6)

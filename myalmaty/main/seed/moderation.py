@@ -7,9 +7,8 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from myalmaty.auth.models import User
-from myalmaty.extensions import db
-from myalmaty.ideas.models import (
+from myalmaty.domain.accounts import User
+from myalmaty.domain.ideas import (
     Comment,
     Idea,
     IdeaStage,
@@ -18,10 +17,11 @@ from myalmaty.ideas.models import (
     ReportReason,
     ReportStatus,
 )
+from myalmaty.domain.reference import Recommendation
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
+from myalmaty.extensions import db
 from myalmaty.main.seed import data, queries
 from myalmaty.main.seed.timeline import log_decision
-from myalmaty.moderation.models import IdeaGroup, RecommendationLink
-from myalmaty.organise.models import Recommendation
 
 # A report that led to hiding was filed a little before the decision.
 REPORT_BEFORE_DECISION = dt.timedelta(hours=2)

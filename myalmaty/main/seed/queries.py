@@ -6,11 +6,11 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from myalmaty.auth.models import User
+from myalmaty.domain.accounts import User
+from myalmaty.domain.ideas import Comment, Idea, IdeaStatus, Report
+from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Comment, Idea, IdeaStatus, Report
-from myalmaty.moderation.models import IdeaGroup, RecommendationLink
-from myalmaty.organise.models import Category, Forum, Quarter, Recommendation
 
 
 def forum_held_on(held_on) -> Forum | None:  # noqa: ANN001 - a date

@@ -7,9 +7,9 @@ import json
 from collections import Counter
 
 from myalmaty.core.geo import geometry_summary, parse_boundary
+from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
 from myalmaty.extensions import db
 from myalmaty.main.seed import data, queries
-from myalmaty.organise.models import Category, Forum, Quarter, Recommendation
 
 LOCALES = ("ru", "kk", "en")
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from myalmaty.auth.models import User
-from myalmaty.moderation.audit import record_event
-from myalmaty.moderation.models import ModerationEvent
+from myalmaty.domain.accounts import User
+from myalmaty.domain.audit import ModerationEvent, record_event
 
 # Authors have seen the notices of decisions older than this; newer ones wait for their next visit.
 NOTICES_SEEN_AFTER = dt.timedelta(days=7)

@@ -5,7 +5,6 @@ records one audit event per idea or theme it changes, flushes, and leaves the co
 caller. Wrong states raise DomainError; a stale version raises Conflict.
 """
 
-from myalmaty.moderation.services.common import get_group, get_idea, get_recommendation
 from myalmaty.moderation.services.bulk import (
     BulkAction,
     BulkOutcome,
@@ -13,6 +12,7 @@ from myalmaty.moderation.services.bulk import (
     BulkRefused,
     apply_bulk,
 )
+from myalmaty.moderation.services.common import get_group, get_idea, get_recommendation
 from myalmaty.moderation.services.duplicates import (
     distinct_supporters,
     mark_duplicate,
@@ -37,7 +37,11 @@ from myalmaty.moderation.services.ideas import (
     set_idea_stage,
 )
 from myalmaty.moderation.services.links import link_group, link_idea, unlink
-from myalmaty.moderation.services.reports import dismiss_reports, hide_comment, restore_comment
+from myalmaty.moderation.services.reports import (
+    dismiss_reports,
+    hide_comment,
+    restore_comment,
+)
 
 __all__ = [
     "get_group",

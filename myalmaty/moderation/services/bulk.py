@@ -17,17 +17,18 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from myalmaty.core.errors import Conflict, DomainError
 from myalmaty.core.models import LabelledEnum
+from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.ideas import Idea, IdeaStage, RejectionReason
+from myalmaty.domain.themes import IdeaGroup
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStage, RejectionReason
-from myalmaty.moderation.models import IdeaGroup, ModerationEvent
 from myalmaty.moderation.services.common import require_moderator
 from myalmaty.moderation.services.groups import add_idea_to_group
 from myalmaty.moderation.services.ideas import publish_idea, reject_idea, set_idea_stage
 from myalmaty.moderation.services.links import link_idea
 
 if TYPE_CHECKING:
-    from myalmaty.auth.models import User
-    from myalmaty.organise.models import Recommendation
+    from myalmaty.domain.accounts import User
+    from myalmaty.domain.reference import Recommendation
 
 
 class BulkAction(LabelledEnum):

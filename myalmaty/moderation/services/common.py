@@ -11,13 +11,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from myalmaty.core.errors import Conflict, DomainError, NotFound
 from myalmaty.core.models import LabelledEnum
 from myalmaty.core.permissions import Role, require
+from myalmaty.domain.ideas import Idea, IdeaStatus
+from myalmaty.domain.reference import Recommendation
+from myalmaty.domain.themes import IdeaGroup
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStatus
-from myalmaty.moderation.models import IdeaGroup
-from myalmaty.organise.models import Recommendation
 
 if TYPE_CHECKING:
-    from myalmaty.auth.models import User
+    from myalmaty.domain.accounts import User
 
 IDEA_CHANGED = _l(
     "The idea “%(title)s” was changed by someone else since you opened the page. "

@@ -21,10 +21,9 @@ from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.errors import DomainError
 from myalmaty.core.models import utcnow
+from myalmaty.domain.audit import ModerationEvent, record_event
+from myalmaty.domain.ideas import Idea, IdeaStatus, Support
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStatus, Support
-from myalmaty.moderation.audit import record_event
-from myalmaty.moderation.models import ModerationEvent
 from myalmaty.moderation.services.common import (
     check_idea_version,
     flush,
@@ -33,7 +32,7 @@ from myalmaty.moderation.services.common import (
 )
 
 if TYPE_CHECKING:
-    from myalmaty.auth.models import User
+    from myalmaty.domain.accounts import User
 
 
 def distinct_supporters(idea: Idea) -> int:

@@ -12,10 +12,10 @@ from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.errors import DomainError
 from myalmaty.core.models import utcnow
+from myalmaty.domain.audit import ModerationEvent, record_event
+from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
+from myalmaty.domain.themes import IdeaGroup
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStage, IdeaStatus
-from myalmaty.moderation.audit import record_event
-from myalmaty.moderation.models import IdeaGroup, ModerationEvent
 from myalmaty.moderation.services.common import (
     NOTHING_CHANGED,
     check_group_version,
@@ -27,7 +27,7 @@ from myalmaty.moderation.services.common import (
 )
 
 if TYPE_CHECKING:
-    from myalmaty.auth.models import User
+    from myalmaty.domain.accounts import User
 
 ONLY_PUBLISHED_IN_THEMES = _l("Only published ideas go into themes; “%(title)s” is: %(status)s.")
 

@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.errors import DomainError
 from myalmaty.core.models import utcnow
-from myalmaty.ideas.models import Idea, IdeaStage, IdeaStatus, RejectionReason
+from myalmaty.domain.audit import ModerationEvent, record_event
+from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus, RejectionReason
+from myalmaty.domain.reference import Category, Quarter
 from myalmaty.ideas.text import search_text
-from myalmaty.moderation.audit import record_event
-from myalmaty.moderation.models import ModerationEvent
 from myalmaty.moderation.services.common import (
     NOTHING_CHANGED,
     check_idea_version,
@@ -20,10 +20,9 @@ from myalmaty.moderation.services.common import (
     require_status,
 )
 from myalmaty.moderation.services.reports import resolve_open_reports
-from myalmaty.organise.models import Category, Quarter
 
 if TYPE_CHECKING:
-    from myalmaty.auth.models import User
+    from myalmaty.domain.accounts import User
 
 ONLY_PENDING = _l("“%(title)s” is not awaiting moderation (it is: %(status)s).")
 ONLY_PUBLISHED = _l("“%(title)s” is not published (it is: %(status)s).")

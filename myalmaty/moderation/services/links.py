@@ -13,10 +13,10 @@ from flask_babel import lazy_gettext as _l
 from myalmaty.core.errors import DomainError
 from myalmaty.core.i18n import LANGUAGES
 from myalmaty.core.models import translated_in
+from myalmaty.domain.audit import ModerationEvent, record_event
+from myalmaty.domain.ideas import Idea, IdeaStatus
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Idea, IdeaStatus
-from myalmaty.moderation.audit import record_event
-from myalmaty.moderation.models import IdeaGroup, ModerationEvent, RecommendationLink
 from myalmaty.moderation.services.common import (
     check_group_version,
     check_idea_version,
@@ -27,8 +27,8 @@ from myalmaty.moderation.services.common import (
 )
 
 if TYPE_CHECKING:
-    from myalmaty.auth.models import User
-    from myalmaty.organise.models import Recommendation
+    from myalmaty.domain.accounts import User
+    from myalmaty.domain.reference import Recommendation
 
 ALREADY_LINKED = _l("“%(title)s” is already linked to the recommendation “%(recommendation)s”.")
 

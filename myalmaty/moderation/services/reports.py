@@ -10,14 +10,20 @@ from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.errors import DomainError
 from myalmaty.core.models import utcnow
+from myalmaty.domain.audit import ModerationEvent, record_event
+from myalmaty.domain.ideas import (
+    Comment,
+    CommentStatus,
+    Idea,
+    IdeaStatus,
+    Report,
+    ReportStatus,
+)
 from myalmaty.extensions import db
-from myalmaty.ideas.models import Comment, CommentStatus, Idea, IdeaStatus, Report, ReportStatus
-from myalmaty.moderation.audit import record_event
-from myalmaty.moderation.models import ModerationEvent
 from myalmaty.moderation.services.common import flush, require_moderator
 
 if TYPE_CHECKING:
-    from myalmaty.auth.models import User
+    from myalmaty.domain.accounts import User
 
 
 def resolve_open_reports(

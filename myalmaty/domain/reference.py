@@ -12,8 +12,8 @@ from myalmaty.core.models import TimestampMixin, Translated
 from myalmaty.extensions import db
 
 if TYPE_CHECKING:
-    from myalmaty.ideas.models import Idea
-    from myalmaty.moderation.models import IdeaGroup
+    from myalmaty.domain.ideas import Idea
+    from myalmaty.domain.themes import IdeaGroup
 
 
 class Category(TimestampMixin, db.Model):

@@ -13,9 +13,9 @@ from myalmaty.core.models import LabelledEnum, TimestampMixin, enum_column, utcn
 from myalmaty.extensions import db
 
 if TYPE_CHECKING:
-    from myalmaty.auth.models import User
-    from myalmaty.moderation.models import IdeaGroup, RecommendationLink
-    from myalmaty.organise.models import Category, Quarter
+    from myalmaty.domain.accounts import User
+    from myalmaty.domain.reference import Category, Quarter
+    from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 
 
 class IdeaStatus(LabelledEnum):

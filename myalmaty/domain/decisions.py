@@ -1,24 +1,22 @@
 """Moderation events in words: for the audit log, the author's "My ideas" page and e-mails.
 
 `action_label(action)` names an action; `describe_decision(event)` says what it meant for the
-idea, in the current language (inside `force_locale` for e-mails). `decisions_for_author` (from
-queries) gives the events an author sees, idea by idea.
+idea, in the current language (inside `force_locale` for e-mails).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.i18n import current_locale
-from myalmaty.ideas.models import CommentStatus, IdeaStage, IdeaStatus, RejectionReason
-from myalmaty.moderation.models import ModerationEvent
-from myalmaty.moderation.queries import decisions_for_author
+from myalmaty.domain.ideas import CommentStatus, IdeaStage, IdeaStatus, RejectionReason
 
-__all__ = ["action_label", "changes", "decisions_for_author", "describe_decision",
-           "is_author_visible"]
+if TYPE_CHECKING:
+    from myalmaty.domain.audit import ModerationEvent
+
 
 ACTION_LABELS = {
     "idea.publish": _l("Published"),

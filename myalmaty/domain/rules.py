@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from myalmaty.ideas.models import Idea
-from myalmaty.moderation.models import IdeaGroup, RecommendationLink
+from myalmaty.domain.ideas import Idea
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 
 
 def idea_recommendation_pairs() -> sa.Subquery:

@@ -1,21 +1,21 @@
-"""What moderators make: themes (groups), links to recommendations, and the audit log."""
+"""What moderators make of ideas: themes (groups) and links to forum recommendations."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from myalmaty.core.models import TimestampMixin, enum_column, utcnow
+from myalmaty.core.models import TimestampMixin, enum_column
+from myalmaty.domain.ideas import IdeaStage
 from myalmaty.extensions import db
-from myalmaty.ideas.models import IdeaStage
 
 if TYPE_CHECKING:
-    from myalmaty.auth.models import User
-    from myalmaty.ideas.models import Comment, Idea, Report
-    from myalmaty.organise.models import Recommendation
+    from myalmaty.domain.accounts import User
+    from myalmaty.domain.ideas import Comment, Idea, Report
+    from myalmaty.domain.reference import Recommendation
 
 
 class IdeaGroup(TimestampMixin, db.Model):
@@ -74,34 +74,3 @@ class RecommendationLink(TimestampMixin, db.Model):
     idea: so.Mapped[Idea | None] = so.relationship(back_populates="recommendation_links")
     group: so.Mapped[IdeaGroup | None] = so.relationship(back_populates="recommendation_links")
     linked_by: so.Mapped[User | None] = so.relationship()
-
-
-class ModerationEvent(db.Model):
-    """One entry of the audit log: who did what to which target, from what to what, and why.
-
-    `action` is a dotted name such as `idea.publish`; `before` and `after` hold the changed
-    fields. The author of the idea concerned sees the events on their own page; `author_seen_at`
-    records when they were shown the notice.
-    """
-
-    __tablename__ = "moderation_events"
-    __table_args__ = (sa.Index("ix_moderation_events_idea_created", "idea_id", "created_at"),)
-
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
-    action: so.Mapped[str] = so.mapped_column(sa.String(60), index=True)
-    idea_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("ideas.id"))
-    group_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("idea_groups.id"), index=True)
-    comment_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("comments.id"), index=True)
-    report_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("reports.id"), index=True)
-    before: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
-    after: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
-    note: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
-    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow, index=True)
-    author_seen_at: so.Mapped[dt.datetime | None]
-
-    actor: so.Mapped[User | None] = so.relationship()
-    idea: so.Mapped[Idea | None] = so.relationship()
-    group: so.Mapped[IdeaGroup | None] = so.relationship()
-    comment: so.Mapped[Comment | None] = so.relationship()
-    report: so.Mapped[Report | None] = so.relationship()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -48,8 +49,6 @@ class User(UserMixin, TimestampMixin, db.Model):
         """What the session and the remember-me cookie hold: the id and a fingerprint of the
         password hash, so that changing the password ends every other session, remembered
         ones included (the user loader refuses an outdated fingerprint)."""
-        from myalmaty.auth.tokens import password_fingerprint
-
         return f"{self.id}:{password_fingerprint(self.password_hash)}"
 
     @property
@@ -58,3 +57,9 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"
+
+
+def password_fingerprint(password_hash: str | None) -> str:
+    """A short digest of the hash: the token is readable (only signed), so it must not carry
+    the hash, or any part of it, as it is."""
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:20]

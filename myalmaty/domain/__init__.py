@@ -1,0 +1,29 @@
+"""Every model, imported in one place so that the metadata (and Alembic) sees the whole schema."""
+
+from myalmaty.domain.accounts import User
+from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.ideas import Comment, Idea, Report, Support
+from myalmaty.domain.reference import (
+    AgendaItem,
+    Category,
+    Forum,
+    Quarter,
+    Recommendation,
+)
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
+
+__all__ = [
+    "AgendaItem",
+    "Category",
+    "Comment",
+    "Forum",
+    "Idea",
+    "IdeaGroup",
+    "ModerationEvent",
+    "Quarter",
+    "Recommendation",
+    "RecommendationLink",
+    "Report",
+    "Support",
+    "User",
+]
