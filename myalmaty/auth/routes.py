@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 
 from myalmaty.auth import bp, forms, services
 from myalmaty.auth.passwords import MIN_PASSWORD_LENGTH
-from myalmaty.auth.redirects import safe_next_url
+from myalmaty.core.redirects import safe_local_url
 from myalmaty.auth.sessions import keep_this_session
 from myalmaty.core.errors import DomainError
 from myalmaty.core.i18n import current_locale
@@ -58,7 +58,7 @@ def _me() -> User:
 
 
 def _after_sign_in() -> str:
-    return safe_next_url(request.args.get("next"), request.host) or url_for("main.home")
+    return safe_local_url(request.args.get("next"), request.host) or url_for("main.home")
 
 
 def _show_error(form: FlaskForm, error: DomainError) -> None:

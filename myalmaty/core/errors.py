@@ -28,6 +28,15 @@ class DomainError(Exception):
         return str(self.message) % self.params if self.params else str(self.message)
 
 
+class FieldError(DomainError):
+    """A rule refused what was typed into one field; the form shows it under that field."""
+
+    def __init__(self, field: str, message: str, status_code: int = 400, **params: object) -> None:
+        super().__init__(message, **params)
+        self.field = field
+        self.status_code = status_code
+
+
 class NotFound(DomainError):
     status_code = 404
 

@@ -10,9 +10,10 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from myalmaty.core.permissions import moderator_required
+from myalmaty.core.web import run_decision
 from myalmaty.moderation import bp, forms, queries, services
 from myalmaty.moderation.routes import render_review
-from myalmaty.moderation.views import recommendation_choices, run_decision
+from myalmaty.moderation.views import recommendation_choices
 
 
 def render_groups(create_form: forms.GroupForm | None = None, status: int = 200):  # noqa: ANN201

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from myalmaty.core.permissions import moderator_required
+from myalmaty.core.web import run_decision
 from myalmaty.moderation import bp, forms, queries, services
-from myalmaty.moderation.views import run_decision
 
 
 def render_reports(submitted: dict[tuple[str, int], Any] | None = None, status: int = 200):  # noqa: ANN201

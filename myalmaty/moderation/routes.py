@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from myalmaty.core.errors import render_error
 from myalmaty.core.maps import base_map, render_parts
 from myalmaty.core.permissions import moderator_required
+from myalmaty.core.web import run_decision
 from myalmaty.domain.lookups import active_categories, active_quarters
 from myalmaty.extensions import db
 from myalmaty.ideas.similarity import similar_ideas
@@ -22,7 +23,6 @@ from myalmaty.moderation.views import (
     fill_filter_choices,
     group_choices,
     recommendation_choices,
-    run_decision,
 )
 
 QUEUE_ACTIONS = (services.BulkAction.PUBLISH, services.BulkAction.REJECT)

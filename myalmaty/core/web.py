@@ -1,0 +1,107 @@
+"""The request edge every feature's routes share: who is acting, finding what the address
+names, showing a refusal on a form, and running a decision from form to redirect.
+
+One way for each: a route that takes a form calls `run_decision`; a route that reads an id
+from the address calls `or_404`; services never see `request` or `current_user`, they get
+`current_account()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal, TypeVar, overload
+
+from flask import abort, flash, redirect
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms.widgets import HiddenInput
+
+from myalmaty.core.errors import DomainError, FieldError
+from myalmaty.core.redirects import safe_next
+from myalmaty.extensions import db
+
+if TYPE_CHECKING:
+    from myalmaty.domain.accounts import User
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# A page rendered again with its form as typed, and the status that says why.
+Rendered = tuple[str, int]
+
+
+@overload
+def current_account() -> User: ...
+@overload
+def current_account(*, required: Literal[False]) -> User | None: ...
+def current_account(*, required: bool = True) -> User | None:
+    """The signed-in person as the model object services take (not Flask-Login's proxy).
+
+    Behind `login_required` (or a role decorator) it is always there; `required=False` is for
+    pages anyone may open, where it is None for a visitor.
+    """
+    if current_user.is_authenticated:
+        return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+    if required:
+        abort(401)
+    return None
+
+
+def or_404(found: T | None) -> T:
+    """What the address names, or the translated 404 page when there is no such thing."""
+    if found is None:
+        abort(404)
+    return found
+
+
+def show_error(form: FlaskForm, error: DomainError) -> None:
+    """A service's refusal beside the field it concerns, or as a message above the page."""
+    if isinstance(error, FieldError) and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, str(error)]
+    else:
+        flash(str(error), "error")
+    for problem in getattr(error, "problems", []):
+        flash(problem, "error")
+
+
+def run_decision(
+    form: FlaskForm,
+    decide: Callable[[], R],
+    *,
+    success: Callable[[R], str] | str,
+    done: Callable[[R], str] | str,
+    rerender: Callable[[int], Rendered],
+) -> Response | Rendered:
+    """Validate, decide, commit once, say so, redirect.
+
+    On bad input or a refusal the page is rendered again with the form as typed: 400, or the
+    refusal's own status (404 for a vanished target, 409 for a stale form). `done` is where to
+    go next unless the form carries a safe `next`; it may depend on the result (the new
+    theme's page after creating a theme).
+    """
+    if not form.validate_on_submit():
+        flash(_("Please correct the highlighted fields."), "error")
+        for message in _hidden_field_errors(form):
+            flash(message, "error")
+        return rerender(400)
+    try:
+        result = decide()
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return rerender(error.status_code)
+    db.session.commit()
+    flash(success(result) if callable(success) else success, "success")
+    return redirect(safe_next(done(result) if callable(done) else done))
+
+
+def _hidden_field_errors(form: FlaskForm) -> list[str]:
+    """Errors of hidden fields (the version, the CSRF token): no label shows them, so flash."""
+    return [
+        str(message)
+        for field in form
+        if field.errors and (isinstance(field.widget, HiddenInput) or field.type == "CSRFTokenField")
+        for message in field.errors
+    ]
