@@ -180,8 +180,10 @@ def restore_group(actor: User, group: IdeaGroup, *, version: int | None) -> Rest
         .limit(1)
     )
     held = list(dissolved.before.get("idea_ids", [])) if dissolved is not None else []
-    ideas = db.session.scalars(sa.select(Idea).where(Idea.id.in_(held)).order_by(Idea.id)) if held else []
-    restored, skipped = [], []
+    ideas = (list(db.session.scalars(sa.select(Idea).where(Idea.id.in_(held)).order_by(Idea.id)))
+             if held else [])
+    restored: list[int] = []
+    skipped: list[int] = []
     for idea in ideas:
         if idea.status is IdeaStatus.PUBLISHED and idea.group_id is None:
             idea.group = group

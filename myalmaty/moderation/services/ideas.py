@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 
-from myalmaty.core.errors import DomainError
+from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.models import utcnow
 from myalmaty.domain.audit import ModerationEvent, record_event
 from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus, RejectionReason
@@ -74,13 +74,15 @@ def edit_idea(
     title: str,
     description: str,
     first_step: str,
-    category: Category,
+    category: Category | None,
     quarter: Quarter | None,
     note: str = "",
 ) -> ModerationEvent:
     """Fix typos or a wrong category/quarter; the event keeps the original text in `before`."""
     require_moderator(actor)
     check_idea_version(idea, version)
+    if category is None:
+        raise FieldError("category", _l("Choose a category."))
     if idea.status is IdeaStatus.WITHDRAWN:
         raise DomainError(_l("“%(title)s” was withdrawn by its author and cannot be edited."),
                           title=idea.title)
