@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from myalmaty.core.errors import DomainError
+from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.models import utcnow
 from myalmaty.domain.audit import ModerationEvent, record_event
 from myalmaty.domain.ideas import Idea, IdeaStatus, Support
@@ -68,7 +68,7 @@ def mark_duplicate(
                    _l("Only an idea awaiting moderation or published can be marked as a "
                       "duplicate; “%(title)s” is: %(status)s."))
     if original.id == idea.id:
-        raise DomainError(_l("An idea cannot be a duplicate of itself."))
+        raise FieldError("original", _l("An idea cannot be a duplicate of itself."))
     if original.status is IdeaStatus.DUPLICATE:
         raise DomainError(
             _l("“%(title)s” is itself a duplicate; choose the idea it duplicates (number "

@@ -156,7 +156,7 @@ def hide_idea(actor: User, idea: Idea, *, version: int | None, reason: str) -> M
     require_status(idea, [IdeaStatus.PUBLISHED, IdeaStatus.HIDDEN], ONLY_PUBLISHED)
     reason = reason.strip()
     if not reason:
-        raise DomainError(_l("Say why the idea is hidden: its author will read it."))
+        raise FieldError("reason", _l("Say why the idea is hidden: its author will read it."))
     before_status = idea.status
     idea.status = IdeaStatus.HIDDEN
     report_ids = resolve_open_reports(actor, idea=idea, actioned=True)

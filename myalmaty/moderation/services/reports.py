@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from myalmaty.core.errors import DomainError
+from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.models import utcnow
 from myalmaty.domain.audit import ModerationEvent, record_event
 from myalmaty.domain.ideas import (
@@ -60,7 +60,8 @@ def hide_comment(actor: User, comment: Comment, *, reason: str) -> ModerationEve
     require_moderator(actor)
     reason = reason.strip()
     if not reason:
-        raise DomainError(_l("Say why the comment is hidden: its author will read it."))
+        raise FieldError("reason",
+                         _l("Say why the comment is hidden: its author will read it."))
     if comment.status is CommentStatus.HIDDEN:
         raise DomainError(_l("This comment is already hidden."))
     comment.status = CommentStatus.HIDDEN
