@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import abort, render_template, url_for
+from flask import render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from myalmaty.core.permissions import moderator_required
-from myalmaty.core.web import run_decision
+from myalmaty.core.web import Rendered, current_account, or_404, run_decision
+from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.themes import IdeaGroup
 from myalmaty.moderation import bp, forms, queries, services
 from myalmaty.moderation.routes import render_review
 from myalmaty.moderation.views import recommendation_choices
 
+R = TypeVar("R")
 
-def render_groups(create_form: forms.GroupForm | None = None, status: int = 200):  # noqa: ANN201
+
+def render_groups(create_form: forms.GroupForm | None = None, status: int = 200) -> Rendered:
     active, dissolved = queries.groups_overview()
     return render_template(
         "moderation/groups.html",
@@ -28,25 +34,26 @@ def render_groups(create_form: forms.GroupForm | None = None, status: int = 200)
 
 @bp.get("/groups")
 @moderator_required
-def groups():  # noqa: ANN201
+def groups() -> ResponseReturnValue:
     return render_groups()
 
 
 @bp.post("/groups")
 @moderator_required
-def create_group():  # noqa: ANN201
+def create_group() -> ResponseReturnValue:
+    """Creating a theme leads to its page, where ideas are added to it."""
     form = forms.GroupForm(prefix="create")
     return run_decision(
         form,
-        lambda: services.create_group(current_user, title=form.title.data,
+        lambda: services.create_group(current_account(), title=form.title.data,
                                       summary=form.summary.data or ""),
         success=_("The theme is created."),
-        done=url_for(".groups"),
+        done=lambda group: url_for(".group", group_id=group.id),
         rerender=lambda status: render_groups(form, status),
     )
 
 
-GROUP_FORMS = {
+GROUP_FORMS: dict[str, type[FlaskForm]] = {
     "edit": forms.GroupEditForm,
     "answer": forms.AnswerForm,
     "link": forms.LinkForm,
@@ -56,17 +63,17 @@ GROUP_FORMS = {
 }
 
 
-def _fill(key: str, form: Any) -> Any:
+def _fill(key: str, form: Any) -> FlaskForm:
     if key == "link":
         form.recommendation.choices = forms.with_blank(_("Choose a recommendation"),
                                                        recommendation_choices())
     return form
 
 
-def render_group(group_id: int, submitted: dict[str, Any] | None = None, status: int = 200):  # noqa: ANN201
-    page = queries.group_for_moderation(group_id)
-    if page is None:
-        abort(404)
+def render_group(
+    group_id: int, submitted: dict[str, FlaskForm] | None = None, status: int = 200
+) -> Rendered:
+    page = or_404(queries.group_for_moderation(group_id))
     group = page.group
     data = {
         "edit": {"version": group.version, "title": group.title, "summary": group.summary},
@@ -84,14 +91,18 @@ def render_group(group_id: int, submitted: dict[str, Any] | None = None, status:
 
 @bp.get("/groups/<int:group_id>")
 @moderator_required
-def group(group_id: int):  # noqa: ANN201
+def group(group_id: int) -> ResponseReturnValue:
     return render_group(group_id)
 
 
-def _group_decision(group_id: int, key: str, decide, success):  # noqa: ANN001, ANN202
-    group = queries.group_by_id(group_id)
-    if group is None:
-        abort(404)
+def _group_decision(
+    group_id: int,
+    key: str,
+    decide: Callable[[IdeaGroup, Any], R],
+    success: Callable[[R], str] | str,
+) -> ResponseReturnValue:
+    """One decision on the theme the address names, taken with the form under `key`."""
+    group = or_404(queries.group_by_id(group_id))
     form = _fill(key, GROUP_FORMS[key](prefix=key))
     return run_decision(
         form, lambda: decide(group, form), success=success,
@@ -102,10 +113,11 @@ def _group_decision(group_id: int, key: str, decide, success):  # noqa: ANN001, 
 
 @bp.post("/groups/<int:group_id>/edit")
 @moderator_required
-def edit_group(group_id: int):  # noqa: ANN201
+def edit_group(group_id: int) -> ResponseReturnValue:
     return _group_decision(
         group_id, "edit",
-        lambda group, form: services.update_group(current_user, group, version=form.version.data,
+        lambda group, form: services.update_group(current_account(), group,
+                                                  version=form.version.data,
                                                   title=form.title.data,
                                                   summary=form.summary.data or ""),
         _("The theme is saved."),
@@ -114,10 +126,11 @@ def edit_group(group_id: int):  # noqa: ANN201
 
 @bp.post("/groups/<int:group_id>/answer")
 @moderator_required
-def answer_group(group_id: int):  # noqa: ANN201
+def answer_group(group_id: int) -> ResponseReturnValue:
     return _group_decision(
         group_id, "answer",
-        lambda group, form: services.answer_group(current_user, group, version=form.version.data,
+        lambda group, form: services.answer_group(current_account(), group,
+                                                  version=form.version.data,
                                                   stage=form.stage.data,
                                                   answer=form.answer.data or ""),
         _("The stage and the public answer are saved."),
@@ -126,21 +139,22 @@ def answer_group(group_id: int):  # noqa: ANN201
 
 @bp.post("/groups/<int:group_id>/link")
 @moderator_required
-def link_group(group_id: int):  # noqa: ANN201
-    def decide(group, form):  # noqa: ANN001, ANN202
+def link_group(group_id: int) -> ResponseReturnValue:
+    def decide(group: IdeaGroup, form: Any) -> ModerationEvent:
         recommendation = services.get_recommendation(form.recommendation.data)
-        return services.link_group(current_user, group, recommendation,
+        return services.link_group(current_account(), group, recommendation,
                                    version=form.version.data, rationale=form.rationale.data or "")
 
-    return _group_decision(group_id, "link", decide, _("The theme is linked to the recommendation."))
+    return _group_decision(group_id, "link", decide,
+                           _("The theme is linked to the recommendation."))
 
 
 @bp.post("/groups/<int:group_id>/ideas")
 @moderator_required
-def add_to_group(group_id: int):  # noqa: ANN201
-    def decide(group, form):  # noqa: ANN001, ANN202
+def add_to_group(group_id: int) -> ResponseReturnValue:
+    def decide(group: IdeaGroup, form: Any) -> ModerationEvent | None:
         idea = services.get_idea(form.idea.data)
-        return services.add_idea_to_group(current_user, group, idea,
+        return services.add_idea_to_group(current_account(), group, idea,
                                           version=form.idea_version.data, move=form.move.data)
 
     return _group_decision(group_id, "add", decide, _("The idea is in the theme."))
@@ -148,15 +162,13 @@ def add_to_group(group_id: int):  # noqa: ANN201
 
 @bp.post("/groups/<int:group_id>/ideas/<int:idea_id>/remove")
 @moderator_required
-def remove_from_group(group_id: int, idea_id: int):  # noqa: ANN201
-    group = queries.group_by_id(group_id)
-    idea = queries.idea_by_id(idea_id)
-    if group is None or idea is None:
-        abort(404)
+def remove_from_group(group_id: int, idea_id: int) -> ResponseReturnValue:
+    group = or_404(queries.group_by_id(group_id))
+    idea = or_404(queries.idea_by_id(idea_id))
     form = forms.UndoForm(prefix="remove")
     return run_decision(
         form,
-        lambda: services.remove_idea_from_group(current_user, group, idea,
+        lambda: services.remove_idea_from_group(current_account(), group, idea,
                                                 version=form.version.data),
         success=_("The idea has left the theme."),
         done=url_for(".group", group_id=group_id),
@@ -166,10 +178,11 @@ def remove_from_group(group_id: int, idea_id: int):  # noqa: ANN201
 
 @bp.post("/groups/<int:group_id>/dissolve")
 @moderator_required
-def dissolve_group(group_id: int):  # noqa: ANN201
+def dissolve_group(group_id: int) -> ResponseReturnValue:
     return _group_decision(
         group_id, "dissolve",
-        lambda group, form: services.dissolve_group(current_user, group, version=form.version.data,
+        lambda group, form: services.dissolve_group(current_account(), group,
+                                                    version=form.version.data,
                                                     note=form.note.data or ""),
         _("The theme is dissolved; its ideas stay as they were. It can be restored."),
     )
@@ -177,7 +190,7 @@ def dissolve_group(group_id: int):  # noqa: ANN201
 
 @bp.post("/groups/<int:group_id>/restore")
 @moderator_required
-def restore_group(group_id: int):  # noqa: ANN201
+def restore_group(group_id: int) -> ResponseReturnValue:
     def success(result: services.groups.Restored) -> str:
         message = ngettext("The theme is restored with %(num)d idea.",
                            "The theme is restored with %(num)d ideas.", len(result.restored))
@@ -191,28 +204,31 @@ def restore_group(group_id: int):  # noqa: ANN201
 
     return _group_decision(
         group_id, "restore",
-        lambda group, form: services.restore_group(current_user, group, version=form.version.data),
+        lambda group, form: services.restore_group(current_account(), group,
+                                                   version=form.version.data),
         success,
     )
 
 
 @bp.post("/links/<int:link_id>/delete")
 @moderator_required
-def unlink(link_id: int):  # noqa: ANN201
+def unlink(link_id: int) -> ResponseReturnValue:
     """Unlink an idea or a theme from a recommendation (from either one's page)."""
-    link = queries.link_by_id(link_id)
-    if link is None:
-        abort(404)
+    link = or_404(queries.link_by_id(link_id))
     idea_id, group_id = link.idea_id, link.group_id
-    if idea_id:
-        back = url_for(".review", idea_id=idea_id)
-        rerender = lambda status: render_review(idea_id, status=status)  # noqa: E731
-    else:
-        back = url_for(".group", group_id=group_id)
-        rerender = lambda status: render_group(group_id, status=status)  # noqa: E731
+
+    def back(status: int) -> Rendered:
+        """The page the link was removed from, again: the idea's or the theme's."""
+        if idea_id is not None:
+            return render_review(idea_id, status=status)
+        assert group_id is not None  # a link has an idea or a theme (a check constraint)
+        return render_group(group_id, status=status)
+
     form = forms.PlainForm()
     return run_decision(
-        form, lambda: services.unlink(current_user, link),
+        form, lambda: services.unlink(current_account(), link),
         success=_("The link is removed; the log keeps it."),
-        done=back, rerender=rerender,
+        done=(url_for(".review", idea_id=idea_id) if idea_id is not None
+              else url_for(".group", group_id=group_id)),
+        rerender=back,
     )

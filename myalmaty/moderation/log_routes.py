@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.permissions import moderator_required
@@ -24,7 +25,7 @@ def _day_start(day: dt.date | None) -> dt.datetime | None:
 
 @bp.get("/log")
 @moderator_required
-def log():  # noqa: ANN201
+def log() -> ResponseReturnValue:
     form = forms.LogFilterForm(formdata=request.args)
     form.actor.choices = with_blank(_l("Everyone"), [(u.id, u.display_name) for u in queries.staff()])
     filters = queries.LogFilters()

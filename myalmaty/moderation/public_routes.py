@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, url_for
+from flask import render_template, url_for
+from flask.typing import ResponseReturnValue
 
 from myalmaty.core.maps import base_map, render_parts
+from myalmaty.core.web import or_404
+from myalmaty.domain.ideas import Idea
 from myalmaty.moderation import public_bp, public_queries
 
 
-def idea_points(ideas: list) -> list[dict[str, Any]]:  # noqa: ANN001
+def idea_points(ideas: list[Idea]) -> list[dict[str, Any]]:
     """What the map script needs; residents' titles go as JSON and are set with textContent."""
     return [
         {"lat": idea.lat, "lon": idea.lon, "title": idea.title,
@@ -21,10 +24,8 @@ def idea_points(ideas: list) -> list[dict[str, Any]]:  # noqa: ANN001
 
 
 @public_bp.get("/groups/<int:group_id>")
-def group(group_id: int):  # noqa: ANN201
-    page = public_queries.public_group(group_id)
-    if page is None:
-        abort(404)
+def group(group_id: int) -> ResponseReturnValue:
+    page = or_404(public_queries.public_group(group_id))
     the_map = render_parts(base_map(zoom=12)) if page.ideas else None
     return render_template(
         "themes/group.html", group=page.group, ideas=page.ideas, the_map=the_map,
@@ -33,9 +34,7 @@ def group(group_id: int):  # noqa: ANN201
 
 
 @public_bp.get("/recommendations/<int:recommendation_id>")
-def recommendation(recommendation_id: int):  # noqa: ANN201
-    uptake = public_queries.recommendation_uptake(recommendation_id)
-    if uptake is None:
-        abort(404)
+def recommendation(recommendation_id: int) -> ResponseReturnValue:
+    uptake = or_404(public_queries.recommendation_uptake(recommendation_id))
     return render_template("themes/recommendation.html", uptake=uptake,
                            recommendation=uptake.recommendation)

@@ -1,23 +1,32 @@
 """Moderators' pages for ideas: the queue, the published list, one idea's review page with its
-decisions, and bulk decisions. Themes, reports and the log have their own route modules."""
+decisions, and bulk decisions. Themes, reports and the log have their own route modules.
+
+An id in the address that names nothing is a page that does not exist (`or_404`); an id typed
+into a decision form that names nothing is a refusal of that decision (the services' `get_*`
+raise NotFound, and the form comes back as typed).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import abort, render_template, request, url_for
+from flask import render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
 from myalmaty.core.errors import render_error
 from myalmaty.core.maps import base_map, render_parts
 from myalmaty.core.permissions import moderator_required
-from myalmaty.core.web import run_decision
+from myalmaty.core.web import Rendered, current_account, or_404, run_decision
+from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.ideas import Idea
 from myalmaty.domain.lookups import active_categories, active_quarters
 from myalmaty.extensions import db
-from myalmaty.ideas.similarity import similar_ideas
+from myalmaty.ideas.similarity import SimilarIdea, similar_ideas
 from myalmaty.moderation import bp, forms, queries, services
 from myalmaty.moderation.views import (
     fill_filter_choices,
@@ -25,12 +34,16 @@ from myalmaty.moderation.views import (
     recommendation_choices,
 )
 
-QUEUE_ACTIONS = (services.BulkAction.PUBLISH, services.BulkAction.REJECT)
-PUBLISHED_ACTIONS = (services.BulkAction.GROUP, services.BulkAction.LINK, services.BulkAction.STAGE)
+R = TypeVar("R")
+
+QUEUE_ACTIONS: tuple[services.BulkAction, ...] = (
+    services.BulkAction.PUBLISH, services.BulkAction.REJECT)
+PUBLISHED_ACTIONS: tuple[services.BulkAction, ...] = (
+    services.BulkAction.GROUP, services.BulkAction.LINK, services.BulkAction.STAGE)
 
 
 @bp.errorhandler(StaleDataError)
-def stale_row(error: StaleDataError):  # noqa: ANN201
+def stale_row(error: StaleDataError) -> ResponseReturnValue:
     """A write that lost a race outside a service's own check: a 409, never a 500."""
     db.session.rollback()
     return render_error(409)
@@ -63,7 +76,9 @@ def _bulk_form(actions: tuple[services.BulkAction, ...], **kwargs: Any) -> forms
     return form
 
 
-def render_list(origin: str, bulk_form: forms.BulkForm | None = None, status: int = 200):  # noqa: ANN201
+def render_list(
+    origin: str, bulk_form: forms.BulkForm | None = None, status: int = 200
+) -> Rendered:
     """The queue (pending ideas) or the published list, with filters and the bulk form."""
     filter_form = forms.FilterForm(formdata=request.args)
     fill_filter_choices(filter_form, with_groups=origin == "published")
@@ -90,19 +105,19 @@ def render_list(origin: str, bulk_form: forms.BulkForm | None = None, status: in
 
 @bp.get("/")
 @moderator_required
-def queue():  # noqa: ANN201
+def queue() -> ResponseReturnValue:
     return render_list("queue")
 
 
 @bp.get("/published")
 @moderator_required
-def published():  # noqa: ANN201
+def published() -> ResponseReturnValue:
     return render_list("published")
 
 
 @bp.post("/bulk/<any(queue, published):origin>")
 @moderator_required
-def bulk(origin: str):  # noqa: ANN201
+def bulk(origin: str) -> ResponseReturnValue:
     actions = QUEUE_ACTIONS if origin == "queue" else PUBLISHED_ACTIONS
     form = _bulk_form(actions)
 
@@ -110,13 +125,13 @@ def bulk(origin: str):  # noqa: ANN201
         if form.action.data not in actions:
             raise services.BulkRefused([_("This decision is not offered here.")], conflict=False)
         return services.apply_bulk(
-            current_user, form.action.data, form.items,
+            current_account(), form.action.data, form.items,
             services.BulkParams(
                 reason=form.reason.data,
                 note=form.note.data or "",
-                group=queries.group_by_id(form.group.data) if form.group.data else None,
+                group=services.get_group(form.group.data) if form.group.data else None,
                 move=form.move.data,
-                recommendation=(queries.recommendation_by_id(form.recommendation.data)
+                recommendation=(services.get_recommendation(form.recommendation.data)
                                 if form.recommendation.data else None),
                 rationale=form.rationale.data or "",
                 stage=form.stage.data,
@@ -130,16 +145,17 @@ def bulk(origin: str):  # noqa: ANN201
                                       outcome.unchanged)
         return message
 
+    same_page: dict[str, Any] = request.args.to_dict()  # the list's filters and page
     return run_decision(
         form, decide, success=success,
-        done=url_for(f".{origin}", **request.args),
+        done=url_for(f".{origin}", **same_page),
         rerender=lambda status: render_list(origin, form, status),
     )
 
 
 # One idea ---------------------------------------------------------------------------------
 
-FORM_CLASSES = {
+FORM_CLASSES: dict[str, type[FlaskForm]] = {
     "publish": forms.PublishForm,
     "reject": forms.RejectForm,
     "edit": forms.EditForm,
@@ -153,7 +169,7 @@ FORM_CLASSES = {
 }
 
 
-def _fill_idea_choices(key: str, form: Any, idea: Any) -> None:
+def _fill_idea_choices(key: str, form: Any, idea: Idea) -> None:
     if key == "edit":
         # The idea's own category and quarter stay choosable even if archived since.
         categories = active_categories()
@@ -171,15 +187,15 @@ def _fill_idea_choices(key: str, form: Any, idea: Any) -> None:
                                                        recommendation_choices())
 
 
-def _submitted(key: str, idea: Any) -> Any:
+def _submitted(key: str, idea: Idea) -> FlaskForm:
     """The form of this POST, read from the request, with its choices."""
     form = FORM_CLASSES[key](prefix=key)
     _fill_idea_choices(key, form, idea)
     return form
 
 
-def _blank_forms(idea: Any) -> dict[str, Any]:
-    forms_by_key = {}
+def _blank_forms(idea: Idea) -> dict[str, FlaskForm]:
+    forms_by_key: dict[str, FlaskForm] = {}
     for key, form_class in FORM_CLASSES.items():
         data: dict[str, Any] = {"version": idea.version}
         if key == "edit":
@@ -194,7 +210,7 @@ def _blank_forms(idea: Any) -> dict[str, Any]:
     return forms_by_key
 
 
-def _points(review: queries.IdeaReview, suggestions: list) -> list[dict[str, Any]]:
+def _points(review: queries.IdeaReview, suggestions: list[SimilarIdea]) -> list[dict[str, Any]]:
     idea = review.idea
     points = [{"lat": idea.lat, "lon": idea.lon, "title": idea.title, "current": True,
                "url": url_for(".review", idea_id=idea.id)}]
@@ -203,10 +219,10 @@ def _points(review: queries.IdeaReview, suggestions: list) -> list[dict[str, Any
     return points
 
 
-def render_review(idea_id: int, submitted: dict[str, Any] | None = None, status: int = 200):  # noqa: ANN201
-    review = queries.idea_for_review(idea_id)
-    if review is None:
-        abort(404)
+def render_review(
+    idea_id: int, submitted: dict[str, FlaskForm] | None = None, status: int = 200
+) -> Rendered:
+    review = or_404(queries.idea_for_review(idea_id))
     idea = review.idea
     page_forms = _blank_forms(idea)
     page_forms.update(submitted or {})
@@ -230,14 +246,19 @@ def render_review(idea_id: int, submitted: dict[str, Any] | None = None, status:
 
 @bp.get("/ideas/<int:idea_id>")
 @moderator_required
-def review(idea_id: int):  # noqa: ANN201
+def review(idea_id: int) -> ResponseReturnValue:
     return render_review(idea_id)
 
 
-def _decision(idea_id: int, key: str, decide, success, done: str | None = None):  # noqa: ANN001, ANN202
-    idea = queries.idea_by_id(idea_id)
-    if idea is None:
-        abort(404)
+def _decision(
+    idea_id: int,
+    key: str,
+    decide: Callable[[Idea, Any], R],
+    success: Callable[[R], str] | str,
+    done: str | None = None,
+) -> ResponseReturnValue:
+    """One decision on the idea the address names, taken with the form under `key`."""
+    idea = or_404(queries.idea_by_id(idea_id))
     form = _submitted(key, idea)
     return run_decision(
         form, lambda: decide(idea, form), success=success,
@@ -248,20 +269,20 @@ def _decision(idea_id: int, key: str, decide, success, done: str | None = None):
 
 @bp.post("/ideas/<int:idea_id>/publish")
 @moderator_required
-def publish(idea_id: int):  # noqa: ANN201
+def publish(idea_id: int) -> ResponseReturnValue:
     return _decision(
         idea_id, "publish",
-        lambda idea, form: services.publish_idea(current_user, idea, version=form.version.data),
+        lambda idea, form: services.publish_idea(current_account(), idea, version=form.version.data),
         _("The idea is published."), done=url_for(".queue"),
     )
 
 
 @bp.post("/ideas/<int:idea_id>/reject")
 @moderator_required
-def reject(idea_id: int):  # noqa: ANN201
+def reject(idea_id: int) -> ResponseReturnValue:
     return _decision(
         idea_id, "reject",
-        lambda idea, form: services.reject_idea(current_user, idea, version=form.version.data,
+        lambda idea, form: services.reject_idea(current_account(), idea, version=form.version.data,
                                                 reason=form.reason.data, note=form.note.data or ""),
         _("The idea is rejected; its author is told why."), done=url_for(".queue"),
     )
@@ -269,10 +290,10 @@ def reject(idea_id: int):  # noqa: ANN201
 
 @bp.post("/ideas/<int:idea_id>/edit")
 @moderator_required
-def edit(idea_id: int):  # noqa: ANN201
-    def decide(idea, form):  # noqa: ANN001, ANN202
+def edit(idea_id: int) -> ResponseReturnValue:
+    def decide(idea: Idea, form: Any) -> ModerationEvent:
         return services.edit_idea(
-            current_user, idea, version=form.version.data,
+            current_account(), idea, version=form.version.data,
             title=form.title.data, description=form.description.data,
             first_step=form.first_step.data,
             category=queries.category_by_id(form.category.data),
@@ -280,16 +301,17 @@ def edit(idea_id: int):  # noqa: ANN201
             note=form.note.data or "",
         )
 
-    return _decision(idea_id, "edit", decide, _("The corrections are saved; the original text is kept in the log."))
+    return _decision(idea_id, "edit", decide,
+                     _("The corrections are saved; the original text is kept in the log."))
 
 
 @bp.post("/ideas/<int:idea_id>/duplicate")
 @moderator_required
-def duplicate(idea_id: int):  # noqa: ANN201
-    def decide(idea, form):  # noqa: ANN001, ANN202
+def duplicate(idea_id: int) -> ResponseReturnValue:
+    def decide(idea: Idea, form: Any) -> ModerationEvent:
         original = services.get_idea(form.original.data)
-        return services.mark_duplicate(current_user, idea, original, version=form.version.data,
-                                       note=form.note.data or "")
+        return services.mark_duplicate(current_account(), idea, original,
+                                       version=form.version.data, note=form.note.data or "")
 
     return _decision(idea_id, "duplicate", decide,
                      _("Marked as a duplicate; its supporters now count on the original."))
@@ -297,20 +319,20 @@ def duplicate(idea_id: int):  # noqa: ANN201
 
 @bp.post("/ideas/<int:idea_id>/undo-duplicate")
 @moderator_required
-def undo_duplicate(idea_id: int):  # noqa: ANN201
+def undo_duplicate(idea_id: int) -> ResponseReturnValue:
     return _decision(
         idea_id, "undo",
-        lambda idea, form: services.undo_duplicate(current_user, idea, version=form.version.data),
+        lambda idea, form: services.undo_duplicate(current_account(), idea, version=form.version.data),
         _("The idea is no longer a duplicate; both support counts are recomputed."),
     )
 
 
 @bp.post("/ideas/<int:idea_id>/answer")
 @moderator_required
-def answer(idea_id: int):  # noqa: ANN201
+def answer(idea_id: int) -> ResponseReturnValue:
     return _decision(
         idea_id, "answer",
-        lambda idea, form: services.answer_idea(current_user, idea, version=form.version.data,
+        lambda idea, form: services.answer_idea(current_account(), idea, version=form.version.data,
                                                 stage=form.stage.data,
                                                 answer=form.answer.data or ""),
         _("The stage and the public answer are saved."),
@@ -319,32 +341,32 @@ def answer(idea_id: int):  # noqa: ANN201
 
 @bp.post("/ideas/<int:idea_id>/group")
 @moderator_required
-def group_idea(idea_id: int):  # noqa: ANN201
-    def decide(idea, form):  # noqa: ANN001, ANN202
+def group_idea(idea_id: int) -> ResponseReturnValue:
+    def decide(idea: Idea, form: Any) -> ModerationEvent | None:
         group = services.get_group(form.group.data)
-        return services.add_idea_to_group(current_user, group, idea, version=form.version.data,
-                                          move=form.move.data)
+        return services.add_idea_to_group(current_account(), group, idea,
+                                          version=form.version.data, move=form.move.data)
 
     return _decision(idea_id, "group", decide, _("The idea is in the theme."))
 
 
 @bp.post("/ideas/<int:idea_id>/link")
 @moderator_required
-def link_idea(idea_id: int):  # noqa: ANN201
-    def decide(idea, form):  # noqa: ANN001, ANN202
+def link_idea(idea_id: int) -> ResponseReturnValue:
+    def decide(idea: Idea, form: Any) -> ModerationEvent | None:
         recommendation = services.get_recommendation(form.recommendation.data)
-        return services.link_idea(current_user, idea, recommendation, version=form.version.data,
-                                  rationale=form.rationale.data or "")
+        return services.link_idea(current_account(), idea, recommendation,
+                                  version=form.version.data, rationale=form.rationale.data or "")
 
     return _decision(idea_id, "link", decide, _("The idea is linked to the recommendation."))
 
 
 @bp.post("/ideas/<int:idea_id>/hide")
 @moderator_required
-def hide(idea_id: int):  # noqa: ANN201
+def hide(idea_id: int) -> ResponseReturnValue:
     return _decision(
         idea_id, "hide",
-        lambda idea, form: services.hide_idea(current_user, idea, version=form.version.data,
+        lambda idea, form: services.hide_idea(current_account(), idea, version=form.version.data,
                                               reason=form.reason.data),
         _("The idea is hidden; its reports are closed."),
     )
@@ -352,10 +374,10 @@ def hide(idea_id: int):  # noqa: ANN201
 
 @bp.post("/ideas/<int:idea_id>/restore")
 @moderator_required
-def restore(idea_id: int):  # noqa: ANN201
+def restore(idea_id: int) -> ResponseReturnValue:
     return _decision(
         idea_id, "restore",
-        lambda idea, form: services.restore_idea(current_user, idea, version=form.version.data,
+        lambda idea, form: services.restore_idea(current_account(), idea, version=form.version.data,
                                                  note=form.note.data or ""),
         _("The idea is shown again; its reports are dismissed."),
     )

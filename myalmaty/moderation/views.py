@@ -1,17 +1,18 @@
-"""What the moderation routes share: choices for the selects of their forms."""
+"""What only moderation's pages need: the choices for the selects of their forms."""
 
 from __future__ import annotations
 
-
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from myalmaty.domain.lookups import active_categories, active_quarters
 from myalmaty.moderation import queries
-from myalmaty.moderation.forms import with_blank
+from myalmaty.moderation.forms import FilterForm, with_blank
 
-def fill_filter_choices(form: FlaskForm, *, with_groups: bool) -> None:
-    form.quarter.choices = with_blank(_("All quarters"), [(q.id, q.name) for q in active_quarters()])
+
+def fill_filter_choices(form: FilterForm, *, with_groups: bool) -> None:
+    form.quarter.choices = with_blank(
+        _("All quarters"), [(q.id, q.name) for q in active_quarters()]
+    )
     form.category.choices = with_blank(
         _("All categories"), [(c.id, c.name) for c in active_categories()]
     )

@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from myalmaty.core.permissions import Role
+from myalmaty.domain.accounts import User
+from myalmaty.domain.reference import Recommendation
 from myalmaty.extensions import db
 from tests.factories import make_recommendation, make_user
 
+if TYPE_CHECKING:
+    from tests.conftest import AuthActions
+
 
 @pytest.fixture
-def moderator():  # noqa: ANN201
+def moderator() -> User:
     return make_user(role=Role.MODERATOR, display_name="Moderator Aigerim", locale="en")
 
 
 @pytest.fixture
-def organiser():  # noqa: ANN201
+def organiser() -> User:
     return make_user(role=Role.ORGANISER, display_name="Organiser Daniyar", locale="en")
 
 
 @pytest.fixture
-def resident():  # noqa: ANN201
+def resident() -> User:
     return make_user(display_name="Resident Asel", locale="en")
 
 
 @pytest.fixture
-def recommendation():  # noqa: ANN201
+def recommendation() -> Recommendation:
     return make_recommendation(
         title_en="Focus on a specific place", title_ru="Сосредоточьтесь на конкретном месте",
         title_kk="Нақты орынға назар аударыңыз",
@@ -33,7 +43,7 @@ def recommendation():  # noqa: ANN201
 
 
 @pytest.fixture
-def as_moderator(client, auth, moderator):  # noqa: ANN001, ANN201
+def as_moderator(client: FlaskClient, auth: AuthActions, moderator: User) -> FlaskClient:
     """The test client signed in as the moderator (data committed first)."""
     db.session.commit()
     auth.as_user(moderator)
@@ -41,7 +51,7 @@ def as_moderator(client, auth, moderator):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture(autouse=True)
-def english(app):  # noqa: ANN001, ANN201
+def english(app: Flask) -> Iterator[None]:
     """Messages raised outside a request read in English here (requests choose their own)."""
     from flask_babel import force_locale
 

@@ -4,9 +4,13 @@ moderators and organisers are let in. CSRF is checked on state changes."""
 from __future__ import annotations
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from myalmaty.core.permissions import Role
 from myalmaty.domain.ideas import IdeaStatus
+from myalmaty.domain.reference import Recommendation
 from myalmaty.extensions import db
 from tests.factories import make_comment, make_group, make_idea, make_link, make_user
 
@@ -64,7 +68,7 @@ def test_the_matrix_covers_every_moderation_route(app):
 
 
 @pytest.fixture
-def world(app, recommendation):  # noqa: ANN001, ANN201
+def world(app: Flask, recommendation: Recommendation) -> dict[str, int]:
     idea = make_idea()
     pending = make_idea(status=IdeaStatus.PENDING)
     group = make_group()
@@ -75,7 +79,7 @@ def world(app, recommendation):  # noqa: ANN001, ANN201
             "comment": comment.id}
 
 
-def _request(client, method: str, path: str, world: dict):  # noqa: ANN001, ANN202
+def _request(client: FlaskClient, method: str, path: str, world: dict[str, int]) -> TestResponse:
     url = path.format(**world)
     return client.get(url) if method == "GET" else client.post(url, data={})
 

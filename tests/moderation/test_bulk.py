@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from myalmaty.core.errors import Conflict, DomainError
 from myalmaty.domain.audit import ModerationEvent
-from myalmaty.domain.ideas import IdeaStage, IdeaStatus, RejectionReason
+from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus, RejectionReason
 from myalmaty.domain.themes import RecommendationLink
 from myalmaty.extensions import db
 from myalmaty.moderation import services
@@ -16,10 +16,10 @@ from tests.factories import make_group, make_idea
 
 
 def events_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(ModerationEvent))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ModerationEvent)) or 0
 
 
-def items(ideas) -> list[tuple[int, int]]:  # noqa: ANN001
+def items(ideas: list[Idea]) -> list[tuple[int, int]]:
     return [(idea.id, idea.version) for idea in ideas]
 
 

@@ -3,6 +3,8 @@ a clear message, and what the moderator typed stays in the form."""
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import pytest
 import sqlalchemy as sa
 
@@ -95,7 +97,7 @@ def test_a_lost_race_at_commit_is_a_409_not_a_500(app, as_moderator, monkeypatch
     idea = make_idea(status=IdeaStatus.PENDING)
     db.session.commit()
 
-    def lose_the_race(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def lose_the_race(*args: object, **kwargs: object) -> NoReturn:
         raise StaleDataError("UPDATE statement on table 'ideas' expected to update 1 row(s); 0 were matched.")
 
     monkeypatch.setattr(moderation_services, "publish_idea", lose_the_race)

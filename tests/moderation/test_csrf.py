@@ -12,7 +12,7 @@ from tests.factories import make_idea
 
 
 @pytest.fixture
-def app_config():  # noqa: ANN201
+def app_config() -> dict[str, object]:
     return {"WTF_CSRF_ENABLED": True}
 
 

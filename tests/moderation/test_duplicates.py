@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 
 from myalmaty.core.errors import DomainError
-from myalmaty.domain.ideas import IdeaStatus, Support
+from myalmaty.domain.ideas import Idea, IdeaStatus, Support
 from myalmaty.extensions import db
 from myalmaty.moderation import services
 from tests.factories import make_comment, make_idea, make_support, make_user
 
 
 @pytest.fixture
-def overlapping(app):  # noqa: ANN001, ANN201
+def overlapping(app: Flask) -> tuple[Idea, Idea]:
     """An original with supporters A, B, C and a duplicate with B, C, D, E (two in common)."""
     a, b, c, d, e = (make_user() for _ in range(5))
     original, copy = make_idea(), make_idea()
@@ -127,6 +128,17 @@ def test_duplicate_through_the_review_page(app, as_moderator, overlapping):
     assert original.support_count == 5
     page = as_moderator.get(f"/moderation/ideas/{original.id}").get_data(as_text=True)
     assert "Marked as duplicates of this idea" in page
+
+
+def test_an_idea_given_as_its_own_original_is_refused_beside_the_number(app, as_moderator):
+    idea = make_idea()
+    db.session.commit()
+    response = as_moderator.post(f"/moderation/ideas/{idea.id}/duplicate", data={
+        "duplicate-version": idea.version, "duplicate-original": idea.id})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    errors_of_the_field = page.split('id="duplicate-original-error"', 1)[1].split("</ul>", 1)[0]
+    assert "An idea cannot be a duplicate of itself." in errors_of_the_field
 
 
 def test_unknown_original_keeps_the_form(app, as_moderator):

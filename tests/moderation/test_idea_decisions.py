@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale
 
-from myalmaty.core.errors import DomainError
+from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.permissions import PermissionDenied
 from myalmaty.domain.ideas import IdeaStage, IdeaStatus, RejectionReason
 from myalmaty.extensions import db
@@ -97,6 +97,15 @@ def test_an_edit_that_changes_nothing_is_refused(app, moderator):
         services.edit_idea(moderator, idea, version=idea.version, title=idea.title,
                            description=idea.description, first_step=idea.first_step,
                            category=idea.category, quarter=None)
+
+
+def test_an_edit_without_a_category_is_refused_at_the_category(app, moderator):
+    idea = make_idea()
+    with pytest.raises(FieldError, match="Choose a category") as refused:
+        services.edit_idea(moderator, idea, version=idea.version, title=idea.title,
+                           description=idea.description, first_step=idea.first_step,
+                           category=None, quarter=None)
+    assert refused.value.field == "category"
 
 
 def test_stage_and_answer_on_a_published_idea_are_logged_apart(app, moderator):

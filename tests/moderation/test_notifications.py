@@ -16,7 +16,7 @@ from tests.factories import make_idea, make_user
 
 
 @pytest.fixture
-def app_config():  # noqa: ANN201
+def app_config() -> dict[str, object]:
     return {"PUBLIC_BASE_URL": "https://ideas.example.kz"}
 
 

@@ -42,7 +42,7 @@ def test_residents_text_is_escaped_on_the_theme_page_and_in_its_json(app, client
     assert "<script>alert('x')</script>" not in page
     assert "&lt;script&gt;" in page  # the list
     assert "\\u003cscript\\u003e" in page  # the JSON the map script reads
-    folium_scripts = [body for body in re.findall(r"<script nonce=[^>]*>(.*?)</script>", page, re.S)
+    folium_scripts = [body for body in re.findall(r"<script nonce=[^>]*>(.*?)</script>", page, re.DOTALL)
                       if "L.map(" in body]
     assert len(folium_scripts) == 1
     assert "alert" not in folium_scripts[0]  # residents' text never goes through folium

@@ -105,11 +105,3 @@ def test_hiding_a_comment_without_a_reason_keeps_the_page(app, as_moderator):
     db.session.refresh(comment)
     assert comment.status is CommentStatus.VISIBLE
 
-
-def test_next_never_leads_to_another_site(app, as_moderator):
-    idea = make_idea(status=IdeaStatus.PENDING)
-    db.session.commit()
-    response = as_moderator.post(f"/moderation/ideas/{idea.id}/publish", data={
-        "publish-version": idea.version, "next": "//evil.example/"})
-    assert response.status_code == 302
-    assert "evil.example" not in response.location

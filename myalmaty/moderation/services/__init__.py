@@ -44,9 +44,6 @@ from myalmaty.moderation.services.reports import (
 )
 
 __all__ = [
-    "get_group",
-    "get_idea",
-    "get_recommendation",
     "BulkAction",
     "BulkOutcome",
     "BulkParams",
@@ -60,6 +57,9 @@ __all__ = [
     "dissolve_group",
     "distinct_supporters",
     "edit_idea",
+    "get_group",
+    "get_idea",
+    "get_recommendation",
     "hide_comment",
     "hide_idea",
     "link_group",

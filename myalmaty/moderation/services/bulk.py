@@ -89,14 +89,17 @@ def _apply_one(actor: User, action: BulkAction, idea: Idea, version: int,
                params: BulkParams) -> ModerationEvent | None:
     if action is BulkAction.PUBLISH:
         return publish_idea(actor, idea, version=version)
-    if action is BulkAction.REJECT:
+    if action is BulkAction.REJECT and params.reason is not None:
         return reject_idea(actor, idea, version=version, reason=params.reason, note=params.note)
-    if action is BulkAction.GROUP:
+    if action is BulkAction.GROUP and params.group is not None:
         return add_idea_to_group(actor, params.group, idea, version=version, move=params.move)
-    if action is BulkAction.LINK:
+    if action is BulkAction.LINK and params.recommendation is not None:
         return link_idea(actor, idea, params.recommendation, version=version,
                          rationale=params.rationale, skip_existing=True)
-    return set_idea_stage(actor, idea, version=version, stage=params.stage)
+    if action is BulkAction.STAGE and params.stage is not None:
+        return set_idea_stage(actor, idea, version=version, stage=params.stage)
+    # apply_bulk checks this once for the whole batch; here it keeps each branch honest.
+    raise DomainError(MISSING_PARAMETER[action][1])
 
 
 def apply_bulk(

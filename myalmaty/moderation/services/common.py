@@ -15,6 +15,7 @@ from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.domain.reference import Recommendation
 from myalmaty.domain.themes import IdeaGroup
 from myalmaty.extensions import db
+from myalmaty.moderation import queries
 
 if TYPE_CHECKING:
     from myalmaty.domain.accounts import User
@@ -64,22 +65,30 @@ def require_active_group(group: IdeaGroup) -> None:
         raise DomainError(_l("The theme “%(title)s” has been dissolved."), title=group.title)
 
 
+# An id typed into a decision form that names nothing refuses the decision (NotFound: the
+# form comes back as typed, with this message), while an id in the address that names nothing
+# is a page that does not exist (routes: `or_404(queries.idea_by_id(...))`).
+
+
 def get_idea(idea_id: int) -> Idea:
-    idea = db.session.get(Idea, idea_id)
+    """The idea a form names by number (the original of a duplicate, an idea to add)."""
+    idea = queries.idea_by_id(idea_id)
     if idea is None:
         raise NotFound(_l("There is no idea number %(id)s."), id=idea_id)
     return idea
 
 
 def get_group(group_id: int) -> IdeaGroup:
-    group = db.session.get(IdeaGroup, group_id)
+    """The theme a form chose."""
+    group = queries.group_by_id(group_id)
     if group is None:
         raise NotFound(_l("There is no theme number %(id)s."), id=group_id)
     return group
 
 
 def get_recommendation(recommendation_id: int) -> Recommendation:
-    recommendation = db.session.get(Recommendation, recommendation_id)
+    """The recommendation a form chose."""
+    recommendation = queries.recommendation_by_id(recommendation_id)
     if recommendation is None:
         raise NotFound(_l("There is no recommendation number %(id)s."), id=recommendation_id)
     return recommendation

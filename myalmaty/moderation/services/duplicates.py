@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from myalmaty.core.errors import DomainError
+from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.models import utcnow
 from myalmaty.domain.audit import ModerationEvent, record_event
 from myalmaty.domain.ideas import Idea, IdeaStatus, Support
@@ -68,7 +68,7 @@ def mark_duplicate(
                    _l("Only an idea awaiting moderation or published can be marked as a "
                       "duplicate; “%(title)s” is: %(status)s."))
     if original.id == idea.id:
-        raise DomainError(_l("An idea cannot be a duplicate of itself."))
+        raise FieldError("original", _l("An idea cannot be a duplicate of itself."))
     if original.status is IdeaStatus.DUPLICATE:
         raise DomainError(
             _l("“%(title)s” is itself a duplicate; choose the idea it duplicates (number "
@@ -119,6 +119,7 @@ def undo_duplicate(actor: User, idea: Idea, *, version: int | None, note: str = 
     require_status(idea, [IdeaStatus.DUPLICATE],
                    _l("“%(title)s” is not marked as a duplicate (it is: %(status)s)."))
     original = idea.duplicate_of
+    assert original is not None  # a duplicate always names its original (a check constraint)
     marked = _last_duplicate_event(idea)
     previous = dict(marked.before) if marked is not None else {}
     status = IdeaStatus(previous.get("status", IdeaStatus.PUBLISHED.value))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from myalmaty.core.errors import DomainError
+from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.models import utcnow
 from myalmaty.domain.audit import ModerationEvent, record_event
 from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
@@ -35,7 +35,7 @@ ONLY_PUBLISHED_IN_THEMES = _l("Only published ideas go into themes; “%(title)s
 def _clean_title(title: str) -> str:
     title = title.strip()
     if not title:
-        raise DomainError(_l("A theme needs a title."))
+        raise FieldError("title", _l("A theme needs a title."))
     return title
 
 
@@ -180,8 +180,10 @@ def restore_group(actor: User, group: IdeaGroup, *, version: int | None) -> Rest
         .limit(1)
     )
     held = list(dissolved.before.get("idea_ids", [])) if dissolved is not None else []
-    ideas = db.session.scalars(sa.select(Idea).where(Idea.id.in_(held)).order_by(Idea.id)) if held else []
-    restored, skipped = [], []
+    ideas = (list(db.session.scalars(sa.select(Idea).where(Idea.id.in_(held)).order_by(Idea.id)))
+             if held else [])
+    restored: list[int] = []
+    skipped: list[int] = []
     for idea in ideas:
         if idea.status is IdeaStatus.PUBLISHED and idea.group_id is None:
             idea.group = group

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 
-from myalmaty.core.errors import DomainError
+from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.models import utcnow
 from myalmaty.domain.audit import ModerationEvent, record_event
 from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus, RejectionReason
@@ -74,13 +74,15 @@ def edit_idea(
     title: str,
     description: str,
     first_step: str,
-    category: Category,
+    category: Category | None,
     quarter: Quarter | None,
     note: str = "",
 ) -> ModerationEvent:
     """Fix typos or a wrong category/quarter; the event keeps the original text in `before`."""
     require_moderator(actor)
     check_idea_version(idea, version)
+    if category is None:
+        raise FieldError("category", _l("Choose a category."))
     if idea.status is IdeaStatus.WITHDRAWN:
         raise DomainError(_l("“%(title)s” was withdrawn by its author and cannot be edited."),
                           title=idea.title)
@@ -154,7 +156,7 @@ def hide_idea(actor: User, idea: Idea, *, version: int | None, reason: str) -> M
     require_status(idea, [IdeaStatus.PUBLISHED, IdeaStatus.HIDDEN], ONLY_PUBLISHED)
     reason = reason.strip()
     if not reason:
-        raise DomainError(_l("Say why the idea is hidden: its author will read it."))
+        raise FieldError("reason", _l("Say why the idea is hidden: its author will read it."))
     before_status = idea.status
     idea.status = IdeaStatus.HIDDEN
     report_ids = resolve_open_reports(actor, idea=idea, actioned=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from myalmaty.core.errors import DomainError
+from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.models import utcnow
 from myalmaty.domain.audit import ModerationEvent, record_event
 from myalmaty.domain.ideas import (
@@ -30,7 +30,12 @@ def resolve_open_reports(
     actor: User, *, idea: Idea | None = None, comment: Comment | None = None, actioned: bool
 ) -> list[int]:
     """Close every open report on the idea or the comment; returns their ids (for the log)."""
-    target = Report.idea_id == idea.id if idea is not None else Report.comment_id == comment.id
+    if idea is not None:
+        target = Report.idea_id == idea.id
+    elif comment is not None:
+        target = Report.comment_id == comment.id
+    else:
+        raise TypeError("resolve_open_reports needs an idea or a comment")
     reports = list(db.session.scalars(
         sa.select(Report).where(target, Report.status == ReportStatus.OPEN).order_by(Report.id)
     ))
@@ -55,7 +60,8 @@ def hide_comment(actor: User, comment: Comment, *, reason: str) -> ModerationEve
     require_moderator(actor)
     reason = reason.strip()
     if not reason:
-        raise DomainError(_l("Say why the comment is hidden: its author will read it."))
+        raise FieldError("reason",
+                         _l("Say why the comment is hidden: its author will read it."))
     if comment.status is CommentStatus.HIDDEN:
         raise DomainError(_l("This comment is already hidden."))
     comment.status = CommentStatus.HIDDEN
@@ -100,6 +106,12 @@ def dismiss_reports(
     .restore_idea instead, so that dismissing never leaves it hidden without a decision.
     """
     require_moderator(actor)
+    if idea is not None:
+        reported_idea = idea
+    elif comment is not None:
+        reported_idea = comment.idea
+    else:
+        raise TypeError("dismiss_reports needs an idea or a comment")
     if idea is not None and idea.status is IdeaStatus.HIDDEN:
         raise DomainError(_l("“%(title)s” is hidden: restore it, or keep it hidden with a reason."),
                           title=idea.title)
@@ -107,7 +119,7 @@ def dismiss_reports(
     if not report_ids:
         raise DomainError(_l("There are no open reports on this."))
     event = record_event(
-        actor, "report.dismiss", idea=idea if idea is not None else comment.idea, comment=comment,
+        actor, "report.dismiss", idea=reported_idea, comment=comment,
         after={"reports_closed": report_ids}, note=note.strip(),
     )
     flush()
