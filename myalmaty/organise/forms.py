@@ -38,6 +38,16 @@ from myalmaty.organise.services import (
     RecommendationDetails,
 )
 
+# Pasted boundary text is capped below a file's 2 MB: browsers send this form as multipart, and
+# Flask refuses a multipart text part over its MAX_FORM_MEMORY_SIZE (500 kB by default) before
+# the form sees it. The form applies the same cap to any other encoding, so both say one thing.
+BOUNDARY_MAX_TEXT_BYTES = 500_000
+BOUNDARY_TOO_LARGE = _l(
+    "This is too large for a boundary: upload a file of up to %(file)s MB, or paste at most "
+    "%(text)s KB of text. Nothing was saved.",
+    file=BOUNDARY_MAX_BYTES // 2**20, text=BOUNDARY_MAX_TEXT_BYTES // 1000,
+)
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MESSAGE = _l("Use small Latin letters, digits and hyphens, e.g. kok-tobe.")
 
@@ -172,6 +182,13 @@ class QuarterForm(FlaskForm):
             self.boundary.data = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise ValidationError(_l("The file is not UTF-8 text; save it as GeoJSON and try again.")) from error
+
+    def validate_boundary(self, field: TextAreaField) -> None:
+        # What was pasted, not an uploaded file's text (which `validate_boundary_file` put in data).
+        pasted = field.raw_data[0] if field.raw_data else ""
+        if isinstance(pasted, str) and len(pasted.encode("utf-8")) > BOUNDARY_MAX_TEXT_BYTES:
+            field.data = ""  # not sent back: the page would carry all of it again
+            raise ValidationError(BOUNDARY_TOO_LARGE)
 
     def details(self) -> QuarterDetails:
         return QuarterDetails(

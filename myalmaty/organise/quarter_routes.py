@@ -14,7 +14,7 @@ from myalmaty.core.permissions import is_organiser, organiser_required
 from myalmaty.domain.reference import Quarter
 from myalmaty.extensions import db
 from myalmaty.organise import bp, quarter_services, queries
-from myalmaty.organise.forms import ActionForm, QuarterForm
+from myalmaty.organise.forms import BOUNDARY_TOO_LARGE, ActionForm, QuarterForm
 from myalmaty.organise.quarter_maps import boundary_preview, saved_boundary_preview
 from myalmaty.organise.quarter_services import BOUNDARY_MAX_BYTES, Reassignment
 from myalmaty.organise.view_helpers import actor, form_page, show_error
@@ -107,9 +107,11 @@ def edit_quarter(quarter_id: int):  # noqa: ANN201
 
 @bp.errorhandler(RequestEntityTooLarge)
 def boundary_too_large(error: RequestEntityTooLarge):  # noqa: ANN201
-    """A boundary upload over the request limit: say so on the form rather than a bare 413.
+    """A body Werkzeug refused before the form could read it: a file far over the limit, or
+    pasted text that the browser sent as one multipart part over Flask's MAX_FORM_MEMORY_SIZE.
 
-    The body was not read, so the form starts again from the saved quarter (if any).
+    The form's own rule (`QuarterForm.validate_boundary`) says the same for everything that
+    gets through; here the body was not read, so the form starts again from the saved quarter.
     """
     # The request limit is checked before anything else, sign-in included.
     if request.endpoint not in FORM_ENDPOINTS or not is_organiser(current_user):
@@ -119,11 +121,7 @@ def boundary_too_large(error: RequestEntityTooLarge):  # noqa: ANN201
         quarter = db.session.get(Quarter, request.view_args["quarter_id"])
     form = QuarterForm(formdata=None, obj=quarter)
     form.boundary.data = ""
-    form.boundary.errors = [
-        _("This is too large for a boundary: upload a file of up to %(file)s MB, or paste at most "
-          "%(text)s KB of text. Nothing was saved.",
-          file=BOUNDARY_MAX_BYTES // 2**20, text=(request.max_form_memory_size or BOUNDARY_MAX_BYTES) // 1000)
-    ]
+    form.boundary.errors = [BOUNDARY_TOO_LARGE]
     page, _status = _quarter_form_page(form, quarter)
     return page, 413
 
