@@ -62,7 +62,8 @@ def _clean(value: object) -> str:
 
 
 def _positive_int(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    # ASCII only: "²" and other Unicode digits pass `isdigit` but not `int`.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _date(value: str) -> dt.date | None:

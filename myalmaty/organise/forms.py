@@ -34,6 +34,7 @@ from myalmaty.organise.services import (
     EARLIEST_FORUM_YEAR,
     LATEST_FORUM_YEAR,
     CategoryDetails,
+    Direction,
     ForumDetails,
     RecommendationDetails,
 )
@@ -70,6 +71,9 @@ class ActionForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     direction = SelectField(choices=[SelectChoice("up", _l("Up")), SelectChoice("down", _l("Down"))])
+
+    def chosen_direction(self) -> Direction:
+        return "up" if self.direction.data == "up" else "down"
 
 
 class ForumForm(FlaskForm):
@@ -228,7 +232,11 @@ class AgendaSuggestionForm(FlaskForm):
 
 
 class AgendaNoteForm(FlaskForm):
-    note = TextAreaField(_l("Note for the discussion"), [Optional(), Length(max=2000)], filters=[_strip])
+    note = TextAreaField(
+        _l("Note for the discussion"),
+        [Optional(), Length(max=2000, message=_l("The note is too long (at most 2000 characters)."))],
+        filters=[_strip],
+    )
     submit = SubmitField(_l("Save the note"))
 
 

@@ -98,6 +98,7 @@ def test_choosing_the_files_language_does_not_switch_the_sites(world, client, au
         ("since=21.07.2018", "since", "«21.07.2018» — не дата; укажите её в виде ГГГГ-ММ-ДД."),
         ("stage=finished", "stage", "«finished» — не этап"),
         ("format=docx", "format", "Выберите один из форматов в списке."),
+        ("forum=²", "forum", "Нет форума с номером «²»."),
         ("format=pack", "forum", "Пакет для обсуждения собирается для одного форума: выберите форум."),
     ],
 )
