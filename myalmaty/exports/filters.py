@@ -90,7 +90,7 @@ def parse_filters(raw: Mapping[str, object]) -> ExportFilters:
         else:
             resolved[f"{name}_id"] = number
 
-    def by_slug(name: str, model: type, message: str) -> None:
+    def by_slug(name: str, model: type[Quarter | Category], message: str) -> None:
         value = values[name]
         if not value:
             return

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,6 +20,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.core import UnboundField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -39,6 +42,9 @@ from myalmaty.organise.services import (
     RecommendationDetails,
 )
 
+if TYPE_CHECKING:
+    from myalmaty.domain.themes import IdeaGroup
+
 # Pasted boundary text is capped below a file's 2 MB: browsers send this form as multipart, and
 # Flask refuses a multipart text part over its MAX_FORM_MEMORY_SIZE (500 kB by default) before
 # the form sees it. The form applies the same cap to any other encoding, so both say one thing.
@@ -49,6 +55,9 @@ BOUNDARY_TOO_LARGE = _l(
     file=BOUNDARY_MAX_BYTES // 2**20, text=BOUNDARY_MAX_TEXT_BYTES // 1000,
 )
 
+# A WTForms validator: called with the form and the field, raises ValidationError.
+Validator = Callable[[Any, Any], None]
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MESSAGE = _l("Use small Latin letters, digits and hyphens, e.g. kok-tobe.")
 
@@ -57,7 +66,9 @@ def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-def _text(label: str, message: str, max_length: int, area: bool = False, required: bool = True):  # noqa: ANN202
+def _text(
+    label: str, message: str, max_length: int, area: bool = False, required: bool = True
+) -> UnboundField:
     field_class = TextAreaField if area else StringField
     # DataRequired looks at the stripped value: spaces alone are not a title.
     checks = [DataRequired(message)] if required else [Optional()]
@@ -206,7 +217,7 @@ class AgendaForm(FlaskForm):
     """Add to the agenda: a group from the list, or an idea by its number."""
 
     @staticmethod
-    def group_choices(groups: list, none_label: str = "") -> list[SelectChoice]:
+    def group_choices(groups: Sequence[IdeaGroup], none_label: str = "") -> list[SelectChoice]:
         return [SelectChoice(0, none_label)] + [SelectChoice(g.id, g.title) for g in groups]
 
     group_id = SelectField(_l("Group"), coerce=int, validate_choice=True)
@@ -216,7 +227,7 @@ class AgendaForm(FlaskForm):
     note = TextAreaField(_l("Note for the discussion"), [Optional(), Length(max=2000)], filters=[_strip])
     submit = SubmitField(_l("Add to the agenda"))
 
-    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+    def validate(self, extra_validators: Mapping[str, Sequence[Validator]] | None = None) -> bool:
         if not super().validate(extra_validators):
             return False
         if bool(self.group_id.data) == bool(self.idea_reference.data):
@@ -249,7 +260,7 @@ class UserSearchForm(FlaskForm):
     q = StringField(_l("Name or e-mail"), [Optional(), Length(max=100)], filters=[_strip])
     role = SelectField(_l("Role"), choices=[], default="", validate_choice=True)
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = [SelectChoice("", _l("All roles"))] + [
             SelectChoice(r.value, r.label) for r in ROLE_ORDER
@@ -264,7 +275,7 @@ class RoleForm(FlaskForm):
     confirm = BooleanField(_l("Yes, I understand that I will lose access to the organisers' pages."))
     submit = SubmitField(_l("Change the role"))
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = [SelectChoice(r.value, r.label) for r in ROLE_ORDER]
 

@@ -11,7 +11,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from myalmaty.core.errors import DomainError, render_error
 from myalmaty.core.maps import MapParts
 from myalmaty.core.permissions import is_organiser, organiser_required
-from myalmaty.core.web import Rendered, current_account, or_404, run_decision, show_error
+from myalmaty.core.web import (
+    Rendered,
+    current_account,
+    or_404,
+    run_decision,
+    show_error,
+)
 from myalmaty.domain.reference import Quarter
 from myalmaty.organise import bp, quarter_services, queries
 from myalmaty.organise.forms import BOUNDARY_TOO_LARGE, ActionForm, QuarterForm

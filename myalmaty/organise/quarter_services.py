@@ -47,7 +47,7 @@ class BoundaryError(FieldError):
     """A boundary that cannot be used; the message says why, in the reader's language."""
 
     def __init__(self, message: str, **params: object) -> None:
-        super().__init__("boundary", message, **params)
+        super().__init__("boundary", message, 400, **params)
 
 
 @dataclass(frozen=True)

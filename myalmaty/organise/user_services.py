@@ -15,7 +15,6 @@ from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.permissions import Role, require
 from myalmaty.domain.audit import record_event
 from myalmaty.extensions import db
-from myalmaty.organise import queries
 
 if TYPE_CHECKING:
     from myalmaty.domain.accounts import User

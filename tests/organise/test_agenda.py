@@ -18,7 +18,7 @@ def _agenda(forum_id: int) -> list[tuple[int | None, int | None, str]]:
         .where(AgendaItem.forum_id == forum_id)
         .order_by(AgendaItem.position, AgendaItem.id)
     )
-    return [tuple(row) for row in rows]
+    return [(group_id, idea_id, note) for group_id, idea_id, note in rows]
 
 
 def test_a_group_goes_on_the_agenda_with_a_note(as_organiser, organiser):

@@ -7,7 +7,9 @@ import json
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from markupsafe import escape
+from werkzeug.test import TestResponse
 
 from myalmaty.domain.audit import ModerationEvent
 from myalmaty.domain.ideas import Idea, IdeaStatus
@@ -34,7 +36,7 @@ TWO_FEATURES = {
 TOO_LARGE = "This is too large for a boundary: upload a file of up to 2 MB, or paste at most 500 KB of text."
 
 
-def _upload(client, url: str, data: dict):  # noqa: ANN001, ANN202
+def _upload(client: FlaskClient, url: str, data: dict) -> TestResponse:
     """POST a multipart form; the test client spools big bodies to a temporary file of its own,
     which it leaves open, so close it here."""
     response = client.post(url, data=data, content_type="multipart/form-data")
