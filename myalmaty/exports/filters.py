@@ -62,7 +62,8 @@ def _clean(value: object) -> str:
 
 
 def _positive_int(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    # ASCII only: "²" and other Unicode digits pass `isdigit` but not `int`.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _date(value: str) -> dt.date | None:
@@ -89,7 +90,7 @@ def parse_filters(raw: Mapping[str, object]) -> ExportFilters:
         else:
             resolved[f"{name}_id"] = number
 
-    def by_slug(name: str, model: type, message: str) -> None:
+    def by_slug(name: str, model: type[Quarter | Category], message: str) -> None:
         value = values[name]
         if not value:
             return

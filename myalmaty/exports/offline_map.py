@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -63,8 +64,17 @@ def script_safe_json(data: Any) -> str:
     )
 
 
-def _data_uri(path) -> str:  # noqa: ANN001 - a pathlib.Path
+def _data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _inline_images(css: str, folder: Path) -> str:
+    """The stylesheet with each `url(images/....png)` replaced by the image itself."""
+    return re.sub(
+        r"url\((['\"]?)(images/[\w.-]+\.png)\1\)",
+        lambda m: f"url({_data_uri(folder / m.group(2))})",
+        css,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -72,13 +82,7 @@ def inlined_css() -> str:
     parts = []
     for package, name in VENDOR_CSS:
         folder = VENDOR_DIRS[package]
-        css = (folder / name).read_text("utf-8")
-        css = re.sub(
-            r"url\((['\"]?)(images/[\w.-]+\.png)\1\)",
-            lambda m, folder=folder: f"url({_data_uri(folder / m.group(2))})",
-            css,
-        )
-        parts.append(css)
+        parts.append(_inline_images((folder / name).read_text("utf-8"), folder))
     return "\n".join(parts)
 
 

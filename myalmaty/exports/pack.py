@@ -87,24 +87,23 @@ class PackDocument:
 def _section(recommendation: RecommendationInfo | None, rows: list[IdeaRow],
              comments: dict[int, list[CommentExcerpt]], reference: ReferenceData,
              group_order: dict[int, int]) -> PackSection:
-    by_group: dict[int | None, PackGroup] = {}
+    grouped: dict[int, PackGroup] = {}
+    loose = PackGroup(None)
     for row in sorted(rows, key=lambda r: (-r.support_count, r.id)):
-        if row.group_id not in by_group:
-            by_group[row.group_id] = PackGroup(reference.groups.get(row.group_id) if row.group_id else None)
-        by_group[row.group_id].ideas.append(PackIdea(row, comments.get(row.id, [])))
-    grouped = sorted(
-        (g for key, g in by_group.items() if key is not None),
-        key=lambda g: (group_order.get(g.info.id, len(group_order)), g.info.title.casefold()),
-    )
-    loose = [by_group[None]] if None in by_group else []
-    return PackSection(recommendation, grouped + loose)
+        info = reference.groups.get(row.group_id) if row.group_id else None
+        target = grouped.setdefault(info.id, PackGroup(info)) if info else loose
+        target.ideas.append(PackIdea(row, comments.get(row.id, [])))
+    order = sorted(grouped, key=lambda group_id: (
+        group_order.get(group_id, len(group_order)), reference.groups[group_id].title.casefold()
+    ))
+    return PackSection(recommendation, [grouped[i] for i in order] + ([loose] if loose.ideas else []))
 
 
 def build_pack_document(filters: ExportFilters, reference: ReferenceData) -> PackDocument:
     forum = forum_by_id(filters.forum_id) if filters.forum_id is not None else None
     rows = list(iter_idea_rows(filters, reference))
     comments = latest_visible_comments([r.id for r in rows])
-    group_order, _idea_order = agenda_positions(filters.forum_id) if forum else ({}, {})
+    group_order, _idea_order = agenda_positions(forum.id) if forum else ({}, {})
     sections = []
     for rec_id, recommendation in reference.recommendations.items():
         linked = [r for r in rows if rec_id in r.recommendation_ids]
@@ -131,7 +130,7 @@ def render_pack_html(document: PackDocument) -> str:
     return template.render(doc=document, redact=redact_emails, long_day=_long_day)
 
 
-def _long_day(moment) -> str:  # noqa: ANN001 - an aware datetime
+def _long_day(moment: dt.datetime | None) -> str:
     day = local_day(moment)
     return format_date(day, "long") if day else ""
 

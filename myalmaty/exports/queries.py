@@ -14,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Protocol, overload
 
 import sqlalchemy as sa
 from flask import current_app
@@ -70,6 +71,10 @@ class ReferenceData:
     stage_labels: dict[IdeaStage, str]
     timezone: dt.tzinfo
 
+    @overload
+    def local_day(self, moment: dt.datetime) -> dt.date: ...
+    @overload
+    def local_day(self, moment: dt.datetime | None) -> dt.date | None: ...
     def local_day(self, moment: dt.datetime | None) -> dt.date | None:
         """The day in the platform's time zone (Almaty), which is what people call the date."""
         return moment.astimezone(self.timezone).date() if moment is not None else None
@@ -157,7 +162,11 @@ IDEA_FIELDS = (
 )
 
 
-def public_url_builder():  # noqa: ANN201 - a callable (endpoint, **values) -> absolute URL
+class UrlBuilder(Protocol):
+    def __call__(self, endpoint: str, **values: object) -> str: ...
+
+
+def public_url_builder() -> UrlBuilder:
     """Absolute links to public pages, the same from a request and from the command line."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     adapter = current_app.url_map.bind("export.invalid", url_scheme="http")
@@ -174,7 +183,8 @@ def _direct_links(idea_ids: list[int]) -> dict[int, list[int]]:
         sa.select(RecommendationLink.idea_id, RecommendationLink.recommendation_id)
         .where(RecommendationLink.idea_id.in_(idea_ids))
     ):
-        links[idea_id].append(rec_id)
+        if idea_id is not None:  # always, as the filter says; for the type checker
+            links[idea_id].append(rec_id)
     return links
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Response, render_template, request, stream_with_context
-from flask_login import current_user
+from flask.typing import ResponseReturnValue
 
 from myalmaty.core.i18n import current_locale
 from myalmaty.core.permissions import organiser_required
+from myalmaty.core.web import current_account
 from myalmaty.exports import bp
 from myalmaty.exports.filters import InvalidFilters
 from myalmaty.exports.forms import ExportForm
@@ -15,21 +16,21 @@ from myalmaty.exports.services import export_ideas
 
 @bp.get("")  # /organise/exports, without a trailing slash
 @organiser_required
-def index():  # noqa: ANN201
+def index() -> ResponseReturnValue:
     form = ExportForm.from_args({}, current_locale())
     return render_template("exports/index.html", form=form)
 
 
 @bp.get("/download")
 @organiser_required
-def download():  # noqa: ANN201
+def download() -> ResponseReturnValue:
     form = ExportForm.from_args(request.args, current_locale())
     try:
         asked = form.export_request()
     except InvalidFilters as error:
         form.show_errors(error.errors)
         return render_template("exports/index.html", form=form), 400
-    export = export_ideas(current_user, asked.fmt, asked.filters, locale=asked.locale,
+    export = export_ideas(current_account(), asked.fmt, asked.filters, locale=asked.locale,
                           semicolon=asked.semicolon)
     response = Response(stream_with_context(export.chunks), mimetype=export.mimetype)
     response.headers.set("Content-Disposition", "attachment", filename=export.filename)

@@ -22,7 +22,12 @@ from myalmaty.core.models import LabelledEnum, utcnow
 from myalmaty.core.permissions import Role, require
 from myalmaty.exports import csv_writer, geojson_writer, offline_map, pack, xlsx_writer
 from myalmaty.exports.filters import ExportFilters
-from myalmaty.exports.queries import ReferenceData, iter_idea_rows, load_reference_data
+from myalmaty.exports.queries import (
+    IdeaRow,
+    ReferenceData,
+    iter_idea_rows,
+    load_reference_data,
+)
 
 if TYPE_CHECKING:
     from myalmaty.domain.accounts import User
@@ -82,7 +87,8 @@ def _filename(fmt: ExportFormat, filters: ExportFilters, today: dt.date) -> str:
 
 def _chunks(fmt: ExportFormat, filters: ExportFilters, reference: ReferenceData,
             semicolon: bool) -> Iterator[bytes]:
-    def rows():  # noqa: ANN202 - a fresh pass over the matching ideas
+    def rows() -> Iterator[IdeaRow]:
+        """A fresh pass over the matching ideas (a pack reads them more than once)."""
         return iter_idea_rows(filters, reference)
 
     if fmt is ExportFormat.CSV:

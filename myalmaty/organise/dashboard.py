@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, format_timedelta
@@ -15,6 +15,9 @@ from myalmaty.domain.ideas import IdeaStage, IdeaStatus
 from myalmaty.organise import dashboard_queries
 from myalmaty.organise.charts import Datum, bar_chart, column_chart
 from myalmaty.organise.quarter_maps import NO_IDEAS, choropleth
+
+if TYPE_CHECKING:
+    from myalmaty.domain.accounts import User
 
 
 def format_age(delta: dt.timedelta | None) -> str | None:
@@ -36,7 +39,7 @@ class QuarterRow:
     archived: bool = False
 
 
-def build_dashboard(actor: Any, now: dt.datetime, timezone: ZoneInfo) -> dict[str, Any]:
+def build_dashboard(actor: User, now: dt.datetime, timezone: ZoneInfo) -> dict[str, Any]:
     require(actor, Role.ORGANISER)
     data = dashboard_queries.dashboard(now, timezone)
     no_ideas = _("No published ideas yet.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -82,7 +83,7 @@ def week_starts(now: dt.datetime, timezone: ZoneInfo, weeks: int = WEEKS_SHOWN) 
     ]
 
 
-def _counts(column: sa.ColumnElement, *conditions: sa.ColumnElement) -> dict:
+def _counts(column: so.QueryableAttribute[Any], *conditions: sa.ColumnElement[bool]) -> dict:
     rows = db.session.execute(
         sa.select(column, sa.func.count(Idea.id)).where(*conditions).group_by(column)
     )

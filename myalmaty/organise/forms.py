@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,6 +20,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.core import UnboundField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -34,9 +37,26 @@ from myalmaty.organise.services import (
     EARLIEST_FORUM_YEAR,
     LATEST_FORUM_YEAR,
     CategoryDetails,
+    Direction,
     ForumDetails,
     RecommendationDetails,
 )
+
+if TYPE_CHECKING:
+    from myalmaty.domain.themes import IdeaGroup
+
+# Pasted boundary text is capped below a file's 2 MB: browsers send this form as multipart, and
+# Flask refuses a multipart text part over its MAX_FORM_MEMORY_SIZE (500 kB by default) before
+# the form sees it. The form applies the same cap to any other encoding, so both say one thing.
+BOUNDARY_MAX_TEXT_BYTES = 500_000
+BOUNDARY_TOO_LARGE = _l(
+    "This is too large for a boundary: upload a file of up to %(file)s MB, or paste at most "
+    "%(text)s KB of text. Nothing was saved.",
+    file=BOUNDARY_MAX_BYTES // 2**20, text=BOUNDARY_MAX_TEXT_BYTES // 1000,
+)
+
+# A WTForms validator: called with the form and the field, raises ValidationError.
+Validator = Callable[[Any, Any], None]
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MESSAGE = _l("Use small Latin letters, digits and hyphens, e.g. kok-tobe.")
@@ -46,7 +66,9 @@ def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
-def _text(label: str, message: str, max_length: int, area: bool = False, required: bool = True):  # noqa: ANN202
+def _text(
+    label: str, message: str, max_length: int, area: bool = False, required: bool = True
+) -> UnboundField:
     field_class = TextAreaField if area else StringField
     # DataRequired looks at the stripped value: spaces alone are not a title.
     checks = [DataRequired(message)] if required else [Optional()]
@@ -60,6 +82,9 @@ class ActionForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     direction = SelectField(choices=[SelectChoice("up", _l("Up")), SelectChoice("down", _l("Down"))])
+
+    def chosen_direction(self) -> Direction:
+        return "up" if self.direction.data == "up" else "down"
 
 
 class ForumForm(FlaskForm):
@@ -173,6 +198,13 @@ class QuarterForm(FlaskForm):
         except UnicodeDecodeError as error:
             raise ValidationError(_l("The file is not UTF-8 text; save it as GeoJSON and try again.")) from error
 
+    def validate_boundary(self, field: TextAreaField) -> None:
+        # What was pasted, not an uploaded file's text (which `validate_boundary_file` put in data).
+        pasted = field.raw_data[0] if field.raw_data else ""
+        if isinstance(pasted, str) and len(pasted.encode("utf-8")) > BOUNDARY_MAX_TEXT_BYTES:
+            field.data = ""  # not sent back: the page would carry all of it again
+            raise ValidationError(BOUNDARY_TOO_LARGE)
+
     def details(self) -> QuarterDetails:
         return QuarterDetails(
             slug=self.slug.data, name_ru=self.name_ru.data, name_kk=self.name_kk.data,
@@ -185,7 +217,7 @@ class AgendaForm(FlaskForm):
     """Add to the agenda: a group from the list, or an idea by its number."""
 
     @staticmethod
-    def group_choices(groups: list, none_label: str = "") -> list[SelectChoice]:
+    def group_choices(groups: Sequence[IdeaGroup], none_label: str = "") -> list[SelectChoice]:
         return [SelectChoice(0, none_label)] + [SelectChoice(g.id, g.title) for g in groups]
 
     group_id = SelectField(_l("Group"), coerce=int, validate_choice=True)
@@ -195,7 +227,7 @@ class AgendaForm(FlaskForm):
     note = TextAreaField(_l("Note for the discussion"), [Optional(), Length(max=2000)], filters=[_strip])
     submit = SubmitField(_l("Add to the agenda"))
 
-    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+    def validate(self, extra_validators: Mapping[str, Sequence[Validator]] | None = None) -> bool:
         if not super().validate(extra_validators):
             return False
         if bool(self.group_id.data) == bool(self.idea_reference.data):
@@ -211,7 +243,11 @@ class AgendaSuggestionForm(FlaskForm):
 
 
 class AgendaNoteForm(FlaskForm):
-    note = TextAreaField(_l("Note for the discussion"), [Optional(), Length(max=2000)], filters=[_strip])
+    note = TextAreaField(
+        _l("Note for the discussion"),
+        [Optional(), Length(max=2000, message=_l("The note is too long (at most 2000 characters)."))],
+        filters=[_strip],
+    )
     submit = SubmitField(_l("Save the note"))
 
 
@@ -224,7 +260,7 @@ class UserSearchForm(FlaskForm):
     q = StringField(_l("Name or e-mail"), [Optional(), Length(max=100)], filters=[_strip])
     role = SelectField(_l("Role"), choices=[], default="", validate_choice=True)
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = [SelectChoice("", _l("All roles"))] + [
             SelectChoice(r.value, r.label) for r in ROLE_ORDER
@@ -239,7 +275,7 @@ class RoleForm(FlaskForm):
     confirm = BooleanField(_l("Yes, I understand that I will lose access to the organisers' pages."))
     submit = SubmitField(_l("Change the role"))
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = [SelectChoice(r.value, r.label) for r in ROLE_ORDER]
 

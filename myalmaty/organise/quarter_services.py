@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from myalmaty.core.errors import FieldError
 from myalmaty.core.geo import (
     InvalidBoundary,
     geometry_summary,
@@ -32,7 +33,7 @@ from myalmaty.domain.lookups import first_quarter_covering
 from myalmaty.domain.reference import Quarter
 from myalmaty.extensions import db
 from myalmaty.organise import queries
-from myalmaty.organise.services import FieldError, require_translations
+from myalmaty.organise.services import require_translations
 
 if TYPE_CHECKING:
     from myalmaty.domain.accounts import User
@@ -46,7 +47,7 @@ class BoundaryError(FieldError):
     """A boundary that cannot be used; the message says why, in the reader's language."""
 
     def __init__(self, message: str, **params: object) -> None:
-        super().__init__("boundary", message, **params)
+        super().__init__("boundary", message, 400, **params)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import orm as so
 
 from myalmaty.core.permissions import Role
@@ -22,6 +23,43 @@ from myalmaty.extensions import db
 
 USERS_PER_PAGE = 25
 AGENDA_SUGGESTIONS = 20
+# Ids come from the address or a form: past a 32-bit integer they name nothing, and PostgreSQL
+# (past 2^31) or SQLite (past 2^63) would fail on them instead of finding nothing.
+MAX_ID = 2**31 - 1
+
+T = TypeVar("T")
+
+
+def _by_id(model: type[T], row_id: int) -> T | None:
+    return db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+
+
+def forum_by_id(forum_id: int) -> Forum | None:
+    return _by_id(Forum, forum_id)
+
+
+def recommendation_by_id(recommendation_id: int) -> Recommendation | None:
+    return _by_id(Recommendation, recommendation_id)
+
+
+def agenda_item_by_id(item_id: int) -> AgendaItem | None:
+    return _by_id(AgendaItem, item_id)
+
+
+def group_by_id(group_id: int) -> IdeaGroup | None:
+    return _by_id(IdeaGroup, group_id)
+
+
+def quarter_by_id(quarter_id: int) -> Quarter | None:
+    return _by_id(Quarter, quarter_id)
+
+
+def category_by_id(category_id: int) -> Category | None:
+    return _by_id(Category, category_id)
+
+
+def user_by_id(user_id: int) -> User | None:
+    return _by_id(User, user_id)
 
 
 def quarters_for_assignment() -> list[Quarter]:
@@ -112,6 +150,8 @@ def forums_with_counts() -> list[tuple[Forum, int, int]]:
 
 def forum_page(forum_id: int) -> Forum | None:
     """A forum with its recommendations and its agenda (ideas and groups) loaded at once."""
+    if not 0 < forum_id <= MAX_ID:
+        return None
     return db.session.scalar(
         sa.select(Forum)
         .where(Forum.id == forum_id)
@@ -210,7 +250,7 @@ def _text_variants(text: str) -> set[str]:
     return {text, text.lower(), text.capitalize(), text.title(), text.upper()}
 
 
-def users_page(search: str = "", role: Role | None = None, page: int = 1):  # noqa: ANN201
+def users_page(search: str = "", role: Role | None = None, page: int = 1) -> Pagination:
     """Accounts for organisers: search by name or e-mail, filter by role, paginated."""
     query = sa.select(User).order_by(User.display_name, User.id)
     search = search.strip()
@@ -223,12 +263,14 @@ def users_page(search: str = "", role: Role | None = None, page: int = 1):  # no
         )
     if role is not None:
         query = query.where(User.role == role)
+    # A page number from the address: past the last page it is simply empty, never an overflow.
+    page = min(max(page, 1), MAX_ID // USERS_PER_PAGE)
     return db.paginate(query, page=page, per_page=USERS_PER_PAGE, error_out=False)
 
 
 def idea_by_reference(reference: str) -> Idea | None:
     """An idea by the number people read aloud (`2026-00042`) or by its plain id (`42`)."""
     number = reference.strip().rsplit("-", 1)[-1]
-    if not number.isdigit() or len(number) > 12:
+    if not (number.isascii() and number.isdigit()) or len(number) > 12:
         return None
-    return db.session.get(Idea, int(number))
+    return _by_id(Idea, int(number))

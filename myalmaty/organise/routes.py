@@ -6,19 +6,22 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
+from flask.typing import ResponseReturnValue
 
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import organiser_required
+from myalmaty.core.web import current_account
 from myalmaty.organise import bp
 from myalmaty.organise.dashboard import build_dashboard
-from myalmaty.organise.view_helpers import actor
 
 
 @bp.get("/")
 @organiser_required
-def dashboard():  # noqa: ANN201
+def dashboard() -> ResponseReturnValue:
     timezone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return render_template("organise/dashboard.html", **build_dashboard(actor(), utcnow(), timezone))
+    return render_template(
+        "organise/dashboard.html", **build_dashboard(current_account(), utcnow(), timezone)
+    )
 
 
 # The other pages attach themselves to the blueprint when imported.

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from myalmaty.core.errors import DomainError, NotFound
+from myalmaty.core.errors import DomainError, FieldError, NotFound
 from myalmaty.core.permissions import Role, require
 from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.domain.reference import AgendaItem, Category, Forum, Recommendation
@@ -28,14 +28,6 @@ Direction = Literal["up", "down"]
 LANGUAGE_CODES = ("ru", "kk", "en")
 EARLIEST_FORUM_YEAR = 2000
 LATEST_FORUM_YEAR = 2100
-
-
-class FieldError(DomainError):
-    """A rule broken by one field of a form: the route shows the message beside that field."""
-
-    def __init__(self, field: str, message: str, **params: object) -> None:
-        super().__init__(message, **params)
-        self.field = field
 
 
 @dataclass(frozen=True)

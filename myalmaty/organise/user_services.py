@@ -11,12 +11,10 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 
 from myalmaty.auth.services import keep_an_organiser
-from myalmaty.core.errors import DomainError
+from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.permissions import Role, require
 from myalmaty.domain.audit import record_event
 from myalmaty.extensions import db
-from myalmaty.organise import queries
-from myalmaty.organise.services import FieldError
 
 if TYPE_CHECKING:
     from myalmaty.domain.accounts import User

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import Result
+from flask import Flask
+from flask.testing import FlaskCliRunner
 
 from myalmaty.core.models import utcnow
 from myalmaty.domain.ideas import CommentStatus, Idea, IdeaStage, IdeaStatus
@@ -68,7 +72,7 @@ def days_ago(n: int) -> dt.datetime:
 
 
 @pytest.fixture
-def world(app) -> ExportWorld:  # noqa: ANN001
+def world(app: Flask) -> ExportWorld:
     author = make_user(email="aigerim.author@mail.kz", display_name="Айгерим")
     gone = make_user(email="gone@mail.kz", display_name="Gone Person")
     gone.deleted_at, gone.active, gone.password_hash = utcnow(), False, None
@@ -137,10 +141,10 @@ def world(app) -> ExportWorld:  # noqa: ANN001
 
 
 @pytest.fixture
-def export_cli(runner, tmp_path: Path):  # noqa: ANN001, ANN201
+def export_cli(runner: FlaskCliRunner, tmp_path: Path) -> Callable[..., tuple[Result, bytes]]:
     """`export_cli("csv", "--lang", "en")` → (result, bytes of the file written)."""
 
-    def run(fmt: str, *args: str) -> tuple:
+    def run(fmt: str, *args: str) -> tuple[Result, bytes]:
         output = tmp_path / f"export-{fmt}-{len(list(tmp_path.iterdir()))}.out"
         result = runner.invoke(args=["export", "--format", fmt, "--output", str(output), *args])
         data = output.read_bytes() if output.exists() else b""

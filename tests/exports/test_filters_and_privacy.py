@@ -109,6 +109,7 @@ def test_contradictory_filters_give_headers_only(world, export_cli, fmt, make_ar
         (["--forum", "abc"], "There is no forum with the number “abc”."),
         (["--forum", "999"], "There is no forum with the number “999”."),
         (["--group", "999"], "There is no group with the number “999”."),
+        (["--group", "²"], "There is no group with the number “²”."),
         (["--recommendation", "-1"], "There is no recommendation with the number “-1”."),
         (["--stage", "finished"], "“finished” is not a stage"),
         (["--since", "2026-13-01"], "“2026-13-01” is not a date; write it as YYYY-MM-DD."),

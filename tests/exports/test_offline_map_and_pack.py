@@ -23,18 +23,18 @@ class Elements(HTMLParser):
         self.scripts: list[tuple[dict, str]] = []
         self._in_script: dict | None = None
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
         if tag == "script":
             self._in_script = dict(attrs)
             self.scripts.append((self._in_script, ""))
 
-    def handle_data(self, data):  # noqa: ANN001
+    def handle_data(self, data: str) -> None:
         if self._in_script is not None:
             attrs, text = self.scripts[-1]
             self.scripts[-1] = (attrs, text + data)
 
-    def handle_endtag(self, tag):  # noqa: ANN001
+    def handle_endtag(self, tag: str) -> None:
         if tag == "script":
             self._in_script = None
 

@@ -1,6 +1,9 @@
 """The organisers' export page and download: access, the file, and refused filters."""
 
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -11,10 +14,14 @@ from myalmaty.extensions import db
 from tests.exports.conftest import csv_ids
 from tests.factories import make_recommendation, make_user
 
+if TYPE_CHECKING:
+    from myalmaty.domain.accounts import User
+    from tests.conftest import AuthActions
+
 ROUTES = ["/organise/exports", "/organise/exports/download?format=csv"]
 
 
-def _sign_in(auth, role):  # noqa: ANN001, ANN202
+def _sign_in(auth: AuthActions, role: Role | None) -> User | None:
     if role is None:
         return None
     user = make_user(role=role)
@@ -98,6 +105,7 @@ def test_choosing_the_files_language_does_not_switch_the_sites(world, client, au
         ("since=21.07.2018", "since", "«21.07.2018» — не дата; укажите её в виде ГГГГ-ММ-ДД."),
         ("stage=finished", "stage", "«finished» — не этап"),
         ("format=docx", "format", "Выберите один из форматов в списке."),
+        ("forum=²", "forum", "Нет форума с номером «²»."),
         ("format=pack", "forum", "Пакет для обсуждения собирается для одного форума: выберите форум."),
     ],
 )

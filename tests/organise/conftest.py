@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from myalmaty.core.permissions import Role
 from myalmaty.domain.accounts import User
 from myalmaty.extensions import db
 from tests import factories
 
+if TYPE_CHECKING:
+    from tests.conftest import AuthActions
+
 
 @pytest.fixture
-def organiser(app) -> User:  # noqa: ANN001
+def organiser(app: Flask) -> User:
     # English pages, so that assertions read like the messages people see.
     user = factories.make_user(role=Role.ORGANISER, display_name="Aigerim Organiser", locale="en")
     db.session.commit()
@@ -21,7 +27,7 @@ def organiser(app) -> User:  # noqa: ANN001
 
 
 @pytest.fixture
-def as_organiser(client, auth, organiser):  # noqa: ANN001, ANN201
+def as_organiser(client: FlaskClient, auth: AuthActions, organiser: User) -> FlaskClient:
     """The test client, signed in as an organiser."""
     auth.as_user(organiser)
     return client
@@ -46,7 +52,7 @@ class World:
 
 
 @pytest.fixture
-def world(app) -> World:  # noqa: ANN001
+def world(app: Flask) -> World:
     forum = factories.make_forum()
     recommendation = factories.make_recommendation(forum, position=1)
     second = factories.make_recommendation(forum, position=2)

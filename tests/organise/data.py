@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 from tests.factories import PANFILOV_SQUARE
+
+if TYPE_CHECKING:
+    from flask.testing import FlaskClient
+    from werkzeug.test import TestResponse
+
+    from tests.organise.conftest import World
 
 FORUM = {
     "title_ru": "VI Форум #МыАлматы",
@@ -60,13 +67,15 @@ def square(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> di
     }
 
 
-def fill_ids(text: str, world) -> str:  # noqa: ANN001
+def fill_ids(text: str, world: World) -> str:
     """Put the world's ids in place of `{forum}` and the like (GeoJSON braces stay)."""
     fields = vars(world)
     return re.sub(r"\{(\w+)\}", lambda m: str(fields.get(m[1], m[0])), text)
 
 
-def request_in_world(client, world, method: str, url: str, data: dict | None):  # noqa: ANN001, ANN202
+def request_in_world(
+    client: FlaskClient, world: World, method: str, url: str, data: dict | None
+) -> TestResponse:
     url = fill_ids(url, world)
     if method == "GET":
         return client.get(url)

@@ -18,7 +18,7 @@ def _agenda(forum_id: int) -> list[tuple[int | None, int | None, str]]:
         .where(AgendaItem.forum_id == forum_id)
         .order_by(AgendaItem.position, AgendaItem.id)
     )
-    return [tuple(row) for row in rows]
+    return [(group_id, idea_id, note) for group_id, idea_id, note in rows]
 
 
 def test_a_group_goes_on_the_agenda_with_a_note(as_organiser, organiser):
@@ -145,6 +145,19 @@ def test_ideas_linked_to_the_forums_recommendations_are_suggested_and_added_in_o
     assert _agenda(forum.id) == [(None, linked.id, "")]
 
 
+def test_a_suggestion_already_on_the_agenda_is_refused_on_the_forums_page(as_organiser):
+    forum = factories.make_forum()
+    idea = factories.make_idea(title="Already there")
+    factories.make_agenda_item(forum, idea=idea)
+    db.session.commit()
+
+    response = as_organiser.post(f"/organise/forums/{forum.id}/agenda/suggested", data={"idea_id": idea.id})
+
+    assert response.status_code == 400
+    assert "This is already on the forum&#39;s agenda." in response.get_data(as_text=True)
+    assert len(_agenda(forum.id)) == 1
+
+
 def test_agenda_items_move_up_and_down(as_organiser):
     forum = factories.make_forum()
     first, second, third = (factories.make_group(title=f"Theme {n}") for n in (1, 2, 3))
@@ -189,3 +202,15 @@ def test_the_note_can_be_changed_and_an_item_removed_without_touching_the_idea(a
     assert _agenda(forum.id) == []
     db.session.refresh(idea)
     assert idea.status is IdeaStatus.PUBLISHED
+
+
+def test_a_note_over_the_limit_is_refused_with_the_reason(as_organiser):
+    forum = factories.make_forum()
+    item = factories.make_agenda_item(forum, idea=factories.make_idea(), note="Old")
+    db.session.commit()
+
+    response = as_organiser.post(f"/organise/agenda/{item.id}/note", data={"note": "x" * 2001})
+
+    assert response.status_code == 400
+    assert "The note is too long (at most 2000 characters)." in response.get_data(as_text=True)
+    assert _agenda(forum.id)[0][2] == "Old"

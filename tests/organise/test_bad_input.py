@@ -23,6 +23,12 @@ from tests.organise.data import request_in_world
         ("POST", "/organise/quarters/{quarter}/archive", None, 302),
         ("GET", "/organise/quarters/999/edit", None, 404),
         ("POST", "/organise/recommendations/{recommendation}/move", {}, 400),
+        # Numbers past what the database stores name nothing (no overflow, no server error).
+        ("GET", "/organise/forums/99999999999999999999", None, 404),
+        ("GET", "/organise/quarters/99999999999999999999/edit", None, 404),
+        ("POST", "/organise/users/99999999999999999999/role", {"role": "moderator"}, 404),
+        ("GET", "/organise/users?page=99999999999999999999", None, 200),
+        ("POST", "/organise/forums/{forum}/agenda", {"group_id": "0", "idea_reference": "2026-²"}, 404),
     ],
 )
 def test_odd_requests_get_a_clear_answer(as_organiser, world, method, url, data, status):

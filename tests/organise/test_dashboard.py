@@ -7,9 +7,11 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import Flask
 
 from myalmaty.core.models import utcnow
 from myalmaty.domain.ideas import IdeaStage, IdeaStatus
+from myalmaty.domain.reference import Quarter
 from myalmaty.extensions import db
 from myalmaty.organise import dashboard_queries
 from myalmaty.organise.quarter_maps import PALETTE
@@ -26,7 +28,7 @@ def _row(page: str, label: str, number: int) -> bool:
 
 
 @pytest.fixture
-def two_quarters(app):  # noqa: ANN001, ANN201
+def two_quarters(app: Flask) -> tuple[Quarter, Quarter]:
     alatau = factories.make_quarter(square(76.90, 43.20, 76.92, 43.22), name_en="Alatau quarter")
     bazar = factories.make_quarter(square(76.94, 43.25, 76.96, 43.27), name_en="Bazar quarter")
     crafts = factories.make_category(name_en="Crafts")

@@ -144,10 +144,11 @@ def test_recommendations_move_up_and_down(as_organiser):
     as_organiser.post(f"/organise/recommendations/{small_steps}/move", data={"direction": "down"})
     assert _order(forum.id) == ["Risky ideas", "A place", "Small steps"]
 
-    # Already last: nothing changes, and nothing breaks.
+    # Already last (a page from before the last move): nothing changes, and it says so.
     response = as_organiser.post(f"/organise/recommendations/{small_steps}/move", data={"direction": "down"})
     assert response.status_code == 302
     assert _order(forum.id) == ["Risky ideas", "A place", "Small steps"]
+    assert "Nothing was changed." in as_organiser.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_a_move_in_an_unknown_direction_is_a_bad_request(as_organiser):

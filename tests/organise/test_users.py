@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
 
@@ -16,7 +18,7 @@ from myalmaty.organise.queries import USERS_PER_PAGE
 from tests import factories
 
 
-def _deleted_account(**fields: object) -> User:
+def _deleted_account(**fields: Any) -> User:
     user = factories.make_user(**fields)
     user.active, user.deleted_at, user.password_hash = False, utcnow(), None
     db.session.flush()
@@ -25,7 +27,7 @@ def _deleted_account(**fields: object) -> User:
 
 def _reload(user: User) -> User:
     db.session.expire_all()
-    return db.session.get(User, user.id)
+    return db.session.get_one(User, user.id)
 
 
 def test_organisers_find_people_by_name_or_e_mail(as_organiser):
