@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from myalmaty.core.errors import DomainError
+from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.permissions import PermissionDenied
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import record_event
@@ -26,7 +26,6 @@ from myalmaty.domain.ideas import (
 )
 from myalmaty.extensions import db
 from myalmaty.ideas import policy
-from myalmaty.ideas.errors import FieldError
 from myalmaty.ideas.text import clean_text
 
 COMMENT_LENGTH = (2, 2000)

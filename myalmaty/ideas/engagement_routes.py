@@ -12,7 +12,7 @@ from myalmaty.domain.ideas import ReportReason
 from myalmaty.extensions import db, limiter
 from myalmaty.ideas import bp, engagement, queries
 from myalmaty.ideas.engagement import AlreadyReported
-from myalmaty.ideas.errors import FieldError
+from myalmaty.core.errors import FieldError
 from myalmaty.ideas.forms import CommentForm, ReportForm, SupportForm
 from myalmaty.ideas.routes import _visible_idea_or_404, render_detail
 from myalmaty.ideas.submit_routes import render_after_limit

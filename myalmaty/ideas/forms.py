@@ -24,7 +24,7 @@ from wtforms.validators import (
 from myalmaty.domain.ideas import ReportReason
 from myalmaty.domain.reference import Category, Quarter
 from myalmaty.ideas.engagement import COMMENT_LENGTH, REPORT_NOTE_LENGTH
-from myalmaty.ideas.errors import FieldError
+from myalmaty.core.errors import FieldError
 from myalmaty.ideas.location import QUARTER_AUTO, QUARTER_NONE, parse_coordinate
 from myalmaty.ideas.services import (
     DESCRIPTION_LENGTH,

@@ -17,7 +17,7 @@ from typing import IO
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 
-from myalmaty.ideas.errors import FieldError
+from myalmaty.core.errors import FieldError
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 FULL_SIDE = 1600

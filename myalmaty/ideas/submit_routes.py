@@ -18,7 +18,7 @@ from myalmaty.domain.lookups import (
 )
 from myalmaty.extensions import db, limiter
 from myalmaty.ideas import bp, policy, queries, services
-from myalmaty.ideas.errors import FieldError
+from myalmaty.core.errors import FieldError
 from myalmaty.ideas.forms import ActionForm, EditIdeaForm, IdeaForm
 from myalmaty.ideas.location import QUARTER_AUTO, QUARTER_NONE, parse_coordinate
 from myalmaty.ideas.web import acting_user, limit_from, photo_store, resident_key
