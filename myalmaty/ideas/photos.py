@@ -47,6 +47,14 @@ class PhotoStore:
             raise ValueError(key)
         return self.folder / f"{key}{SIZES[size]}.jpg"
 
+    def existing_file(self, key: str, size: str) -> Path | None:
+        """The stored file of a photo, when the key is one of ours and the file is there."""
+        try:
+            path = self.path(key, size)
+        except ValueError:
+            return None
+        return path if path.is_file() else None
+
 
 def _open(data: bytes) -> Image.Image:
     """Decode fully, turning every way a file can be wrong into a PhotoError."""
