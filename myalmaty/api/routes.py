@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from typing import Any
+
+from flask import Response, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -20,15 +23,15 @@ from myalmaty.ideas.text import clean_text
 MAX_SIMILAR_TEXT = 2000
 
 
-def _error(code: int, message: str, parameter: str | None = None):  # noqa: ANN202
-    error = {"code": code, "message": message}
+def _error(code: int, message: str, parameter: str | None = None) -> tuple[Response, int]:
+    error: dict[str, object] = {"code": code, "message": message}
     if parameter:
         error["parameter"] = parameter
     return jsonify({"error": error}), code
 
 
 @bp.errorhandler(InvalidParameter)
-def invalid_parameter(error: InvalidParameter):  # noqa: ANN201
+def invalid_parameter(error: InvalidParameter) -> ResponseReturnValue:
     return _error(400, str(error), error.parameter)
 
 
@@ -38,13 +41,13 @@ def _idea_url_prefix() -> str:
 
 
 @bp.get("/ideas")
-def ideas():  # noqa: ANN201
+def ideas() -> ResponseReturnValue:
     filters = parse_filters(request.args)
     bbox = parse_bbox(request.args)
     queries.check_filters(filters)
     locale = current_locale()
 
-    def build() -> dict:
+    def build() -> dict[str, Any]:
         rows = api_queries.feature_rows(filters, bbox, locale)
         return Serialiser(_idea_url_prefix()).collection(rows)
 
@@ -52,7 +55,7 @@ def ideas():  # noqa: ANN201
 
 
 @bp.get("/ideas/<int:idea_id>")
-def idea(idea_id: int):  # noqa: ANN201
+def idea(idea_id: int) -> ResponseReturnValue:
     rows = api_queries.feature_rows(IdeaFilters(), None, current_locale(), idea_id=idea_id)
     if not rows:
         return _error(404, _("There is no published idea with this number."))
@@ -67,7 +70,7 @@ def _optional_coordinate(name: str) -> float | None:
 
 
 @bp.get("/ideas/similar")
-def similar():  # noqa: ANN201
+def similar() -> ResponseReturnValue:
     """Published ideas that read alike and lie close by, for the submit form's warning."""
     text = clean_text(request.args.get("text"))
     if len(text) > MAX_SIMILAR_TEXT:

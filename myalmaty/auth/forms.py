@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from myalmaty.auth import services
 from myalmaty.auth.passwords import MAX_PASSWORD_LENGTH
+from myalmaty.core.errors import FieldError
 from myalmaty.core.i18n import LANGUAGE_NAMES, LANGUAGES
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
@@ -32,7 +33,7 @@ def _strength(form: FlaskForm, field: PasswordField) -> None:
     email = form.email.data if hasattr(form, "email") else getattr(form, "account_email", "")
     try:
         services.check_password_strength(field.data or "", email or "")
-    except services.AccountError as error:
+    except FieldError as error:
         raise ValidationError(str(error)) from error
 
 

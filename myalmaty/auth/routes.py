@@ -1,37 +1,38 @@
 """Accounts: register, sign in and out, profile, password reset, deleting the account.
 
-Forms that do not validate are shown again with status 422 and everything typed except
-passwords; the services' refusals appear beside the field they concern.
+Every form goes through `run_decision`. A form shown again answers 422, whether its input or
+a service refused it, with everything typed except passwords; a refusal about one field
+appears beside it, one about the whole form (wrong credentials) at the top of the page.
+What changes the session (signing in or out, the language) happens only once the service
+has accepted.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
-from flask import (
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from myalmaty.auth import bp, forms, services
 from myalmaty.auth.passwords import MIN_PASSWORD_LENGTH
-from myalmaty.core.redirects import safe_local_url
 from myalmaty.auth.sessions import keep_this_session
 from myalmaty.core.errors import DomainError
 from myalmaty.core.i18n import current_locale
 from myalmaty.core.permissions import login_required
+from myalmaty.core.ratelimits import rate_limited
+from myalmaty.core.redirects import safe_next
+from myalmaty.core.web import Rendered, current_account, run_decision
 from myalmaty.domain.accounts import User
-from myalmaty.extensions import db, limiter
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +40,8 @@ INVALID_FORM = 422
 
 
 @bp.context_processor
-def password_rules() -> dict:
+def password_rules() -> dict[str, Any]:
     return {"min_password_length": MIN_PASSWORD_LENGTH}
-
-
-def _limit(key: str):  # noqa: ANN202 - a limit provider for flask-limiter
-    """Limits are read per request, so configuration (and tests) can change them."""
-    return lambda: current_app.config[key]
 
 
 def _not_a_redirect(response: Response) -> bool:
@@ -53,82 +49,84 @@ def _not_a_redirect(response: Response) -> bool:
     return response.status_code != 302
 
 
-def _me() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+def _shown_again(template: str, form: FlaskForm) -> Callable[[int], Rendered]:
+    """The form's page again, as typed: 422 for bad input and a service's refusal alike."""
+    return lambda _status: (render_template(template, form=form), INVALID_FORM)
 
 
-def _after_sign_in() -> str:
-    return safe_local_url(request.args.get("next"), request.host) or url_for("main.home")
-
-
-def _show_error(form: FlaskForm, error: DomainError) -> None:
-    """A service's refusal beside its field, or above the form."""
-    field = getattr(error, "field", None)
-    if field and field in form:
-        form[field].errors.append(str(error))
-    else:
-        form.form_errors.append(str(error))
+def _in_language(locale: str, message: LazyString) -> str:
+    """A confirmation in the account's language, which the next page will be in too."""
+    with force_locale(locale):
+        return str(message)
 
 
 # --- register, sign in, sign out -----------------------------------------------------------
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_REGISTER"), methods=["POST"])
-def register():  # noqa: ANN201
-    if current_user.is_authenticated:
+@rate_limited("RATELIMIT_REGISTER")
+def register() -> ResponseReturnValue:
+    if current_account(required=False) is not None:
         return redirect(url_for("auth.profile"))
     form = forms.RegisterForm(locale=current_locale())
-    if form.is_submitted() and form.caught_a_bot():
+    if not form.is_submitted():
+        return render_template("auth/register.html", form=form)
+    if form.caught_a_bot():
         # Refused without a word: a bot learns nothing, and no account is made.
         log.info("Registration refused: the honeypot field was filled in")
         return redirect(url_for("main.home"))
-    if form.validate_on_submit():
-        try:
-            user = services.register_user(
-                email=form.email.data,
-                display_name=form.display_name.data,
-                password=form.password.data,
-                locale=form.locale.data,
-                consented=form.consent.data,
-            )
-        except DomainError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            login_user(user)
-            with force_locale(user.locale):
-                flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name),
-                      "success")
-            return redirect(_after_sign_in())
-    status = INVALID_FORM if form.is_submitted() else 200
-    return render_template("auth/register.html", form=form), status
+
+    def register_and_sign_in() -> User:
+        user = services.register_user(
+            email=form.email.data,
+            display_name=form.display_name.data,
+            password=form.password.data,
+            locale=form.locale.data,
+            consented=form.consent.data,
+        )
+        login_user(user)
+        return user
+
+    return run_decision(
+        form,
+        register_and_sign_in,
+        success=lambda user: _in_language(
+            user.locale, _l("Welcome, %(name)s! Your account is ready.", name=user.display_name)
+        ),
+        done=url_for("main.home"),
+        rerender=_shown_again("auth/register.html", form),
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_SIGN_IN"), methods=["POST"], deduct_when=_not_a_redirect)
-def login():  # noqa: ANN201
-    if current_user.is_authenticated:
-        return redirect(_after_sign_in())
+@rate_limited("RATELIMIT_SIGN_IN", deduct_when=_not_a_redirect)
+def login() -> ResponseReturnValue:
+    if current_account(required=False) is not None:
+        return redirect(safe_next(url_for("main.home")))
     form = forms.LoginForm()
-    if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except DomainError as error:
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
-            with force_locale(user.locale):
-                flash(_("Welcome back, %(name)s.", name=user.display_name), "success")
-            return redirect(_after_sign_in())
-    status = INVALID_FORM if form.is_submitted() else 200
-    return render_template("auth/login.html", form=form), status
+    if not form.is_submitted():
+        return render_template("auth/login.html", form=form)
+
+    def sign_in() -> User:
+        user = services.authenticate(form.email.data, form.password.data)
+        login_user(user, remember=form.remember.data)
+        return user
+
+    return run_decision(
+        form,
+        sign_in,
+        success=lambda user: _in_language(
+            user.locale, _l("Welcome back, %(name)s.", name=user.display_name)
+        ),
+        done=url_for("main.home"),
+        rerender=_shown_again("auth/login.html", form),
+    )
 
 
 @bp.post("/logout")
-def logout():  # noqa: ANN201 - POST only, and CSRF-protected like every other POST
-    if current_user.is_authenticated:
+def logout() -> ResponseReturnValue:
+    """POST only, and CSRF-protected like every other POST."""
+    if current_account(required=False) is not None:
         logout_user()
         flash(_("You have signed out."), "info")
     return redirect(url_for("main.home"))
@@ -142,9 +140,9 @@ def _profile_page(
     password_form: forms.PasswordChangeForm | None = None,
     delete_form: forms.DeleteAccountForm | None = None,
     status: int = 200,
-):  # noqa: ANN202
+) -> Rendered:
     """The profile page with its three forms; the one just sent keeps what was typed."""
-    user = _me()
+    user = current_account()
     return render_template(
         "auth/profile.html",
         user=user,
@@ -156,98 +154,100 @@ def _profile_page(
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
-def profile():  # noqa: ANN201
-    user = _me()
+def profile() -> ResponseReturnValue:
     if request.method == "GET":
         return _profile_page()
+    user = current_account()
     form = forms.ProfileForm()
-    if form.validate_on_submit():
-        try:
-            services.update_profile(user, display_name=form.display_name.data,
-                                    locale=form.locale.data)
-        except DomainError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            session["lang"] = user.locale  # stays after signing out, too
-            with force_locale(user.locale):
-                flash(_("Your profile is saved."), "success")
-            return redirect(url_for("auth.profile"))
-    return _profile_page(profile_form=form, status=INVALID_FORM)
+
+    def save() -> None:
+        services.update_profile(user, display_name=form.display_name.data,
+                                locale=form.locale.data)
+        session["lang"] = user.locale  # stays after signing out, too
+
+    return run_decision(
+        form,
+        save,
+        success=lambda _saved: _in_language(user.locale, _l("Your profile is saved.")),
+        done=url_for("auth.profile"),
+        rerender=lambda _status: _profile_page(profile_form=form, status=INVALID_FORM),
+    )
 
 
 @bp.post("/password")
 @login_required
-def change_password():  # noqa: ANN201
-    user = _me()
+def change_password() -> ResponseReturnValue:
+    user = current_account()
     form = forms.PasswordChangeForm(account_email=user.email)
-    if form.validate_on_submit():
-        try:
-            services.change_password(user, current_password=form.current_password.data,
-                                     new_password=form.new_password.data)
-        except DomainError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            keep_this_session(user)  # this session stays; others are signed out
-            flash(_("Your password is changed."), "success")
-            return redirect(url_for("auth.profile"))
-    return _profile_page(password_form=form, status=INVALID_FORM)
+
+    def change() -> None:
+        services.change_password(user, current_password=form.current_password.data,
+                                 new_password=form.new_password.data)
+        keep_this_session(user)  # this session stays; others are signed out
+
+    return run_decision(
+        form,
+        change,
+        success=_("Your password is changed."),
+        done=url_for("auth.profile"),
+        rerender=lambda _status: _profile_page(password_form=form, status=INVALID_FORM),
+    )
 
 
 @bp.post("/delete")
 @login_required
-def delete_account():  # noqa: ANN201
-    user = _me()
+def delete_account() -> ResponseReturnValue:
+    user = current_account()
     form = forms.DeleteAccountForm()
-    if form.validate_on_submit():
-        try:
-            services.delete_account(user, password=form.password.data)
-        except DomainError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            logout_user()
-            flash(_("Your account is deleted. Your ideas and comments stay, without your name."),
-                  "info")
-            return redirect(url_for("main.home"))
-    return _profile_page(delete_form=form, status=INVALID_FORM)
+
+    def delete_and_sign_out() -> None:
+        services.delete_account(user, password=form.password.data)
+        logout_user()
+
+    return run_decision(
+        form,
+        delete_and_sign_out,
+        success=_("Your account is deleted. Your ideas and comments stay, without your name."),
+        done=url_for("main.home"),
+        rerender=lambda _status: _profile_page(delete_form=form, status=INVALID_FORM),
+    )
 
 
 # --- password reset ------------------------------------------------------------------------
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_PASSWORD_RESET"), methods=["POST"])
-def reset_request():  # noqa: ANN201
+@rate_limited("RATELIMIT_PASSWORD_RESET")
+def reset_request() -> ResponseReturnValue:
     form = forms.ResetRequestForm()
-    if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
+    if not form.is_submitted():
+        return render_template("auth/reset_request.html", form=form)
+    return run_decision(
+        form,
+        lambda: services.request_password_reset(form.email.data),
         # The same answer whether or not the address has an account.
-        flash(_("If an account uses this address, we have sent it a link to choose a new "
-                "password. Please check your mail."), "info")
-        return redirect(url_for("auth.login"))
-    status = INVALID_FORM if form.is_submitted() else 200
-    return render_template("auth/reset_request.html", form=form), status
+        success=_("If an account uses this address, we have sent it a link to choose a new "
+                  "password. Please check your mail."),
+        done=url_for("auth.login"),
+        rerender=_shown_again("auth/reset_request.html", form),
+    )
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-def reset_password(token: str):  # noqa: ANN201
+def reset_password(token: str) -> ResponseReturnValue:
     try:
         user = services.user_for_reset_token(token)
     except DomainError as error:
+        # A link, not a form: nothing to show again, so the way to ask for a new one.
         flash(str(error), "error")
         return redirect(url_for("auth.reset_request"))
     form = forms.ResetPasswordForm(account_email=user.email)
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except DomainError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your new password is set. You can sign in with it now."), "success")
-            return redirect(url_for("auth.login"))
-    status = INVALID_FORM if form.is_submitted() else 200
-    return render_template("auth/reset_password.html", form=form), status
+    if not form.is_submitted():
+        return render_template("auth/reset_password.html", form=form)
+    return run_decision(
+        form,
+        lambda: services.reset_password(token, form.password.data),
+        success=_("Your new password is set. You can sign in with it now."),
+        done=url_for("auth.login"),
+        rerender=_shown_again("auth/reset_password.html", form),
+    )

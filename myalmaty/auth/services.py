@@ -30,7 +30,7 @@ from myalmaty.auth.tokens import (
     public_url,
     read_reset_token,
 )
-from myalmaty.core.errors import DomainError
+from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.mail import send_mail
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role
@@ -62,14 +62,6 @@ INVALID_RESET_LINK = _l(
 )
 
 
-class AccountError(DomainError):
-    """A refusal about one field of a form (`field`), so the form can show it beside it."""
-
-    def __init__(self, message: str, field: str | None = None, **params: object) -> None:
-        super().__init__(message, **params)
-        self.field = field
-
-
 # --- rules shared by the forms, the services and the command line -------------------------
 
 
@@ -87,31 +79,31 @@ def valid_email(raw: str) -> str:
     try:
         address = validate_email((raw or "").strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        raise AccountError(INVALID_EMAIL, field="email") from error
+        raise FieldError("email", INVALID_EMAIL) from error
     return address.normalized.lower()
 
 
 def check_password_strength(password: str, email: str = "", field: str = "password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(PASSWORD_TOO_SHORT, field=field, min=MIN_PASSWORD_LENGTH)
+        raise FieldError(field, PASSWORD_TOO_SHORT, min=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise AccountError(PASSWORD_TOO_LONG, field=field, max=MAX_PASSWORD_LENGTH)
+        raise FieldError(field, PASSWORD_TOO_LONG, max=MAX_PASSWORD_LENGTH)
     if email and password.strip().lower() == email.strip().lower():
-        raise AccountError(PASSWORD_IS_EMAIL, field=field)
+        raise FieldError(field, PASSWORD_IS_EMAIL)
 
 
 def clean_display_name(raw: str) -> str:
     name = " ".join((raw or "").split())
     if not name:
-        raise AccountError(NAME_REQUIRED, field="display_name")
+        raise FieldError("display_name", NAME_REQUIRED)
     if len(name) > DISPLAY_NAME_MAX:
-        raise AccountError(NAME_TOO_LONG, field="display_name", max=DISPLAY_NAME_MAX)
+        raise FieldError("display_name", NAME_TOO_LONG, max=DISPLAY_NAME_MAX)
     return name
 
 
 def _check_locale(locale: str) -> str:
     if locale not in LOCALES:
-        raise AccountError(UNKNOWN_LANGUAGE, field="locale")
+        raise FieldError("locale", UNKNOWN_LANGUAGE)
     return locale
 
 
@@ -125,7 +117,7 @@ def _add_new_user(user: User) -> User:
         with db.session.begin_nested():
             db.session.add(user)
     except sa.exc.IntegrityError as error:
-        raise AccountError(EMAIL_TAKEN, field="email") from error
+        raise FieldError("email", EMAIL_TAKEN) from error
     return user
 
 
@@ -138,9 +130,9 @@ def register_user(
     check_password_strength(password, address)
     _check_locale(locale)
     if not consented:
-        raise AccountError(CONSENT_REQUIRED, field="consent")
+        raise FieldError("consent", CONSENT_REQUIRED)
     if queries.email_is_taken(address):
-        raise AccountError(EMAIL_TAKEN, field="email")
+        raise FieldError("email", EMAIL_TAKEN)
     return _add_new_user(
         User(
             email=address,
@@ -165,7 +157,7 @@ def create_user(
     check_password_strength(password, address)
     _check_locale(locale)
     if queries.email_is_taken(address):
-        raise AccountError(EMAIL_TAKEN, field="email")
+        raise FieldError("email", EMAIL_TAKEN)
     return _add_new_user(
         User(
             email=address,
@@ -184,9 +176,9 @@ def authenticate(email: str, password: str) -> User:
     user = queries.user_by_email(normalise_email(email))
     if user is None or user.password_hash is None:
         spend_a_hash_check(password)
-        raise AccountError(WRONG_CREDENTIALS)
+        raise DomainError(WRONG_CREDENTIALS)
     if not password_matches(user.password_hash, password) or not user.is_active:
-        raise AccountError(WRONG_CREDENTIALS)
+        raise DomainError(WRONG_CREDENTIALS)
     user.last_seen_at = utcnow()
     db.session.flush()
     return user
@@ -200,7 +192,7 @@ def update_profile(user: User, *, display_name: str, locale: str) -> None:
 
 def change_password(user: User, *, current_password: str, new_password: str) -> None:
     if not password_matches(user.password_hash, current_password):
-        raise AccountError(WRONG_CURRENT_PASSWORD, field="current_password")
+        raise FieldError("current_password", WRONG_CURRENT_PASSWORD)
     check_password_strength(new_password, user.email, field="new_password")
     user.password_hash = hash_password(new_password)
     db.session.flush()
@@ -221,7 +213,7 @@ def delete_account(user: User, *, password: str) -> None:
     as by a former resident), nothing that identifies the person does. The consent date is
     kept as the record that the data was processed lawfully."""
     if not password_matches(user.password_hash, password):
-        raise AccountError(WRONG_CURRENT_PASSWORD, field="password")
+        raise FieldError("password", WRONG_CURRENT_PASSWORD)
     keep_an_organiser(user)
     user.email = f"deleted-{user.id}@deleted.invalid"
     user.display_name = ""
@@ -261,14 +253,14 @@ def user_for_reset_token(token: str) -> User:
     try:
         claim = read_reset_token(token, int(current_app.config["PASSWORD_RESET_MAX_AGE"]))
     except InvalidToken as error:
-        raise AccountError(INVALID_RESET_LINK) from error
+        raise DomainError(INVALID_RESET_LINK) from error
     user = queries.user_by_id(claim.user_id)
     if (
         user is None
         or not user.is_active
         or password_fingerprint(user.password_hash) != claim.fingerprint
     ):
-        raise AccountError(INVALID_RESET_LINK)
+        raise DomainError(INVALID_RESET_LINK)
     return user
 
 

@@ -7,10 +7,12 @@ lock (`version`) is left alone: a support must not make a moderator's open form 
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from myalmaty.core.errors import DomainError
+from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.permissions import PermissionDenied
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import record_event
@@ -26,13 +28,15 @@ from myalmaty.domain.ideas import (
 )
 from myalmaty.extensions import db
 from myalmaty.ideas import policy
-from myalmaty.ideas.errors import FieldError
 from myalmaty.ideas.text import clean_text
 
 COMMENT_LENGTH = (2, 2000)
 REPORT_NOTE_LENGTH = 1000
 
 ideas_table = Idea.__table__
+
+
+ALREADY_REPORTED = _l("You have already reported this; moderators will look at it.")
 
 
 class AlreadyReported(DomainError):
@@ -64,9 +68,10 @@ def set_support(user: User, idea: Idea, support: bool) -> bool:
     meets the unique constraint inside a savepoint and is treated as already done.
     """
     if not support:
-        deleted = db.session.execute(
+        result = db.session.execute(
             sa.delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)
-        ).rowcount
+        )
+        deleted = cast("sa.CursorResult[Any]", result).rowcount  # a DELETE's result counts rows
         if deleted:
             _change_counter(idea, "support_count", -deleted)
         return False
@@ -114,7 +119,7 @@ def _add_report(report: Report) -> Report:
         with db.session.begin_nested():
             db.session.add(report)
     except sa.exc.IntegrityError:
-        raise AlreadyReported(_l("You have already reported this; moderators will look at it."))
+        raise AlreadyReported(ALREADY_REPORTED)
     return report
 
 
@@ -133,7 +138,7 @@ def report_idea(
     if db.session.scalar(sa.select(sa.exists().where(
         Report.idea_id == idea.id, Report.reporter_id == reporter.id
     ))):
-        raise AlreadyReported(_l("You have already reported this; moderators will look at it."))
+        raise AlreadyReported(ALREADY_REPORTED)
     report = _add_report(Report(reporter_id=reporter.id, idea_id=idea.id, reason=reason,
                                 note=note))
     open_reports = db.session.scalar(
@@ -161,6 +166,6 @@ def report_comment(reporter: User, comment: Comment, reason: ReportReason, note:
     if db.session.scalar(sa.select(sa.exists().where(
         Report.comment_id == comment.id, Report.reporter_id == reporter.id
     ))):
-        raise AlreadyReported(_l("You have already reported this; moderators will look at it."))
+        raise AlreadyReported(ALREADY_REPORTED)
     return _add_report(Report(reporter_id=reporter.id, comment_id=comment.id, reason=reason,
                               note=note))

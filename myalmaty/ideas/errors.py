@@ -1,17 +1,11 @@
-"""Errors of the ideas feature that belong to one field of a form."""
+"""A query-string parameter of the ideas' list, map and API that cannot be used.
+
+Refusals about a form's field are `myalmaty.core.errors.FieldError`, shared by every feature.
+"""
 
 from __future__ import annotations
 
 from myalmaty.core.errors import DomainError
-
-
-class FieldError(DomainError):
-    """A rule refused what was typed into one field; the form shows it under that field."""
-
-    def __init__(self, field: str, message: str, status_code: int = 400, **params: object) -> None:
-        super().__init__(message, **params)
-        self.field = field
-        self.status_code = status_code
 
 
 class InvalidParameter(DomainError):

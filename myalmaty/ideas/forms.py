@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import IO, Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -24,7 +27,6 @@ from wtforms.validators import (
 from myalmaty.domain.ideas import ReportReason
 from myalmaty.domain.reference import Category, Quarter
 from myalmaty.ideas.engagement import COMMENT_LENGTH, REPORT_NOTE_LENGTH
-from myalmaty.ideas.errors import FieldError
 from myalmaty.ideas.location import QUARTER_AUTO, QUARTER_NONE, parse_coordinate
 from myalmaty.ideas.services import (
     DESCRIPTION_LENGTH,
@@ -46,16 +48,7 @@ def _coordinate(form: FlaskForm, field: StringField) -> None:
         raise ValidationError(_l("Enter a number, such as 43.2383.")) from None
 
 
-class FieldErrorsMixin:
-    def add_error(self, error: FieldError) -> None:
-        """Show a service's refusal under the field it concerns."""
-        field = getattr(self, error.field, None)
-        if field is None:
-            raise error
-        field.errors = [*field.errors, str(error)]
-
-
-class IdeaForm(FieldErrorsMixin, FlaskForm):
+class IdeaForm(FlaskForm):
     title = StringField(
         _l("Title"), filters=[_strip],
         validators=[DataRequired(), Length(*TITLE_LENGTH)],
@@ -107,9 +100,10 @@ class IdeaForm(FieldErrorsMixin, FlaskForm):
         )
 
     @property
-    def photo_upload(self):  # noqa: ANN201 - werkzeug FileStorage or None
+    def photo_upload(self) -> IO[bytes] | None:
+        """The uploaded file's bytes, when a file was chosen (an empty file input sends none)."""
         data = self.photo.data
-        return data if data is not None and getattr(data, "filename", "") else None
+        return data.stream if isinstance(data, FileStorage) and data.filename else None
 
 
 class EditIdeaForm(IdeaForm):
@@ -139,7 +133,7 @@ class SupportForm(FlaskForm):
             raise ValidationError(_l("Unknown action."))
 
 
-class CommentForm(FieldErrorsMixin, FlaskForm):
+class CommentForm(FlaskForm):
     body = TextAreaField(
         _l("Your comment"), filters=[_strip],
         validators=[DataRequired(), Length(*COMMENT_LENGTH)],
@@ -147,7 +141,7 @@ class CommentForm(FieldErrorsMixin, FlaskForm):
     )
 
 
-class ReportForm(FieldErrorsMixin, FlaskForm):
+class ReportForm(FlaskForm):
     reason = RadioField(
         _l("What is wrong?"), validators=[InputRequired(_l("Choose a reason."))], choices=[]
     )
@@ -157,6 +151,6 @@ class ReportForm(FieldErrorsMixin, FlaskForm):
         render_kw={"maxlength": REPORT_NOTE_LENGTH, "rows": 3},
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.reason.choices = ReportReason.choices()

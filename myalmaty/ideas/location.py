@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from myalmaty.core.errors import FieldError
 from myalmaty.core.geo import is_in_almaty, point_in_boundary
 from myalmaty.domain.lookups import quarter_containing
 from myalmaty.domain.reference import Quarter
-from myalmaty.ideas.errors import FieldError
 
 # Choices of the quarter field besides a quarter's id.
 QUARTER_AUTO = "auto"

@@ -17,7 +17,7 @@ from typing import IO
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 
-from myalmaty.ideas.errors import FieldError
+from myalmaty.core.errors import FieldError
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 FULL_SIDE = 1600
@@ -46,6 +46,14 @@ class PhotoStore:
         if not KEY_PATTERN.match(key) or size not in SIZES:
             raise ValueError(key)
         return self.folder / f"{key}{SIZES[size]}.jpg"
+
+    def existing_file(self, key: str, size: str) -> Path | None:
+        """The stored file of a photo, when the key is one of ours and the file is there."""
+        try:
+            path = self.path(key, size)
+        except ValueError:
+            return None
+        return path if path.is_file() else None
 
 
 def _open(data: bytes) -> Image.Image:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -30,6 +31,7 @@ from myalmaty.domain.reference import (
 )
 from myalmaty.domain.themes import RecommendationLink
 from myalmaty.extensions import db
+from myalmaty.ideas import policy
 from myalmaty.ideas.errors import InvalidParameter
 from myalmaty.ideas.filters import NO_QUARTER, IdeaFilters, Sort
 
@@ -84,7 +86,7 @@ def filter_choices() -> tuple[list[Category], list[Quarter]]:
 
 # --- the list -------------------------------------------------------------------------------
 
-_ORDER = {
+_ORDER: dict[Sort, tuple[sa.ColumnElement[Any], ...]] = {
     Sort.NEWEST: (sa.func.coalesce(Idea.published_at, Idea.created_at).desc(), Idea.id.desc()),
     Sort.SUPPORTED: (Idea.support_count.desc(), Idea.id.desc()),
     Sort.DISCUSSED: (Idea.comment_count.desc(), Idea.id.desc()),
@@ -120,6 +122,13 @@ def idea_with_details(idea_id: int) -> Idea | None:
             so.joinedload(Idea.duplicate_of),
         )
     )
+
+
+def visible_idea(idea_id: int, viewer: User | None) -> Idea | None:
+    """The idea with what its page shows, when `viewer` may see it; None as if it did not exist
+    otherwise (an idea not public is nobody else's business, not even that it exists)."""
+    idea = idea_with_details(idea_id)
+    return idea if idea is not None and policy.can_view(viewer, idea) else None
 
 
 def recommendation_links(ideas: list[Idea]) -> dict[int, list[RecommendationLink]]:
@@ -214,8 +223,10 @@ def comment_with_idea(comment_id: int) -> Comment | None:
     )
 
 
-def idea_by_photo_key(key: str) -> Idea | None:
-    return db.session.scalar(sa.select(Idea).where(Idea.photo_key == key))
+def visible_idea_with_photo(key: str, viewer: User | None) -> Idea | None:
+    """The idea showing the photo `key`, when `viewer` may see it."""
+    idea = db.session.scalar(sa.select(Idea).where(Idea.photo_key == key))
+    return idea if idea is not None and policy.can_view(viewer, idea) else None
 
 
 # --- the author's own ideas -------------------------------------------------------------------

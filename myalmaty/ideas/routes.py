@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, send_file, url_for
+from typing import Any
+
+from flask import current_app, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
 
 from myalmaty.core import maps
 from myalmaty.core.permissions import is_moderator, login_required
-from myalmaty.domain.ideas import IdeaStage, IdeaStatus
+from myalmaty.core.web import Rendered, current_account, or_404
+from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
 from myalmaty.extensions import db
 from myalmaty.ideas import bp, policy, queries, services
-from myalmaty.ideas.filters import Sort, parse_filters, parse_page, parse_sort
+from myalmaty.ideas.filters import (
+    IdeaFilters,
+    Sort,
+    parse_filters,
+    parse_page,
+    parse_sort,
+)
 from myalmaty.ideas.forms import ActionForm, CommentForm, SupportForm
 from myalmaty.ideas.history import history_entry
-from myalmaty.ideas.web import acting_user, photo_store
+from myalmaty.ideas.web import photo_store
 
 
-def _filters_and_choices():  # noqa: ANN202
+def _filters_and_choices() -> tuple[IdeaFilters, dict[str, Any]]:
     filters = parse_filters(request.args)
     queries.check_filters(filters)
     categories, quarters = queries.filter_choices()
@@ -24,7 +34,7 @@ def _filters_and_choices():  # noqa: ANN202
 
 
 @bp.get("/")
-def index():  # noqa: ANN201
+def index() -> ResponseReturnValue:
     filters, context = _filters_and_choices()
     sort = parse_sort(request.args)
     page = parse_page(request.args)
@@ -34,23 +44,19 @@ def index():  # noqa: ANN201
 
 
 @bp.get("/map")
-def map_view():  # noqa: ANN201
+def map_view() -> ResponseReturnValue:
     filters, context = _filters_and_choices()
     parts = maps.render_parts(maps.ideas_overview_map(context["quarters"]))
-    return render_template("ideas/map.html", parts=parts,
-                           api_url=url_for("api.ideas", **filters.as_args()), **context)
+    query: dict[str, Any] = filters.as_args()
+    return render_template("ideas/map.html", parts=parts, api_url=url_for("api.ideas", **query),
+                           **context)
 
 
-def _visible_idea_or_404(idea_id: int):  # noqa: ANN202
-    idea = queries.idea_with_details(idea_id)
-    if idea is None or not policy.can_view(acting_user(), idea):
-        abort(404)
-    return idea
-
-
-def render_detail(idea, comment_form: CommentForm | None = None, status: int = 200):  # noqa: ANN001, ANN201
-    """The idea's page; also re-rendered (with the typed comment) when a comment is refused."""
-    viewer = acting_user()
+def render_detail(idea: Idea, comment_form: CommentForm | None = None,
+                  status: int = 200) -> Rendered:
+    """The idea's page; also shown again (with the typed comment) when a decision on it is
+    refused."""
+    viewer = current_account(required=False)
     comments = queries.comments_of(idea, include_hidden=is_moderator(viewer))
     state = queries.viewer_state(idea, viewer, [c.id for c in comments])
     parts = maps.render_parts(maps.point_map(idea.lat, idea.lon))
@@ -74,14 +80,14 @@ def render_detail(idea, comment_form: CommentForm | None = None, status: int = 2
 
 
 @bp.get("/<int:idea_id>")
-def detail(idea_id: int):  # noqa: ANN201
-    return render_detail(_visible_idea_or_404(idea_id))
+def detail(idea_id: int) -> ResponseReturnValue:
+    return render_detail(or_404(queries.visible_idea(idea_id, current_account(required=False))))
 
 
 @bp.get("/mine")
 @login_required
-def mine():  # noqa: ANN201
-    author = acting_user()
+def mine() -> ResponseReturnValue:
+    author = current_account()
     ideas = queries.ideas_of_author(author)
     events = queries.events_of_ideas(ideas)
     history = {
@@ -103,14 +109,9 @@ def mine():  # noqa: ANN201
 
 
 @bp.get("/photos/<string:key>/<any(full, thumb):size>")
-def photo(key: str, size: str):  # noqa: ANN201
-    try:
-        path = photo_store().path(key, size)
-    except ValueError:
-        abort(404)
-    idea = queries.idea_by_photo_key(key)
-    if idea is None or not policy.can_view(acting_user(), idea) or not path.is_file():
-        abort(404)
+def photo(key: str, size: str) -> ResponseReturnValue:
+    idea = or_404(queries.visible_idea_with_photo(key, current_account(required=False)))
+    path = or_404(photo_store().existing_file(key, size))
     response = send_file(path, mimetype="image/jpeg", conditional=True)
     # Photos of ideas not (yet) public must not stay in shared caches.
     response.headers["Cache-Control"] = (

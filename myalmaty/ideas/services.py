@@ -12,7 +12,7 @@ from typing import IO
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from myalmaty.core.errors import Conflict
+from myalmaty.core.errors import Conflict, FieldError
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import PermissionDenied
 from myalmaty.domain.accounts import User
@@ -20,7 +20,6 @@ from myalmaty.domain.audit import ModerationEvent, record_event
 from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.extensions import db
 from myalmaty.ideas import policy, queries
-from myalmaty.ideas.errors import FieldError
 from myalmaty.ideas.location import QUARTER_AUTO, resolve_location
 from myalmaty.ideas.photos import PhotoStore, store_photo
 from myalmaty.ideas.text import clean_line, clean_text, search_text

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from myalmaty.core import maps
-from myalmaty.core.errors import Conflict
 from myalmaty.core.i18n import current_locale
 from myalmaty.core.permissions import login_required
+from myalmaty.core.ratelimits import rate_limited
+from myalmaty.core.web import Rendered, current_account, or_404, run_decision
+from myalmaty.domain.accounts import User
+from myalmaty.domain.ideas import Idea
 from myalmaty.domain.lookups import (
     active_categories,
     active_quarters,
     quarter_containing,
 )
-from myalmaty.extensions import db, limiter
 from myalmaty.ideas import bp, policy, queries, services
-from myalmaty.ideas.errors import FieldError
 from myalmaty.ideas.forms import ActionForm, EditIdeaForm, IdeaForm
 from myalmaty.ideas.location import QUARTER_AUTO, QUARTER_NONE, parse_coordinate
-from myalmaty.ideas.web import acting_user, limit_from, photo_store, resident_key
+from myalmaty.ideas.routes import render_detail
+from myalmaty.ideas.web import photo_store
 
 
 def _form_point(form: IdeaForm) -> tuple[float, float] | None:
@@ -35,7 +39,7 @@ def _form_point(form: IdeaForm) -> tuple[float, float] | None:
     return lat, lon
 
 
-def _form_page(template: str, form: IdeaForm, status: int = 200, **context):  # noqa: ANN003, ANN202
+def _form_page(template: str, form: IdeaForm, status: int = 200, **context: Any) -> Rendered:
     quarters = context.pop("quarters")
     parts = maps.render_parts(maps.location_picker_map(quarters, _form_point(form)))
     centres = {str(q.id): [round(q.centre_lat, 6), round(q.centre_lon, 6)] for q in quarters}
@@ -43,44 +47,40 @@ def _form_page(template: str, form: IdeaForm, status: int = 200, **context):  # 
                            quarter_centres=json.dumps(centres), **context), status
 
 
+def _in_my_ideas(idea: Idea) -> str:
+    return url_for("ideas.mine", _anchor=f"idea-{idea.id}")
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-@limiter.limit(limit_from("RATELIMIT_SUBMIT"), key_func=resident_key, methods=["POST"])
-def new():  # noqa: ANN201
+@rate_limited("RATELIMIT_SUBMIT", per="account")
+def new() -> ResponseReturnValue:
     quarters = active_quarters()
     form = IdeaForm()
     form.set_choices(active_categories(), quarters)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            idea = services.submit_idea(
-                acting_user(), form.details(), locale=current_locale(),
-                photo=form.photo_upload, store=photo_store(),
-            )
-        except FieldError as error:
-            form.add_error(error)
-            status = error.status_code
-        else:
-            db.session.commit()
-            flash(_("Thank you! Your idea awaits moderation; you can still change it here."),
-                  "success")
-            return redirect(url_for("ideas.mine", _anchor=f"idea-{idea.id}"))
-    elif form.is_submitted():
-        status = 400
-    return _form_page("ideas/new.html", form, status, quarters=quarters)
+    if not form.is_submitted():
+        return _form_page("ideas/new.html", form, quarters=quarters)
+    return run_decision(
+        form,
+        lambda: services.submit_idea(
+            current_account(), form.details(), locale=current_locale(),
+            photo=form.photo_upload, store=photo_store(),
+        ),
+        success=_("Thank you! Your idea awaits moderation; you can still change it here."),
+        done=_in_my_ideas,
+        rerender=lambda status: _form_page("ideas/new.html", form, status, quarters=quarters),
+    )
 
 
-def _own_pending_idea(idea_id: int):  # noqa: ANN202
-    idea = queries.idea_with_details(idea_id)
-    user = acting_user()
-    if idea is None or not policy.can_view(user, idea):
-        abort(404)
-    if not policy.is_author(user, idea):
+def _own_idea(idea_id: int, author: User) -> Idea:
+    """The author's own idea: 404 for those who may not see it, 403 for others who may."""
+    idea = or_404(queries.visible_idea(idea_id, author))
+    if not policy.is_author(author, idea):
         abort(403)
     return idea
 
 
-def _prefill(form: EditIdeaForm, idea) -> None:  # noqa: ANN001
+def _prefill(form: EditIdeaForm, idea: Idea) -> None:
     form.title.data = idea.title
     form.description.data = idea.description
     form.first_step.data = idea.first_step
@@ -98,10 +98,11 @@ def _prefill(form: EditIdeaForm, idea) -> None:  # noqa: ANN001
 
 @bp.route("/<int:idea_id>/edit", methods=["GET", "POST"])
 @login_required
-@limiter.limit(limit_from("RATELIMIT_SUBMIT"), key_func=resident_key, methods=["POST"])
-def edit(idea_id: int):  # noqa: ANN201
-    idea = _own_pending_idea(idea_id)
-    if not policy.can_change(acting_user(), idea):
+@rate_limited("RATELIMIT_SUBMIT", per="account")
+def edit(idea_id: int) -> ResponseReturnValue:
+    author = current_account()
+    idea = _own_idea(idea_id, author)
+    if not policy.can_change(author, idea):
         flash(_("Only an idea that awaits moderation can be changed."), "warning")
         return redirect(url_for("ideas.detail", idea_id=idea.id))
     quarters = active_quarters()
@@ -110,50 +111,43 @@ def edit(idea_id: int):  # noqa: ANN201
         categories.append(idea.category)  # an archived category the idea may keep
     form = EditIdeaForm()
     form.set_choices(categories, quarters)
-    status = 200
-    if request.method == "GET":
+    if not form.is_submitted():
         _prefill(form, idea)
-    elif form.validate_on_submit():
-        try:
-            services.edit_idea(
-                acting_user(), idea, form.details(), version=form.version_number,
-                photo=form.photo_upload, remove_photo=form.remove_photo.data,
-                store=photo_store(),
-            )
-        except FieldError as error:
-            form.add_error(error)
-            status = error.status_code
-        except Conflict as error:
-            flash(str(error), "error")
-            status = error.status_code
-        else:
-            db.session.commit()
-            flash(_("Your changes are saved. The idea still awaits moderation."), "success")
-            return redirect(url_for("ideas.mine", _anchor=f"idea-{idea.id}"))
-    else:
-        status = 400
-    return _form_page("ideas/edit.html", form, status, quarters=quarters, idea=idea)
+        return _form_page("ideas/edit.html", form, quarters=quarters, idea=idea)
+    return run_decision(
+        form,
+        lambda: services.edit_idea(
+            author, idea, form.details(), version=form.version_number,
+            photo=form.photo_upload, remove_photo=form.remove_photo.data, store=photo_store(),
+        ),
+        success=_("Your changes are saved. The idea still awaits moderation."),
+        done=_in_my_ideas,
+        rerender=lambda status: _form_page("ideas/edit.html", form, status, quarters=quarters,
+                                           idea=idea),
+    )
 
 
 @bp.post("/<int:idea_id>/withdraw")
 @login_required
-def withdraw(idea_id: int):  # noqa: ANN201
-    idea = _own_pending_idea(idea_id)
+def withdraw(idea_id: int) -> ResponseReturnValue:
+    author = current_account()
+    idea = _own_idea(idea_id, author)
     form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    services.withdraw_idea(acting_user(), idea, version=form.version_number)
-    db.session.commit()
-    flash(_("Your idea is withdrawn. It stays in your list, but moderators will not review it."),
-          "success")
-    return redirect(url_for("ideas.mine", _anchor=f"idea-{idea.id}"))
+    return run_decision(
+        form,
+        lambda: services.withdraw_idea(author, idea, version=form.version_number),
+        success=_("Your idea is withdrawn. It stays in your list, but moderators will not "
+                  "review it."),
+        done=_in_my_ideas,
+        rerender=lambda status: render_detail(idea, status=status),
+    )
 
 
-def render_after_limit():  # noqa: ANN201
+def render_after_limit() -> Rendered:
     """The form again, as typed, when the resident went over the rate limit (429)."""
     quarters = active_quarters()
     if request.endpoint == "ideas.edit":
-        idea = _own_pending_idea(request.view_args["idea_id"])
+        idea = _own_idea(int((request.view_args or {})["idea_id"]), current_account())
         form = EditIdeaForm()
         form.set_choices(active_categories(), quarters)
         return _form_page("ideas/edit.html", form, 429, quarters=quarters, idea=idea)

@@ -74,7 +74,17 @@ def test_a_deactivated_or_deleted_account_is_refused_with_the_same_answer(englis
 def test_an_empty_form_is_refused_without_an_error_page(english):
     response = english.post("/account/login", data={})
     assert response.status_code == 422
-    assert "This field is required." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "This field is required." in page
+    assert page.count("Please correct the highlighted fields.") == 1  # said once, not twice
+
+
+def test_a_refused_sign_in_says_why_once_above_the_form(english, auth):
+    make_user(email="aidos@example.kz")
+    db.session.commit()
+    page = auth.login("aidos@example.kz", "not the password").get_data(as_text=True)
+    assert page.count(GENERIC_ERROR) == 1
+    assert page.index(GENERIC_ERROR) < page.index("<form")
 
 
 @pytest.mark.parametrize(

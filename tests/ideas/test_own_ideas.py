@@ -112,7 +112,12 @@ def test_a_published_idea_cannot_be_withdrawn(client, auth, resident):
     idea = make_idea(status=IdeaStatus.PUBLISHED, author=resident)
     db.session.commit()
     auth.as_user(resident)
-    assert client.post(f"/ideas/{idea.id}/withdraw").status_code == 409
+    response = client.post(f"/ideas/{idea.id}/withdraw?lang=en")
+    assert response.status_code == 409
+    # The idea's own page, saying why.
+    html = response.get_data(as_text=True)
+    assert "Only an idea that awaits moderation can be changed or withdrawn." in html
+    assert idea.title in html
     db.session.refresh(idea)
     assert idea.status is IdeaStatus.PUBLISHED
 

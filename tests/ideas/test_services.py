@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from myalmaty.core.errors import Conflict
+from myalmaty.core.errors import Conflict, FieldError
 from myalmaty.core.permissions import PermissionDenied
 from myalmaty.domain.ideas import IdeaStatus, ReportReason
 from myalmaty.extensions import db
 from myalmaty.ideas import engagement, services
-from myalmaty.ideas.errors import FieldError
 from myalmaty.ideas.services import IdeaDetails
 from tests.factories import CENTRE, make_idea, make_user
 

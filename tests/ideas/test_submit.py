@@ -134,6 +134,8 @@ def test_bad_coordinates_are_refused_with_a_clear_message_and_the_text_kept(
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert message in html
+    # Whether the form or the location rules refused it, the page says so once, above it.
+    assert html.count("Please correct the highlighted fields.") == 1
     assert 'value="My &lt;b&gt;courtyard&lt;/b&gt; cinema"' in html
     assert "Open-air screenings for the neighbours on summer evenings." in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Idea)) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -13,7 +14,7 @@ from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
 
 
-def forum_held_on(held_on) -> Forum | None:  # noqa: ANN001 - a date
+def forum_held_on(held_on: date) -> Forum | None:
     return db.session.scalar(sa.select(Forum).where(Forum.held_on == held_on).order_by(Forum.id))
 
 
@@ -58,12 +59,13 @@ def links_to(recommendations: Iterable[Recommendation]) -> set[tuple[int, str, i
     rows = db.session.scalars(
         sa.select(RecommendationLink).where(RecommendationLink.recommendation_id.in_(ids))
     )
-    return {
-        (row.recommendation_id, "idea", row.idea_id)
-        if row.idea_id is not None
-        else (row.recommendation_id, "group", row.group_id)
-        for row in rows
-    }
+    links: set[tuple[int, str, int]] = set()
+    for row in rows:  # each link has an idea or a group (a check constraint says so)
+        if row.idea_id is not None:
+            links.add((row.recommendation_id, "idea", row.idea_id))
+        elif row.group_id is not None:
+            links.add((row.recommendation_id, "group", row.group_id))
+    return links
 
 
 def first_comment_by(idea: Idea, author: User) -> Comment | None:
@@ -78,12 +80,13 @@ def first_comment_by(idea: Idea, author: User) -> Comment | None:
 def reports_by(reporter_ids: Iterable[int]) -> set[tuple[int, str, int]]:
     """Existing reports as (reporter id, "idea"|"comment", target id)."""
     rows = db.session.scalars(sa.select(Report).where(Report.reporter_id.in_(list(reporter_ids))))
-    return {
-        (row.reporter_id, "idea", row.idea_id)
-        if row.idea_id is not None
-        else (row.reporter_id, "comment", row.comment_id)
-        for row in rows
-    }
+    reports: set[tuple[int, str, int]] = set()
+    for row in rows:  # each report is about an idea or a comment (a check constraint says so)
+        if row.idea_id is not None:
+            reports.add((row.reporter_id, "idea", row.idea_id))
+        elif row.comment_id is not None:
+            reports.add((row.reporter_id, "comment", row.comment_id))
+    return reports
 
 
 def idea_counts_by_status() -> dict[IdeaStatus, int]:
