@@ -14,7 +14,7 @@ from myalmaty.extensions import db
 
 if TYPE_CHECKING:
     from myalmaty.domain.accounts import User
-    from myalmaty.domain.ideas import Comment, Idea, Report
+    from myalmaty.domain.ideas import Idea
     from myalmaty.domain.reference import Recommendation
 
 

@@ -113,8 +113,8 @@ def _add_report(report: Report) -> Report:
     try:
         with db.session.begin_nested():
             db.session.add(report)
-    except sa.exc.IntegrityError:
-        raise AlreadyReported(_l("You have already reported this; moderators will look at it."))
+    except sa.exc.IntegrityError as error:  # the unique (reporter, target) constraint
+        raise AlreadyReported(_l("You have already reported this; moderators will look at it.")) from error
     return report
 
 
