@@ -7,6 +7,8 @@ lock (`version`) is left alone: a support must not make a moderator's open form 
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -32,7 +34,8 @@ from myalmaty.ideas.text import clean_text
 COMMENT_LENGTH = (2, 2000)
 REPORT_NOTE_LENGTH = 1000
 
-ideas_table = Idea.__table__
+# A mapped class's table is a Table; SQLAlchemy types `__table__` as any FromClause.
+ideas_table = cast(sa.Table, Idea.__table__)
 
 
 class AlreadyReported(DomainError):
@@ -64,9 +67,11 @@ def set_support(user: User, idea: Idea, support: bool) -> bool:
     meets the unique constraint inside a savepoint and is treated as already done.
     """
     if not support:
-        deleted = db.session.execute(
+        # A DELETE answers with a CursorResult (it has the row count); execute() is typed as Result.
+        result = cast("sa.CursorResult[Any]", db.session.execute(
             sa.delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)
-        ).rowcount
+        ))
+        deleted = result.rowcount
         if deleted:
             _change_counter(idea, "support_count", -deleted)
         return False

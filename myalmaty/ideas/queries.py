@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -84,7 +85,7 @@ def filter_choices() -> tuple[list[Category], list[Quarter]]:
 
 # --- the list -------------------------------------------------------------------------------
 
-_ORDER = {
+_ORDER: dict[Sort, tuple[sa.UnaryExpression[Any], ...]] = {
     Sort.NEWEST: (sa.func.coalesce(Idea.published_at, Idea.created_at).desc(), Idea.id.desc()),
     Sort.SUPPORTED: (Idea.support_count.desc(), Idea.id.desc()),
     Sort.DISCUSSED: (Idea.comment_count.desc(), Idea.id.desc()),

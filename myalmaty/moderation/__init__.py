@@ -2,7 +2,10 @@
 decisions and the audit log (bp, /moderation); the public theme and recommendation pages
 (public_bp); authors hearing back (notifications)."""
 
-from flask import Blueprint, g
+from typing import cast
+
+from flask import Blueprint, Flask, g
+from flask.blueprints import BlueprintSetupState
 
 bp = Blueprint("moderation", __name__)
 # Public pages about moderators' work (themes, recommendations), mounted at the site root.
@@ -19,12 +22,13 @@ def _pending_ideas_count() -> int:
 
 
 @bp.record_once
-def _on_register(state) -> None:  # noqa: ANN001 - flask BlueprintSetupState
+def _on_register(state: BlueprintSetupState) -> None:
     from myalmaty.domain import decisions
     from myalmaty.moderation import notifications
 
-    notifications.init_app(state.app)
-    state.app.jinja_env.globals.update(
+    app = cast(Flask, state.app)  # flask types the setup state's app as the sans-IO base class
+    notifications.init_app(app)
+    app.jinja_env.globals.update(
         moderation_pending_count=_pending_ideas_count,
         moderation_action_label=decisions.action_label,
     )

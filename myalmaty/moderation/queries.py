@@ -269,7 +269,7 @@ def open_reports() -> list[ReportedThing]:
         )
         .order_by(Report.created_at, Report.id)
     )
-    things: dict[tuple[str, int], ReportedThing] = {}
+    things: dict[tuple[str, int | None], ReportedThing] = {}
     for report in reports:
         key = ("idea", report.idea_id) if report.idea_id else ("comment", report.comment_id)
         thing = things.setdefault(key, ReportedThing(report.idea, report.comment))

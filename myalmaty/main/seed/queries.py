@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
 
 
-def forum_held_on(held_on) -> Forum | None:  # noqa: ANN001 - a date
+def forum_held_on(held_on: dt.date) -> Forum | None:
     return db.session.scalar(sa.select(Forum).where(Forum.held_on == held_on).order_by(Forum.id))
 
 
@@ -52,7 +53,7 @@ def groups_by_title(titles: Iterable[str]) -> dict[str, IdeaGroup]:
     return groups
 
 
-def links_to(recommendations: Iterable[Recommendation]) -> set[tuple[int, str, int]]:
+def links_to(recommendations: Iterable[Recommendation]) -> set[tuple[int, str, int | None]]:
     """Existing links as (recommendation id, "idea"|"group", subject id)."""
     ids = [rec.id for rec in recommendations]
     rows = db.session.scalars(
@@ -75,7 +76,7 @@ def first_comment_by(idea: Idea, author: User) -> Comment | None:
     )
 
 
-def reports_by(reporter_ids: Iterable[int]) -> set[tuple[int, str, int]]:
+def reports_by(reporter_ids: Iterable[int]) -> set[tuple[int, str, int | None]]:
     """Existing reports as (reporter id, "idea"|"comment", target id)."""
     rows = db.session.scalars(sa.select(Report).where(Report.reporter_id.in_(list(reporter_ids))))
     return {
@@ -88,7 +89,7 @@ def reports_by(reporter_ids: Iterable[int]) -> set[tuple[int, str, int]]:
 
 def idea_counts_by_status() -> dict[IdeaStatus, int]:
     rows = db.session.execute(sa.select(Idea.status, sa.func.count()).group_by(Idea.status))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def row_count(model: type) -> int:

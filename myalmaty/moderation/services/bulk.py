@@ -9,7 +9,7 @@ only the first, so the moderator can fix the selection in one go.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -85,18 +85,30 @@ MISSING_PARAMETER = {
 }
 
 
+T = TypeVar("T")
+
+
+def _given(action: BulkAction, value: T | None) -> T:
+    """The action's parameter; apply_bulk has refused a missing one before touching any idea."""
+    if value is None:
+        raise DomainError(MISSING_PARAMETER[action][1])
+    return value
+
+
 def _apply_one(actor: User, action: BulkAction, idea: Idea, version: int,
                params: BulkParams) -> ModerationEvent | None:
     if action is BulkAction.PUBLISH:
         return publish_idea(actor, idea, version=version)
     if action is BulkAction.REJECT:
-        return reject_idea(actor, idea, version=version, reason=params.reason, note=params.note)
+        return reject_idea(actor, idea, version=version, reason=_given(action, params.reason),
+                           note=params.note)
     if action is BulkAction.GROUP:
-        return add_idea_to_group(actor, params.group, idea, version=version, move=params.move)
+        return add_idea_to_group(actor, _given(action, params.group), idea, version=version,
+                                 move=params.move)
     if action is BulkAction.LINK:
-        return link_idea(actor, idea, params.recommendation, version=version,
+        return link_idea(actor, idea, _given(action, params.recommendation), version=version,
                          rationale=params.rationale, skip_existing=True)
-    return set_idea_stage(actor, idea, version=version, stage=params.stage)
+    return set_idea_stage(actor, idea, version=version, stage=_given(action, params.stage))
 
 
 def apply_bulk(

@@ -119,6 +119,7 @@ def undo_duplicate(actor: User, idea: Idea, *, version: int | None, note: str = 
     require_status(idea, [IdeaStatus.DUPLICATE],
                    _l("“%(title)s” is not marked as a duplicate (it is: %(status)s)."))
     original = idea.duplicate_of
+    assert original is not None  # the duplicate_has_original constraint
     marked = _last_duplicate_event(idea)
     previous = dict(marked.before) if marked is not None else {}
     status = IdeaStatus(previous.get("status", IdeaStatus.PUBLISHED.value))

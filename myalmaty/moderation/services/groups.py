@@ -4,6 +4,7 @@ Dissolving keeps the theme row and logs which ideas it held, so that it can be u
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -180,7 +181,9 @@ def restore_group(actor: User, group: IdeaGroup, *, version: int | None) -> Rest
         .limit(1)
     )
     held = list(dissolved.before.get("idea_ids", [])) if dissolved is not None else []
-    ideas = db.session.scalars(sa.select(Idea).where(Idea.id.in_(held)).order_by(Idea.id)) if held else []
+    ideas: Iterable[Idea] = (
+        db.session.scalars(sa.select(Idea).where(Idea.id.in_(held)).order_by(Idea.id)) if held else []
+    )
     restored, skipped = [], []
     for idea in ideas:
         if idea.status is IdeaStatus.PUBLISHED and idea.group_id is None:

@@ -35,8 +35,12 @@ ALREADY_LINKED = _l("“%(title)s” is already linked to the recommendation “
 
 def _existing_link(recommendation: Recommendation, idea: Idea | None,
                    group: IdeaGroup | None) -> RecommendationLink | None:
-    subject = (RecommendationLink.idea_id == idea.id if idea is not None
-               else RecommendationLink.group_id == group.id)
+    if idea is not None:
+        subject = RecommendationLink.idea_id == idea.id
+    elif group is not None:
+        subject = RecommendationLink.group_id == group.id
+    else:
+        raise TypeError("a link's subject is an idea or a group")
     return db.session.scalar(
         sa.select(RecommendationLink).where(
             RecommendationLink.recommendation_id == recommendation.id, subject

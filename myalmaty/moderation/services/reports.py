@@ -30,7 +30,12 @@ def resolve_open_reports(
     actor: User, *, idea: Idea | None = None, comment: Comment | None = None, actioned: bool
 ) -> list[int]:
     """Close every open report on the idea or the comment; returns their ids (for the log)."""
-    target = Report.idea_id == idea.id if idea is not None else Report.comment_id == comment.id
+    if idea is not None:
+        target = Report.idea_id == idea.id
+    elif comment is not None:
+        target = Report.comment_id == comment.id
+    else:
+        raise TypeError("resolve_open_reports needs an idea or a comment")
     reports = list(db.session.scalars(
         sa.select(Report).where(target, Report.status == ReportStatus.OPEN).order_by(Report.id)
     ))
@@ -106,8 +111,9 @@ def dismiss_reports(
     report_ids = resolve_open_reports(actor, idea=idea, comment=comment, actioned=False)
     if not report_ids:
         raise DomainError(_l("There are no open reports on this."))
+    about = idea if idea is not None else comment.idea if comment is not None else None
     event = record_event(
-        actor, "report.dismiss", idea=idea if idea is not None else comment.idea, comment=comment,
+        actor, "report.dismiss", idea=about, comment=comment,
         after={"reports_closed": report_ids}, note=note.strip(),
     )
     flush()
