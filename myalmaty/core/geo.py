@@ -46,10 +46,6 @@ def _prepared_city() -> prepared.PreparedGeometry[BaseGeometry]:
     return prepared.prep(city_boundary())
 
 
-def city_bbox() -> BBox:
-    return BBox(*city_boundary().bounds)
-
-
 def city_centre() -> tuple[float, float]:
     """(lat, lon) of the centre of the map: Almaty's historical centre, not the polygon's."""
     return (43.2383, 76.9456)

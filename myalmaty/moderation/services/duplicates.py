@@ -46,12 +46,6 @@ def distinct_supporters(idea: Idea) -> int:
     ) or 0
 
 
-def own_supporters(idea: Idea) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Support).where(Support.idea_id == idea.id)
-    ) or 0
-
-
 def has_duplicates(idea: Idea) -> bool:
     return db.session.scalar(
         sa.select(sa.exists().where(Idea.duplicate_of_id == idea.id,
