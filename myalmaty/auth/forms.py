@@ -13,8 +13,7 @@ from myalmaty.auth.passwords import MAX_PASSWORD_LENGTH
 from myalmaty.core.i18n import LANGUAGE_NAMES, LANGUAGES
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
-    # types-WTForms 3.2 predates SelectChoice.
-    from wtforms import SelectChoice as _Choice  # type: ignore[attr-defined]
+    from wtforms import SelectChoice as _Choice
 except ImportError:  # pragma: no cover - older WTForms
     def _Choice(value: str, label: str) -> tuple[str, str]:
         return (value, label)
