@@ -10,17 +10,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import sqlalchemy as sa  # noqa: E402
-from flask import Flask  # noqa: E402
+import sqlalchemy as sa
+from flask import Flask
 
-from myalmaty import create_app  # noqa: E402
-from myalmaty.core.geo import geometry_summary  # noqa: E402
-from myalmaty.core.models import utcnow  # noqa: E402
-from myalmaty.domain.accounts import User  # noqa: E402
-from myalmaty.domain.ideas import Idea, IdeaStatus  # noqa: E402
-from myalmaty.domain.reference import Category, Quarter  # noqa: E402
-from myalmaty.extensions import db  # noqa: E402
-from myalmaty.ideas.text import search_text  # noqa: E402
+from myalmaty import create_app
+from myalmaty.core.geo import geometry_summary
+from myalmaty.core.models import utcnow
+from myalmaty.domain.accounts import User
+from myalmaty.domain.ideas import Idea, IdeaStatus
+from myalmaty.domain.reference import Category, Quarter
+from myalmaty.extensions import db
+from myalmaty.ideas.text import search_text
 
 SQUARE = {"type": "Polygon", "coordinates": [[[76.945, 43.252], [76.962, 43.252],
                                               [76.962, 43.265], [76.945, 43.265],

@@ -28,14 +28,14 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from myalmaty import create_app  # noqa: E402
-from myalmaty.core.permissions import Role  # noqa: E402
-from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus  # noqa: E402
-from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation  # noqa: E402
-from myalmaty.domain.themes import IdeaGroup, RecommendationLink  # noqa: E402
-from myalmaty.exports.filters import ExportFilters  # noqa: E402
-from myalmaty.exports.services import PLATFORM, ExportFormat, export_ideas  # noqa: E402
-from myalmaty.extensions import db  # noqa: E402
+from myalmaty import create_app
+from myalmaty.core.permissions import Role
+from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
+from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
+from myalmaty.domain.themes import IdeaGroup, RecommendationLink
+from myalmaty.exports.filters import ExportFilters
+from myalmaty.exports.services import PLATFORM, ExportFormat, export_ideas
+from myalmaty.extensions import db
 
 WORDS = ("двор кино сквер велодорожка мурал арбат фестиваль скамейки деревья фонари "
          "аула қала саябақ көше мәдениет жастар courtyard cinema market library").split()
@@ -118,7 +118,7 @@ def _rss_mib(field: str) -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _export_in_child(fmt: ExportFormat, output: Path, trace: bool, pipe) -> None:  # noqa: ANN001
+def _export_in_child(fmt: ExportFormat, output: Path, trace: bool, pipe) -> None:
     """Runs in a forked process, so each export's peak memory is its own."""
     db.engine.dispose(close=False)  # the parent's SQLite connections stay the parent's
     try:

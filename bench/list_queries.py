@@ -15,10 +15,10 @@ from myalmaty.extensions import db
 PAGE_SIZES = (10, 50)
 
 
-def count_statements(app, path: str) -> int:  # noqa: ANN001
+def count_statements(app, path: str) -> int:
     statements: list[str] = []
 
-    def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+    def record(conn, cursor, statement, *args) -> None:
         if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
             statements.append(statement)
 

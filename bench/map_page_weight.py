@@ -22,7 +22,8 @@ def main() -> int:
     client = app.test_client()
     seeded = 0
     page_sizes = {}
-    print(f"{'ideas':>6}  {'map page (bytes)':>16}  {'/api/ideas (bytes)':>18}  {'API median (ms)':>15}  {'304 median (ms)':>15}")
+    print(f"{'ideas':>6}  {'map page (bytes)':>16}  {'/api/ideas (bytes)':>18}  "
+          f"{'API median (ms)':>15}  {'304 median (ms)':>15}")
     for size in SIZES:
         add_ideas(app, size - seeded, seed=size)
         seeded = size
@@ -43,7 +44,8 @@ def main() -> int:
         print(f"{size:>6}  {page_sizes[size]:>16}  {len(api.get_data()):>18}  "
               f"{statistics.median(timings) * 1000:>15.1f}  {statistics.median(not_modified) * 1000:>15.1f}")
     equal = len(set(page_sizes.values())) == 1
-    print("map page weight equal for " + " and ".join(map(str, SIZES)) + f" ideas: {'yes' if equal else 'NO'}")
+    sizes = " and ".join(map(str, SIZES))
+    print(f"map page weight equal for {sizes} ideas: {'yes' if equal else 'NO'}")
     return 0 if equal else 1
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from myalmaty.config import PROJECT_ROOT, load_config
+
+if TYPE_CHECKING:
+    from myalmaty.domain.accounts import User
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -63,7 +66,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(session_id: str):  # noqa: ANN202
+    def load_user(session_id: str) -> User | None:
         from myalmaty.domain.accounts import User
 
         user_id, _, _fingerprint = session_id.partition(":")

@@ -73,6 +73,8 @@ def backup_command(path: Path) -> None:
     url = db.engine.url
     path.parent.mkdir(parents=True, exist_ok=True)
     if url.get_backend_name() == "sqlite":
+        if not url.database:
+            raise click.ClickException("an in-memory SQLite database has nothing to back up")
         # sqlite3's online backup copies a consistent snapshot even while the app writes (WAL).
         source = sqlite3.connect(url.database)
         target = sqlite3.connect(path)

@@ -58,7 +58,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         admin.dispose()
 
 
-def make_test_config(database_url: str, tmp_path, **overrides) -> dict:  # noqa: ANN001
+def make_test_config(database_url: str, tmp_path, **overrides) -> dict:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -108,13 +108,13 @@ class FreshContextClient(FlaskClient):
     would share its `g` (signed-in user, locale, CSP nonce) and its database session.
     """
 
-    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def open(self, *args, **kwargs):
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
 
 @pytest.fixture
-def app(_schema: str, tmp_path, app_config: dict) -> Iterator[Flask]:  # noqa: ANN001
+def app(_schema: str, tmp_path, app_config: dict) -> Iterator[Flask]:
     app = create_app(make_test_config(_schema, tmp_path, **app_config))
     app.test_client_class = FreshContextClient
     with app.app_context():
@@ -132,7 +132,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def runner(app: Flask):  # noqa: ANN201
+def runner(app: Flask):
     return app.test_cli_runner()
 
 
@@ -142,17 +142,17 @@ class AuthActions:
     def __init__(self, client: FlaskClient) -> None:
         self._client = client
 
-    def login(self, email: str, password: str = TEST_PASSWORD, follow: bool = False):  # noqa: ANN201
+    def login(self, email: str, password: str = TEST_PASSWORD, follow: bool = False):
         return self._client.post(
             "/account/login",
             data={"email": email, "password": password},
             follow_redirects=follow,
         )
 
-    def logout(self):  # noqa: ANN201
+    def logout(self):
         return self._client.post("/account/logout")
 
-    def as_user(self, user) -> None:  # noqa: ANN001
+    def as_user(self, user) -> None:
         with self._client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
@@ -173,14 +173,14 @@ class QueryCounter:
 
 
 @pytest.fixture
-def count_queries(app: Flask):  # noqa: ANN201
+def count_queries(app: Flask):
     """`with count_queries() as counter: ...` counts the SQL statements run inside."""
 
     @contextmanager
     def counting() -> Iterator[QueryCounter]:
         counter = QueryCounter()
 
-        def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        def record(conn, cursor, statement, *args) -> None:
             if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "PRAGMA")):
                 counter.statements.append(statement)
 

@@ -20,7 +20,7 @@ from tests.conftest import (
 )
 
 
-def _diff_after_upgrade(database_url: str, tmp_path) -> list:  # noqa: ANN001
+def _diff_after_upgrade(database_url: str, tmp_path) -> list:
     app = create_app(make_test_config(database_url, tmp_path))
     with app.app_context():
         upgrade()

@@ -11,7 +11,7 @@ from myalmaty.cli import TRANSLATIONS, extract_messages
 
 
 @pytest.fixture(scope="module")
-def extracted_ids(tmp_path_factory) -> set[str]:  # noqa: ANN001
+def extracted_ids(tmp_path_factory) -> set[str]:
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
     extract_messages(pot)
     with open(pot, "rb") as f:

@@ -1,15 +1,14 @@
 """initial schema
 
 Revision ID: 46752abfbfa2
-Revises: 
+Revises:
 Create Date: 2026-11-24 05:18:43.812459
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import myalmaty.core.models
-
 
 # revision identifiers, used by Alembic.
 revision = '46752abfbfa2'

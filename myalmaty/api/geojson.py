@@ -66,7 +66,8 @@ def cached_json(payload: Any, mimetype: str = "application/json") -> Response:
     """A JSON response with an ETag of its body; `If-None-Match` with that tag gets a 304."""
     response = Response(_dumps(payload), mimetype=mimetype)
     response.add_etag()
-    return _caching_headers(response).make_conditional(request)
+    _caching_headers(response).make_conditional(request)  # in place; returns the same object
+    return response
 
 
 def versioned_json(version: str, build: Callable[[], Any], mimetype: str) -> Response:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import sqlalchemy as sa
 
 from myalmaty.core.geo import BBox
@@ -12,13 +14,16 @@ from myalmaty.ideas.filters import IdeaFilters
 from myalmaty.ideas.queries import filter_conditions
 
 
-def _name_in(model: type, locale: str) -> sa.ColumnElement[str]:
+def _name_in(model: type[Category] | type[Quarter], locale: str) -> sa.ColumnElement[str]:
     """A translated name in `locale`, falling back to Russian like `Translated` does."""
     column = getattr(model, f"name_{locale}", model.name_ru)
     return sa.func.coalesce(sa.func.nullif(column, ""), model.name_ru)
 
 
-def _matching(query: sa.Select, filters: IdeaFilters, bbox: BBox | None) -> sa.Select:
+AnySelect = TypeVar("AnySelect", bound=sa.Select[*tuple[Any, ...]])
+
+
+def _matching(query: AnySelect, filters: IdeaFilters, bbox: BBox | None) -> AnySelect:
     query = (
         query.join(Category, Category.id == Idea.category_id)
         .outerjoin(Quarter, Quarter.id == Idea.quarter_id)

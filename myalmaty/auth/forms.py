@@ -16,7 +16,7 @@ from myalmaty.core.i18n import LANGUAGE_NAMES, LANGUAGES
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
     from wtforms import SelectChoice as _Choice
 except ImportError:  # pragma: no cover - older WTForms
-    def _Choice(value: str, label: str) -> tuple[str, str]:  # type: ignore[misc] # noqa: N802
+    def _Choice(value: str, label: str) -> tuple[str, str]:
         return (value, label)
 
 # Language names are written in their own language, so they need no translation.

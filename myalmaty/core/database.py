@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -12,7 +14,7 @@ def configure_sqlite(engine: Engine) -> None:
         return
 
     @sa.event.listens_for(engine, "connect")
-    def set_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+    def set_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA busy_timeout = 5000")

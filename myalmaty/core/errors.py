@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from myalmaty.core.permissions import PermissionDenied
 
@@ -81,7 +82,7 @@ def _hint(code: int) -> str:
     return str(ERROR_HINTS.get(code, ""))
 
 
-def render_error(code: int, detail: str | None = None):  # noqa: ANN201 - Flask response
+def render_error(code: int, detail: str | None = None) -> tuple[Response | str, int]:
     title = str(ERROR_TITLES.get(code, ERROR_TITLES[400 if code < 500 else 500]))
     hint = detail or _hint(code)
     if _wants_json():
@@ -91,25 +92,25 @@ def render_error(code: int, detail: str | None = None):  # noqa: ANN201 - Flask 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def handle_http_error(error: HTTPException):  # noqa: ANN202
+    def handle_http_error(error: HTTPException) -> ResponseReturnValue:
         if error.code is None or error.code < 400:
             return error
         response = render_error(error.code)
-        if error.code == 405 and error.valid_methods:
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
             body, status = response
             return body, status, {"Allow": ", ".join(error.valid_methods)}
         return response
 
     @app.errorhandler(PermissionDenied)
-    def handle_permission_denied(error: PermissionDenied):  # noqa: ANN202
+    def handle_permission_denied(error: PermissionDenied) -> ResponseReturnValue:
         return render_error(403)
 
     @app.errorhandler(DomainError)
-    def handle_domain_error(error: DomainError):  # noqa: ANN202
+    def handle_domain_error(error: DomainError) -> ResponseReturnValue:
         return render_error(error.status_code, str(error))
 
     @app.errorhandler(Exception)
-    def handle_unexpected(error: Exception):  # noqa: ANN202
+    def handle_unexpected(error: Exception) -> ResponseReturnValue:
         if app.testing and app.config.get("PROPAGATE_EXCEPTIONS"):
             raise error
         app.logger.exception("Unhandled error on %s", request.path)

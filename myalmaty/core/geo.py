@@ -42,12 +42,8 @@ def city_boundary() -> BaseGeometry:
 
 
 @lru_cache(maxsize=1)
-def _prepared_city():  # noqa: ANN202 - shapely's PreparedGeometry
+def _prepared_city() -> prepared.PreparedGeometry[BaseGeometry]:
     return prepared.prep(city_boundary())
-
-
-def city_bbox() -> BBox:
-    return BBox(*city_boundary().bounds)
 
 
 def city_centre() -> tuple[float, float]:
@@ -121,7 +117,7 @@ def geometry_summary(geometry: BaseGeometry) -> dict[str, float]:
 
 
 @lru_cache(maxsize=256)
-def _prepared_boundary(boundary_geojson: str):  # noqa: ANN202
+def _prepared_boundary(boundary_geojson: str) -> prepared.PreparedGeometry[BaseGeometry]:
     return prepared.prep(shape(_drop_z(json.loads(boundary_geojson))))
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import folium
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_markercluster
-from flask import Blueprint, current_app, send_from_directory
+from branca.element import Figure
+from flask import Blueprint, Flask, current_app, send_from_directory
+from flask.typing import ResponseReturnValue
 from folium.plugins import MarkerCluster
 from markupsafe import Markup
 
@@ -39,7 +41,7 @@ vendor_bp = Blueprint("vendor", __name__)
 
 
 @vendor_bp.get("/vendor/<any(leaflet, markercluster):package>/<path:filename>")
-def vendor_file(package: str, filename: str):  # noqa: ANN201
+def vendor_file(package: str, filename: str) -> ResponseReturnValue:
     return send_from_directory(VENDOR_DIRS[package], filename, max_age=7 * 24 * 3600)
 
 
@@ -100,7 +102,8 @@ def base_map(
 
 def render_parts(m: folium.Map) -> MapParts:
     """Render the map's `html` and `script` parts only (never folium's page header)."""
-    figure = m.get_root()
+    # folium puts every map in a Figure; branca types get_root() as any Element.
+    figure = cast(Figure, m.get_root())
     figure.render()
     return MapParts(
         html=Markup(figure.html.render()),
@@ -109,7 +112,7 @@ def render_parts(m: folium.Map) -> MapParts:
     )
 
 
-def init_app(app) -> None:  # noqa: ANN001 - Flask app
+def init_app(app: Flask) -> None:
     app.register_blueprint(vendor_bp)
 
 

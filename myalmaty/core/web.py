@@ -43,7 +43,7 @@ def current_account(*, required: bool = True) -> User | None:
     pages anyone may open, where it is None for a visitor.
     """
     if current_user.is_authenticated:
-        return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+        return current_user._get_current_object()
     if required:
         abort(401)
     return None

@@ -11,12 +11,12 @@ from sqlalchemy import orm as so
 
 from myalmaty.core.models import TimestampMixin, enum_column
 from myalmaty.core.permissions import Role
-from myalmaty.extensions import db
+from myalmaty.extensions import Model
 
 LOCALES = ("ru", "kk", "en")
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, Model):
     __tablename__ = "users"
     __table_args__ = (
         sa.CheckConstraint("email = lower(email)", name="email_lower_case"),

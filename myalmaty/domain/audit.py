@@ -17,7 +17,7 @@ from sqlalchemy import orm as so
 from myalmaty.core.models import utcnow
 from myalmaty.domain.decisions import is_author_visible
 from myalmaty.domain.ideas import Idea
-from myalmaty.extensions import db
+from myalmaty.extensions import Model, db
 
 if TYPE_CHECKING:
     from myalmaty.domain.accounts import User
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 AUTHOR_EVENTS = "audit.author_events"
 
 
-class ModerationEvent(db.Model):
+class ModerationEvent(Model):
     """One entry of the audit log: who did what to which target, from what to what, and why.
 
     `action` is a dotted name such as `idea.publish`; `before` and `after` hold the changed
@@ -122,6 +122,7 @@ def decisions_for_author(idea_ids: Iterable[int]) -> dict[int, list[ModerationEv
         .order_by(ModerationEvent.created_at, ModerationEvent.id)
     )
     for event in events:
+        assert event.idea_id is not None  # selected by idea_id
         found[event.idea_id].append(event)
     return found
 

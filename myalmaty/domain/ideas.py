@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm as so
 
 from myalmaty.core.models import LabelledEnum, TimestampMixin, enum_column, utcnow
-from myalmaty.extensions import db
+from myalmaty.extensions import Model
 
 if TYPE_CHECKING:
     from myalmaty.domain.accounts import User
@@ -76,7 +76,7 @@ class RejectionReason(LabelledEnum):
         }
 
 
-class Idea(TimestampMixin, db.Model):
+class Idea(TimestampMixin, Model):
     __tablename__ = "ideas"
     __table_args__ = (
         sa.CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
@@ -159,7 +159,7 @@ class Idea(TimestampMixin, db.Model):
         return f"<Idea {self.id} {self.status.value}>"
 
 
-class Support(db.Model):
+class Support(Model):
     __tablename__ = "supports"
     __table_args__ = (sa.UniqueConstraint("user_id", "idea_id"),)
 
@@ -178,7 +178,7 @@ class CommentStatus(LabelledEnum):
         return {cls.VISIBLE: _l("Visible"), cls.HIDDEN: _l("Hidden")}
 
 
-class Comment(TimestampMixin, db.Model):
+class Comment(TimestampMixin, Model):
     __tablename__ = "comments"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -224,7 +224,7 @@ class ReportStatus(LabelledEnum):
         return {cls.OPEN: _l("Open"), cls.DISMISSED: _l("Dismissed"), cls.ACTIONED: _l("Acted on")}
 
 
-class Report(TimestampMixin, db.Model):
+class Report(TimestampMixin, Model):
     """A resident's flag on an idea or a comment; each resident flags a thing once."""
 
     __tablename__ = "reports"

@@ -9,14 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy import orm as so
 
 from myalmaty.core.models import TimestampMixin, Translated
-from myalmaty.extensions import db
+from myalmaty.extensions import Model
 
 if TYPE_CHECKING:
     from myalmaty.domain.ideas import Idea
     from myalmaty.domain.themes import IdeaGroup
 
 
-class Category(TimestampMixin, db.Model):
+class Category(TimestampMixin, Model):
     __tablename__ = "categories"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -34,7 +34,7 @@ class Category(TimestampMixin, db.Model):
         return f"<Category {self.slug}>"
 
 
-class Quarter(TimestampMixin, db.Model):
+class Quarter(TimestampMixin, Model):
     """A creative quarter: an area of the city with a boundary polygon."""
 
     __tablename__ = "quarters"
@@ -68,7 +68,7 @@ class Quarter(TimestampMixin, db.Model):
         return f"<Quarter {self.slug}>"
 
 
-class Forum(TimestampMixin, db.Model):
+class Forum(TimestampMixin, Model):
     __tablename__ = "forums"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -94,7 +94,7 @@ class Forum(TimestampMixin, db.Model):
         return f"<Forum {self.id} {self.held_on}>"
 
 
-class Recommendation(TimestampMixin, db.Model):
+class Recommendation(TimestampMixin, Model):
     """Advice given at a forum, which ideas and groups are linked to."""
 
     __tablename__ = "recommendations"
@@ -119,7 +119,7 @@ class Recommendation(TimestampMixin, db.Model):
         return f"<Recommendation {self.forum_id}/{self.position}>"
 
 
-class AgendaItem(TimestampMixin, db.Model):
+class AgendaItem(TimestampMixin, Model):
     """A group or an idea put on a forum's agenda for discussion."""
 
     __tablename__ = "agenda_items"

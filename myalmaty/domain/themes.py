@@ -10,15 +10,15 @@ from sqlalchemy import orm as so
 
 from myalmaty.core.models import TimestampMixin, enum_column
 from myalmaty.domain.ideas import IdeaStage
-from myalmaty.extensions import db
+from myalmaty.extensions import Model
 
 if TYPE_CHECKING:
     from myalmaty.domain.accounts import User
-    from myalmaty.domain.ideas import Comment, Idea, Report
+    from myalmaty.domain.ideas import Idea
     from myalmaty.domain.reference import Recommendation
 
 
-class IdeaGroup(TimestampMixin, db.Model):
+class IdeaGroup(TimestampMixin, Model):
     """A moderators' theme gathering ideas; each idea sits in at most one (Idea.group_id)."""
 
     __tablename__ = "idea_groups"
@@ -51,7 +51,7 @@ class IdeaGroup(TimestampMixin, db.Model):
         return self.dissolved_at is None
 
 
-class RecommendationLink(TimestampMixin, db.Model):
+class RecommendationLink(TimestampMixin, Model):
     """An idea or a group linked to a forum recommendation, with the moderator's rationale."""
 
     __tablename__ = "recommendation_links"

@@ -33,7 +33,8 @@ from myalmaty.ideas.text import clean_text
 COMMENT_LENGTH = (2, 2000)
 REPORT_NOTE_LENGTH = 1000
 
-ideas_table = Idea.__table__
+# A mapped class's table is a Table; SQLAlchemy types `__table__` as any FromClause.
+ideas_table = cast(sa.Table, Idea.__table__)
 
 
 ALREADY_REPORTED = _l("You have already reported this; moderators will look at it.")
@@ -118,8 +119,8 @@ def _add_report(report: Report) -> Report:
     try:
         with db.session.begin_nested():
             db.session.add(report)
-    except sa.exc.IntegrityError:
-        raise AlreadyReported(ALREADY_REPORTED)
+    except sa.exc.IntegrityError as error:  # the unique (reporter, target) constraint
+        raise AlreadyReported(ALREADY_REPORTED) from error
     return report
 
 

@@ -87,9 +87,11 @@ def similar_ideas(
         likeness = text_likeness(wanted, stems(idea.search_text))
         if likeness < min_likeness:
             continue
-        distance = distance_m(lat, lon, idea.lat, idea.lon) if lat is not None else 0.0
-        if lat is not None and distance > radius_m:
-            continue
+        distance = 0.0
+        if lat is not None and lon is not None:
+            distance = distance_m(lat, lon, idea.lat, idea.lon)
+            if distance > radius_m:
+                continue
         found.append(SimilarIdea(idea, likeness, distance))
     found.sort(key=lambda s: s.score, reverse=True)
     return found[:limit]

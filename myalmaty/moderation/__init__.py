@@ -38,7 +38,7 @@ def _on_register(state: BlueprintSetupState) -> None:
     )
 
 
-from myalmaty.moderation import (  # noqa: F401 - attach to the bps
+from myalmaty.moderation import (  # noqa: E402,F401 - attach to the bps
     group_routes,
     log_routes,
     public_routes,

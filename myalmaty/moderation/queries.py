@@ -4,7 +4,6 @@ queries (eager loading, no N+1)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -131,13 +130,6 @@ def idea_for_review(idea_id: int) -> IdeaReview | None:
 
 def idea_by_id(idea_id: int) -> Idea | None:
     return db.session.get(Idea, idea_id)
-
-
-def ideas_by_ids(idea_ids: Iterable[int]) -> dict[int, Idea]:
-    ids = list(idea_ids)
-    if not ids:
-        return {}
-    return {idea.id: idea for idea in db.session.scalars(sa.select(Idea).where(Idea.id.in_(ids)))}
 
 
 def active_groups() -> list[IdeaGroup]:
@@ -275,12 +267,6 @@ def open_reports() -> list[ReportedThing]:
         thing = things.setdefault(key, ReportedThing(report.idea, report.comment))
         thing.reports.append(report)
     return sorted(things.values(), key=lambda t: (-t.count, t.reports[0].created_at))
-
-
-def open_report_count() -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Report).where(Report.status == ReportStatus.OPEN)
-    ) or 0
 
 
 # Audit log -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ PROPERTIES = {"id", "reference", "title", "category", "quarter", "stage", "stage
 
 
 @pytest.fixture
-def city(app):  # noqa: ANN001, ANN201
+def city(app):
     culture = make_category(slug="culture", name_ru="Культура", name_kk="Мәдениет",
                             name_en="Culture")
     panfilov = make_quarter(slug="panfilov", name_ru="Панфилова", name_kk="Панфилов",
@@ -31,7 +31,7 @@ def city(app):  # noqa: ANN001, ANN201
     return ideas
 
 
-def titles(response) -> list[str]:  # noqa: ANN001
+def titles(response) -> list[str]:
     return [f["properties"]["title"] for f in response.get_json()["features"]]
 
 

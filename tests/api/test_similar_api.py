@@ -10,7 +10,7 @@ from tests.factories import CENTRE, make_idea
 
 
 @pytest.fixture
-def ideas(app):  # noqa: ANN001, ANN201
+def ideas(app):
     found = {
         "near": make_idea(title="Летний кинотеатр во дворе", lat=CENTRE[0] + 0.002, lon=CENTRE[1]),
         "far": make_idea(title="Летний кинотеатр во дворе", lat=CENTRE[0] + 0.1, lon=CENTRE[1]),

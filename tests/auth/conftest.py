@@ -8,7 +8,7 @@ NEW_PASSWORD = "a brand new passphrase"
 
 
 @pytest.fixture
-def english(client):  # noqa: ANN001, ANN201
+def english(client):
     """The browser chose English (`?lang=en` is remembered in the session)."""
     client.get("/?lang=en")
     return client

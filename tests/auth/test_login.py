@@ -8,7 +8,7 @@ from tests.factories import TEST_PASSWORD, make_user
 GENERIC_ERROR = "The e-mail address or the password is not right."
 
 
-def signed_in_name(client) -> str | None:  # noqa: ANN001
+def signed_in_name(client) -> str | None:
     page = client.get("/?lang=en").get_data(as_text=True)
     return "signed in" if "Sign out" in page else None
 

@@ -10,20 +10,20 @@ from tests.factories import TEST_PASSWORD, make_user
 SAME_ANSWER = "If an account uses this address, we have sent it a link"
 
 
-def reset_link(mail) -> str:  # noqa: ANN001
+def reset_link(mail) -> str:
     match = re.search(r"http://127\.0\.0\.1:5000(/account/reset/\S+)", mail.body)
     assert match, mail.body
     return match.group(1)
 
 
 @pytest.fixture
-def aidos(app):  # noqa: ANN001, ANN201
+def aidos(app):
     user = make_user(email="aidos@example.kz", display_name="Aidos", locale="en")
     db.session.commit()
     return user
 
 
-def ask_for_reset(client, email: str):  # noqa: ANN001, ANN201
+def ask_for_reset(client, email: str):
     return client.post("/account/reset", data={"email": email}, follow_redirects=True)
 
 

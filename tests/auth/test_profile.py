@@ -10,7 +10,7 @@ from tests.auth.conftest import NEW_PASSWORD
 from tests.factories import TEST_PASSWORD, make_comment, make_idea, make_user
 
 
-def signed_in(client, auth, **fields):  # noqa: ANN001, ANN003, ANN201
+def signed_in(client, auth, **fields):
     fields.setdefault("locale", "en")
     user = make_user(**fields)
     db.session.commit()

@@ -8,7 +8,7 @@ from tests.factories import TEST_PASSWORD, make_user
 NEW_PASSWORD = "a brand new passphrase"
 
 
-def remembered_client(app, cookie_value):  # noqa: ANN001, ANN201
+def remembered_client(app, cookie_value):
     client = app.test_client()
     client.set_cookie("remember_token", cookie_value)
     return client

@@ -59,10 +59,10 @@ class _BufferedResponses:
     development server then never closes the file being sent, which warnings-as-errors reports.
     """
 
-    def __init__(self, wsgi_app) -> None:  # noqa: ANN001
+    def __init__(self, wsgi_app) -> None:
         self.wsgi_app = wsgi_app
 
-    def __call__(self, environ, start_response):  # noqa: ANN001, ANN204
+    def __call__(self, environ, start_response):
         iterable = self.wsgi_app(environ, start_response)
         try:
             return [b"".join(iterable)]
@@ -72,7 +72,7 @@ class _BufferedResponses:
 
 
 @pytest.fixture
-def live_server(app) -> Iterator[str]:  # noqa: ANN001
+def live_server(app) -> Iterator[str]:
     """The test app on 127.0.0.1 at a free port; yields its base URL."""
     app.config["RATELIMIT_ENABLED"] = False
     server = make_server("127.0.0.1", 0, _BufferedResponses(app), threaded=True)
@@ -86,15 +86,15 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator:  # noqa: ANN001
+def page(browser, live_server) -> Iterator:
     """A fresh browser context (no cookies) whose requests to any other host are recorded
     and refused: pages must work with no internet."""
     context = browser.new_context(locale="ru-RU", viewport={"width": 390, "height": 844})
     outside_requests: list[str] = []
 
-    def guard(route) -> None:  # noqa: ANN001
+    def guard(route) -> None:
         url = route.request.url
-        if url.startswith(live_server) or url.startswith("data:") or url.startswith("blob:"):
+        if url.startswith((live_server, "data:", "blob:")):
             route.continue_()
         else:
             outside_requests.append(url)
@@ -109,11 +109,11 @@ def page(browser, live_server) -> Iterator:  # noqa: ANN001
 
 
 @pytest.fixture
-def sign_in(app, page):  # noqa: ANN001, ANN201
+def sign_in(app, page):
     """`sign_in(user)`: the browser context gets a session cookie signed by the app itself,
     as if the user had signed in through the form (works whatever the sign-in page does)."""
 
-    def sign(user) -> None:  # noqa: ANN001
+    def sign(user) -> None:
         serializer = app.session_interface.get_signing_serializer(app)
         value = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
         page.context.add_cookies([{

@@ -9,7 +9,7 @@ from myalmaty.extensions import db
 from tests.factories import CENTRE, make_group, make_idea, make_user
 
 
-def sign_in(app, page, user) -> None:  # noqa: ANN001
+def sign_in(app, page, user) -> None:
     """Put a signed session cookie in the browser (the sign-in form belongs to another feature)."""
     value = app.session_interface.get_signing_serializer(app).dumps(
         {"_user_id": user.get_id(), "_fresh": True}
@@ -17,7 +17,7 @@ def sign_in(app, page, user) -> None:  # noqa: ANN001
     page.context.add_cookies([{"name": "session", "value": value, "url": page.base_url}])
 
 
-def only_tiles_from_outside(page) -> bool:  # noqa: ANN001
+def only_tiles_from_outside(page) -> bool:
     return all(url.startswith("http://tiles.test/") for url in page.outside_requests)
 
 

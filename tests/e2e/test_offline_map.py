@@ -12,7 +12,7 @@ def test_offline_map_works_from_a_file_with_no_network(browser, world, export_cl
     context = browser.new_context(viewport={"width": 390, "height": 844})
     refused: list[str] = []
 
-    def offline(route) -> None:  # noqa: ANN001
+    def offline(route) -> None:
         url = route.request.url
         if url.startswith(("file:", "data:", "blob:")):
             route.continue_()

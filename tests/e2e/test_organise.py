@@ -12,7 +12,7 @@ from tests import factories
 from tests.factories import PANFILOV_SQUARE
 
 
-def _sign_in(page, app, user) -> None:  # noqa: ANN001
+def _sign_in(page, app, user) -> None:
     """Give the browser the session cookie of a signed-in organiser (sign-in is another feature's)."""
     client = app.test_client()
     with client.session_transaction() as session:
@@ -40,7 +40,8 @@ def test_the_dashboard_draws_its_map_and_charts_offline(page, app):
     assert page.get_by_role("heading", level=1).inner_text() == "Сводка для организаторов"
     assert page.locator("svg[role=img]").count() == 4
     name = page.locator("[data-map-name]").get_attribute("data-map-name")
-    shapes = page.evaluate(f"() => {{ let n = 0; {name}.eachLayer(l => {{ if (l.feature) n++; }}); return n; }}")
+    shapes = page.evaluate(
+        f"() => {{ let n = 0; {name}.eachLayer(l => {{ if (l.feature) n++; }}); return n; }}")
     assert shapes == 1
     assert errors == []
     assert _only_tiles(page.outside_requests)

@@ -12,13 +12,13 @@ HOSTILE = "<script>alert(1)</script> ${alert(1)} <img src=x onerror=alert(2)>"
 
 
 @pytest.fixture
-def app_config():  # noqa: ANN201
+def app_config():
     # Tiles from the app's own host (they are not there: a failed tile is harmless), so that
     # the page fixture's "no other host" rule holds.
     return {"TILE_URL": "/e2e-tiles/{z}/{x}/{y}.png"}
 
 
-def watch_errors(page) -> list[str]:  # noqa: ANN001
+def watch_errors(page) -> list[str]:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("dialog", lambda dialog: (errors.append("dialog: " + dialog.message), dialog.dismiss()))

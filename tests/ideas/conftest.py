@@ -12,28 +12,28 @@ HOSTILE_TITLE = "<script>alert(1)</script> ${alert(1)}"
 
 
 @pytest.fixture
-def resident(app):  # noqa: ANN001, ANN201
+def resident(app):
     user = make_user(display_name="Aigerim")
     db.session.commit()
     return user
 
 
 @pytest.fixture
-def moderator(app):  # noqa: ANN001, ANN201
+def moderator(app):
     user = make_user(role=Role.MODERATOR, display_name="Moderator")
     db.session.commit()
     return user
 
 
 @pytest.fixture
-def category(app):  # noqa: ANN001, ANN201
+def category(app):
     found = make_category(slug="public-space", name_en="Public space")
     db.session.commit()
     return found
 
 
 @pytest.fixture
-def quarter(app):  # noqa: ANN001, ANN201
+def quarter(app):
     """A square around Panfilov Park, which contains factories.CENTRE."""
     found = make_quarter(slug="panfilov", name_en="Panfilov Park")
     db.session.commit()
@@ -41,7 +41,7 @@ def quarter(app):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def idea_form(category):  # noqa: ANN001, ANN201
+def idea_form(category):
     """A valid submit form's fields; override any: `idea_form(lat="abc")`."""
 
     def build(**overrides: object) -> dict:

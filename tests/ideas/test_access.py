@@ -15,7 +15,7 @@ LOGIN = "login"  # a redirect to the sign-in page
 
 
 @pytest.fixture
-def people(app):  # noqa: ANN001, ANN201
+def people(app):
     author = make_user(display_name="Author")
     found = {
         "anonymous": None,
@@ -28,12 +28,12 @@ def people(app):  # noqa: ANN001, ANN201
     return found
 
 
-def sign_in(auth, client, people, role):  # noqa: ANN001, ANN201
+def sign_in(auth, client, people, role):
     if people[role] is not None:
         auth.as_user(people[role])
 
 
-def outcome(response) -> object:  # noqa: ANN001
+def outcome(response) -> object:
     if response.status_code == 302 and "/account/login" in response.headers["Location"]:
         return LOGIN
     return response.status_code
@@ -111,7 +111,7 @@ def test_reporting_a_comment(client, auth, people, role):
 
 class TestCsrf:
     @pytest.fixture
-    def app_config(self):  # noqa: ANN201
+    def app_config(self):
         return {"WTF_CSRF_ENABLED": True}
 
     @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ def titles_on(html: str) -> list[str]:
 
 
 @pytest.fixture
-def city(app):  # noqa: ANN001, ANN201
+def city(app):
     """Published ideas in two categories and two quarters (one outside any quarter)."""
     culture = make_category(slug="culture", name_en="Culture")
     greenery = make_category(slug="greenery", name_en="Greenery")

@@ -19,13 +19,13 @@ from myalmaty.ideas import engagement
 from tests.factories import make_comment, make_idea, make_report, make_user
 
 
-def supports_of(idea) -> int:  # noqa: ANN001
+def supports_of(idea) -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(Support).where(Support.idea_id == idea.id))
 
 
 @pytest.fixture
-def idea(app):  # noqa: ANN001, ANN201
+def idea(app):
     found = make_idea(status=IdeaStatus.PUBLISHED, title="Courtyard cinema")
     db.session.commit()
     return found
@@ -122,7 +122,7 @@ def test_pending_ideas_take_no_comments(client, auth, resident):
 
 class TestCommentRateLimit:
     @pytest.fixture
-    def app_config(self):  # noqa: ANN201
+    def app_config(self):
         return {"RATELIMIT_COMMENT": "2 per hour"}
 
     def test_too_many_comments_get_429_with_the_text_kept(self, client, auth, resident, idea):

@@ -21,7 +21,7 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; ${alert(1)}"
 
 
 @pytest.fixture
-def hostile(app):  # noqa: ANN001, ANN201
+def hostile(app):
     author = make_user(display_name=HOSTILE)
     idea = make_idea(
         author=author, title=HOSTILE, description=f"Description {HOSTILE}",

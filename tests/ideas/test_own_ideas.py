@@ -18,7 +18,7 @@ from tests.factories import (
 )
 
 
-def events_of(idea) -> list[ModerationEvent]:  # noqa: ANN001
+def events_of(idea) -> list[ModerationEvent]:
     return list(db.session.scalars(
         sa.select(ModerationEvent).where(ModerationEvent.idea_id == idea.id)
         .order_by(ModerationEvent.id)

@@ -22,11 +22,11 @@ MAX_PHOTO = 200_000
 
 
 @pytest.fixture
-def app_config():  # noqa: ANN201
+def app_config():
     return {"MAX_PHOTO_BYTES": MAX_PHOTO, "MAX_CONTENT_LENGTH": MAX_PHOTO + 100_000}
 
 
-def submit(client, form: dict, data: bytes, filename: str = "photo.jpg"):  # noqa: ANN001, ANN201
+def submit(client, form: dict, data: bytes, filename: str = "photo.jpg"):
     return client.post(
         "/ideas/new?lang=en",
         data={**form, "photo": (io.BytesIO(data), filename)},
@@ -34,13 +34,13 @@ def submit(client, form: dict, data: bytes, filename: str = "photo.jpg"):  # noq
     )
 
 
-def stored(app, idea: Idea, size: str = "full") -> bytes:  # noqa: ANN001
+def stored(app, idea: Idea, size: str = "full") -> bytes:
     from pathlib import Path
 
     return (Path(app.config["UPLOAD_FOLDER"]) / f"{idea.photo_key}{'' if size == 'full' else '-thumb'}.jpg").read_bytes()
 
 
-def status(client, url: str) -> int:  # noqa: ANN001
+def status(client, url: str) -> int:
     response = client.get(url)
     response.close()  # a sent file stays open until the response is closed
     return response.status_code

@@ -11,7 +11,7 @@ from tests.factories import make_user
 
 
 @pytest.fixture
-def app_config():  # noqa: ANN201
+def app_config():
     return {"RATELIMIT_SUBMIT": "2 per hour"}
 
 

@@ -14,7 +14,7 @@ from tests.factories import CENTRE, make_idea, make_user
 
 
 @pytest.fixture
-def details(category):  # noqa: ANN001, ANN201
+def details(category):
     return IdeaDetails(title="Courtyard cinema", description="Screenings for neighbours in summer.",
                        first_step="Ask the neighbours.", category_id=category.id,
                        lat=CENTRE[0], lon=CENTRE[1])

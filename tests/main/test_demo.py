@@ -34,7 +34,7 @@ from tests.factories import TEST_PASSWORD, make_user
 ACCOUNT_LINE = re.compile(r"^\s+(resident|moderator|organiser)\s+(\S+@\S+)\s+(\S+)\s*$")
 
 
-def seed(runner, *args: str, **kwargs):  # noqa: ANN001, ANN201
+def seed(runner, *args: str, **kwargs):
     result = runner.invoke(args=["seed-demo", *args], **kwargs)
     assert result.exit_code == 0, result.output
     db.session.expire_all()

@@ -28,7 +28,7 @@ from myalmaty.domain.reference import Category
 from myalmaty.extensions import db
 from myalmaty.ideas.text import search_text
 from myalmaty.main.seed import data, queries
-from myalmaty.main.seed.timeline import between, log_decision
+from myalmaty.main.seed.timeline import between, implied, log_decision
 
 # A reported comment is hidden a few hours after it was written.
 HIDE_DELAY = dt.timedelta(hours=6)
@@ -54,7 +54,9 @@ def idea_times(spec: dict[str, Any], index: int, now: dt.datetime) -> IdeaTimes:
     status = IdeaStatus(spec.get("status", "published"))
     days_ago = spec["days_ago"]
     moment = now - dt.timedelta(days=days_ago, hours=(index * 7) % 11, minutes=(index * 13) % 60)
-    published = decided = answered = None
+    published: dt.datetime | None = None
+    decided: dt.datetime | None = None
+    answered: dt.datetime | None = None
     if status in SEEN_BY_MODERATOR:
         published = moment
         created = moment - dt.timedelta(hours=3 + index % 20)
@@ -65,9 +67,10 @@ def idea_times(spec: dict[str, Any], index: int, now: dt.datetime) -> IdeaTimes:
     elif status is IdeaStatus.WITHDRAWN:
         decided = created + dt.timedelta(days=1)
     elif status is IdeaStatus.HIDDEN:
-        decided = published + dt.timedelta(days=spec["hidden_after_days"])
+        decided = moment + dt.timedelta(days=spec["hidden_after_days"])  # published at `moment`
     if spec.get("stage", "new") != IdeaStage.NEW.value:
-        answered = min(published + dt.timedelta(days=max(1, days_ago // 3)), now)
+        shown = implied(published, f"{spec['key']} has a stage")
+        answered = min(shown + dt.timedelta(days=max(1, days_ago // 3)), now)
     return IdeaTimes(created, published, decided, answered)
 
 
@@ -153,7 +156,7 @@ def _add_supports(
     start = (index * 5) % len(others)
     supporters = (others[start:] + others[:start])[:wanted]
     for n, user in enumerate(supporters, start=1):
-        at = between(idea.published_at, now, n / (wanted + 1))
+        at = between(implied(idea.published_at, f"{spec['key']} has supports"), now, n / (wanted + 1))
         db.session.add(Support(user_id=user.id, idea_id=idea.id, created_at=at))
 
 
@@ -162,7 +165,7 @@ def _add_comments(
 ) -> None:
     thread = spec.get("comments", [])
     for n, item in enumerate(thread, start=1):
-        at = between(idea.published_at, now, n / (len(thread) + 2))
+        at = between(implied(idea.published_at, f"{spec['key']} has comments"), now, n / (len(thread) + 2))
         hidden_reason = item.get("hidden_reason", "")
         comment = Comment(
             idea=idea,
@@ -187,21 +190,22 @@ def _record_decisions(
 ) -> None:
     """The audit entries of the decisions that brought the idea to its state."""
     pending = {"status": IdeaStatus.PENDING}
+    missing = f"{spec['key']} is {idea.status.value} without a date for it"
     if idea.status in (IdeaStatus.PUBLISHED, IdeaStatus.HIDDEN):
-        log_decision(now, moderator, "idea.publish", times.published, idea=idea,
+        log_decision(now, moderator, "idea.publish", implied(times.published, missing), idea=idea,
                      before=pending, after={"status": IdeaStatus.PUBLISHED})
     if idea.status is IdeaStatus.HIDDEN:
-        log_decision(now, moderator, "idea.hide", times.decided, idea=idea,
+        log_decision(now, moderator, "idea.hide", implied(times.decided, missing), idea=idea,
                      before={"status": IdeaStatus.PUBLISHED}, after={"status": IdeaStatus.HIDDEN},
                      note=spec.get("moderation_note", ""))
     elif idea.status is IdeaStatus.REJECTED:
-        log_decision(now, moderator, "idea.reject", times.decided, idea=idea, before=pending,
-                     after={"status": idea.status, "rejection_reason": idea.rejection_reason},
+        log_decision(now, moderator, "idea.reject", implied(times.decided, missing), idea=idea,
+                     before=pending, after={"status": idea.status, "rejection_reason": idea.rejection_reason},
                      note=idea.rejection_note)
     elif idea.status is IdeaStatus.DUPLICATE:
-        log_decision(now, moderator, "idea.duplicate", times.published, idea=idea,
+        log_decision(now, moderator, "idea.duplicate", implied(times.published, missing), idea=idea,
                      before=pending,
-                     after={"status": idea.status, "duplicate_of_id": idea.duplicate_of.id},
+                     after={"status": idea.status, "duplicate_of_id": idea.duplicate_of_id},
                      note=spec.get("moderation_note", ""))
     if times.answered is not None:
         log_decision(now, moderator, "idea.stage", times.answered, idea=idea,

@@ -21,7 +21,7 @@ from myalmaty.domain.reference import Recommendation
 from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
 from myalmaty.main.seed import data, queries
-from myalmaty.main.seed.timeline import log_decision
+from myalmaty.main.seed.timeline import implied, log_decision
 
 # A report that led to hiding was filed a little before the decision.
 REPORT_BEFORE_DECISION = dt.timedelta(hours=2)
@@ -132,7 +132,10 @@ def _ensure_reports(
             # Logged with the target's hiding, as moderators' "hide" closes its reports.
             report.resolved_at = report.updated_at = decided
         else:
-            shown_since = target.created_at if kind == "comment" else target.published_at
+            shown_since = (
+                implied(target.published_at, f"a report on the unpublished idea {target.title!r}")
+                if isinstance(target, Idea) else target.created_at
+            )
             report.created_at = report.updated_at = max(
                 now - dt.timedelta(days=spec["days_ago"]), shown_since + dt.timedelta(hours=1)
             )

@@ -91,7 +91,7 @@ def reports_by(reporter_ids: Iterable[int]) -> set[tuple[int, str, int]]:
 
 def idea_counts_by_status() -> dict[IdeaStatus, int]:
     rows = db.session.execute(sa.select(Idea.status, sa.func.count()).group_by(Idea.status))
-    return {status: count for status, count in rows}
+    return dict(rows.all())
 
 
 def row_count(model: type) -> int:

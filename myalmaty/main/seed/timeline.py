@@ -16,6 +16,14 @@ def between(start: dt.datetime, end: dt.datetime, fraction: float) -> dt.datetim
     return start + (end - start) * fraction
 
 
+def implied(moment: dt.datetime | None, what: str) -> dt.datetime:
+    """A date that a thing's state implies (a hidden idea was published first); demo data that
+    asks for the state without giving the date is refused."""
+    if moment is None:
+        raise ValueError(f"demo data: {what}")
+    return moment
+
+
 def log_decision(
     now: dt.datetime, actor: User, action: str, at: dt.datetime, **fields: Any
 ) -> ModerationEvent:
