@@ -142,7 +142,7 @@ def ideas_by_ids(idea_ids: Iterable[int]) -> dict[int, Idea]:
 
 def active_groups() -> list[IdeaGroup]:
     return list(db.session.scalars(
-        sa.select(IdeaGroup).where(IdeaGroup.dissolved_at.is_(None)).order_by(IdeaGroup.title)
+        sa.select(IdeaGroup).where(IdeaGroup.is_active).order_by(IdeaGroup.title)
     ))
 
 
