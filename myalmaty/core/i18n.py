@@ -35,31 +35,30 @@ def best_accepted_language(header_values: list[tuple[str, float]]) -> str | None
 
 
 def select_locale() -> str:
-    """flask-babel's locale selector: ?lang=, then the profile, the session, the browser."""
+    """flask-babel's locale selector: this request's `?lang=`, then the visit's choice (the
+    session), then the signed-in person's saved preference, then the browser, then Russian."""
     if not has_request_context():
         return DEFAULT_LANGUAGE
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         return asked
+    chosen_for_visit = session.get("lang")
+    if chosen_for_visit in LANGUAGES:
+        return chosen_for_visit
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
-    remembered = session.get("lang")
-    if remembered in LANGUAGES:
-        return remembered
     return best_accepted_language(list(request.accept_languages)) or DEFAULT_LANGUAGE
 
 
-def remember_language_choice() -> None:
-    """`?lang=` on any page switches the language and keeps it (in the profile when signed in)."""
-    asked = request.args.get("lang")
-    if asked not in LANGUAGES:
-        return
-    session["lang"] = asked
-    if current_user.is_authenticated and current_user.locale != asked:
-        from myalmaty.extensions import db
+def remember_language_for_visit() -> None:
+    """`?lang=` on any page keeps that language for the rest of the visit, in the session only.
 
-        current_user.locale = asked
-        db.session.commit()
+    It never touches the saved preference (`User.locale`, which also picks the language of
+    e-mails): a link from another site must not change an account. Only the profile form does.
+    """
+    asked = request.args.get("lang")
+    if asked in LANGUAGES and session.get("lang") != asked:
+        session["lang"] = asked
 
 
 def current_locale() -> str:
@@ -86,7 +85,7 @@ def init_app(app) -> None:  # noqa: ANN001 - Flask app
     # flask-babel caches the locale on the application context; a request that runs inside an
     # outer context (CLI scripts, tests) must choose its own language afresh.
     app.before_request(refresh)
-    app.before_request(remember_language_choice)
+    app.before_request(remember_language_for_visit)
     app.jinja_env.filters.update(
         format_number=format_decimal,
         format_percent=format_percent,

@@ -32,8 +32,8 @@ class ModerationEvent(Model):
     """One entry of the audit log: who did what to which target, from what to what, and why.
 
     `action` is a dotted name such as `idea.publish`; `before` and `after` hold the changed
-    fields. The author of the idea concerned sees the events on their own page; `author_seen_at`
-    records when they were shown the notice.
+    fields. The author of the idea concerned sees the events on "My ideas"; `author_seen_at`
+    records when that page first showed them.
     """
 
     __tablename__ = "moderation_events"
@@ -127,17 +127,16 @@ def decisions_for_author(idea_ids: Iterable[int]) -> dict[int, list[ModerationEv
     return found
 
 
-def unseen_decisions(user_id: int) -> list[ModerationEvent]:
-    """Decisions on the user's ideas made by someone else and not yet shown to them."""
-    return list(db.session.scalars(
-        sa.select(ModerationEvent)
+def unseen_decision_count(user_id: int) -> int:
+    """How many decisions on the user's ideas, made by someone else, they have not yet seen
+    (on "My ideas"): one aggregate query, for the navigation's badge."""
+    return db.session.scalar(
+        sa.select(sa.func.count(ModerationEvent.id))
         .join(ModerationEvent.idea)
-        .options(so.contains_eager(ModerationEvent.idea))
         .where(
             Idea.author_id == user_id,
             ModerationEvent.author_seen_at.is_(None),
             _author_visible(),
             sa.or_(ModerationEvent.actor_id.is_(None), ModerationEvent.actor_id != user_id),
         )
-        .order_by(ModerationEvent.created_at, ModerationEvent.id)
-    ))
+    ) or 0

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
+from sqlalchemy.ext.hybrid import hybrid_property
 
 from myalmaty.core.models import TimestampMixin, enum_column
 from myalmaty.domain.ideas import IdeaStage
@@ -46,9 +47,16 @@ class IdeaGroup(TimestampMixin, Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    @property
+    @hybrid_property
     def is_active(self) -> bool:
+        """A theme is active until it is dissolved. The one definition, for a loaded theme and,
+        as `IdeaGroup.is_active`, in SQL (see `domain.rules` for what it means for ideas)."""
         return self.dissolved_at is None
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.dissolved_at.is_(None)
 
 
 class RecommendationLink(TimestampMixin, Model):

@@ -18,14 +18,9 @@ from flask_babel import gettext as _
 
 from myalmaty.core.errors import DomainError
 from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
-from myalmaty.domain.reference import (
-    AgendaItem,
-    Category,
-    Forum,
-    Quarter,
-    Recommendation,
-)
-from myalmaty.domain.themes import IdeaGroup, RecommendationLink
+from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
+from myalmaty.domain.rules import on_agenda_of, takes_up
+from myalmaty.domain.themes import IdeaGroup
 from myalmaty.extensions import db
 
 FILTER_NAMES = ("forum", "quarter", "category", "group", "recommendation", "stage", "since", "until")
@@ -136,27 +131,17 @@ def _start_of_day_utc(day: dt.date) -> dt.datetime:
     return local.astimezone(dt.UTC)
 
 
-def _active_groups() -> sa.Select:
-    return sa.select(IdeaGroup.id).where(IdeaGroup.dissolved_at.is_(None))
-
-
 def idea_conditions(filters: ExportFilters) -> list[sa.ColumnElement[bool]]:
     """WHERE conditions on `Idea` for the filters.
 
-    Only published ideas, ever. Ideas marked as duplicates are left out too: their supports
-    moved to the original, which stands for them, so including them would count one idea twice.
+    A forum or a recommendation matches the ideas on its agenda or taking it up, directly or
+    through their active theme (`domain.rules`, as everywhere else). Only published ideas,
+    ever. Ideas marked as duplicates are left out too: their supports moved to the original,
+    which stands for them, so including them would count one idea twice.
     """
     conditions: list[sa.ColumnElement[bool]] = [Idea.status == IdeaStatus.PUBLISHED]
     if filters.forum_id is not None:
-        agenda = sa.select(AgendaItem).where(AgendaItem.forum_id == filters.forum_id).subquery()
-        conditions.append(
-            sa.or_(
-                Idea.id.in_(sa.select(agenda.c.idea_id).where(agenda.c.idea_id.is_not(None))),
-                Idea.group_id.in_(
-                    sa.select(agenda.c.group_id).where(agenda.c.group_id.in_(_active_groups()))
-                ),
-            )
-        )
+        conditions.append(on_agenda_of(filters.forum_id))
     if filters.quarter_id is not None:
         conditions.append(Idea.quarter_id == filters.quarter_id)
     if filters.category_id is not None:
@@ -164,19 +149,7 @@ def idea_conditions(filters: ExportFilters) -> list[sa.ColumnElement[bool]]:
     if filters.group_id is not None:
         conditions.append(Idea.group_id == filters.group_id)
     if filters.recommendation_id is not None:
-        links = (
-            sa.select(RecommendationLink)
-            .where(RecommendationLink.recommendation_id == filters.recommendation_id)
-            .subquery()
-        )
-        conditions.append(
-            sa.or_(
-                Idea.id.in_(sa.select(links.c.idea_id).where(links.c.idea_id.is_not(None))),
-                Idea.group_id.in_(
-                    sa.select(links.c.group_id).where(links.c.group_id.in_(_active_groups()))
-                ),
-            )
-        )
+        conditions.append(takes_up(filters.recommendation_id))
     if filters.stage is not None:
         conditions.append(Idea.stage == filters.stage)
     if filters.since is not None:

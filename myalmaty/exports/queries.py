@@ -2,9 +2,10 @@
 
 Ideas are read by one query whose rows are fetched in batches (`yield_per`: a server-side
 cursor on PostgreSQL, the cursor's own stepping on SQLite), so memory holds one batch at a
-time however many ideas match; each batch's recommendation links are read with one more
-query. (Keyset pages, `id > last LIMIT n`, were tried first: SQLite then preferred the status
-index and sorted every page again, so 100,000 ideas took 18 times as long as 10,000.)
+time however many ideas match; the recommendations each batch takes up (`domain.rules`) are
+read with one more query. (Keyset pages, `id > last LIMIT n`, were tried first: SQLite then
+preferred the status index and sorted every page again, so 100,000 ideas took 18 times as long
+as 10,000.)
 Reference data (categories, quarters, groups, recommendations) is small and read once.
 """
 
@@ -32,7 +33,7 @@ from myalmaty.domain.reference import (
     Quarter,
     Recommendation,
 )
-from myalmaty.domain.rules import idea_recommendation_pairs
+from myalmaty.domain.rules import idea_recommendation_links, idea_recommendation_pairs
 from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.exports.filters import ExportFilters, idea_conditions
 from myalmaty.extensions import db
@@ -105,7 +106,7 @@ def load_reference_data(locale: str) -> ReferenceData:
     groups = {
         g.id: GroupInfo(g.id, g.title, g.summary, g.stage, g.public_answer)
         for g in db.session.scalars(
-            sa.select(IdeaGroup).where(IdeaGroup.dissolved_at.is_(None)).order_by(IdeaGroup.id)
+            sa.select(IdeaGroup).where(IdeaGroup.is_active).order_by(IdeaGroup.id)
         )
     }
     group_links = db.session.execute(
@@ -177,15 +178,15 @@ def public_url_builder() -> UrlBuilder:
     return build
 
 
-def _direct_links(idea_ids: list[int]) -> dict[int, list[int]]:
-    links: dict[int, list[int]] = defaultdict(list)
+def _recommendations_taken_up(idea_ids: list[int]) -> dict[int, set[int]]:
+    """The recommendations each idea takes up, directly or through its active theme."""
+    reached = idea_recommendation_links(idea_ids=idea_ids)
+    taken_up: dict[int, set[int]] = defaultdict(set)
     for idea_id, rec_id in db.session.execute(
-        sa.select(RecommendationLink.idea_id, RecommendationLink.recommendation_id)
-        .where(RecommendationLink.idea_id.in_(idea_ids))
+        sa.select(reached.c.idea_id, reached.c.recommendation_id)
     ):
-        if idea_id is not None:  # always, as the filter says; for the type checker
-            links[idea_id].append(rec_id)
-    return links
+        taken_up[idea_id].add(rec_id)
+    return taken_up
 
 
 def iter_idea_rows(
@@ -199,13 +200,10 @@ def iter_idea_rows(
         execution_options={"yield_per": batch_size},
     )
     for batch in result.partitions():
-        direct = _direct_links([r.id for r in batch])
+        taken_up = _recommendations_taken_up([r.id for r in batch])
         for r in batch:
             group = reference.groups.get(r.group_id) if r.group_id else None
-            rec_ids = set(direct.get(r.id, ()))
-            if group is not None:
-                rec_ids.update(group.recommendation_ids)
-            ordered = tuple(sorted(rec_ids, key=lambda i: order.get(i, len(order))))
+            ordered = tuple(sorted(taken_up.get(r.id, ()), key=lambda i: order.get(i, len(order))))
             yield IdeaRow(
                 id=r.id,
                 created_at=r.created_at,
@@ -343,7 +341,7 @@ def choices_for_export_form() -> dict[str, list]:
         ),
         "groups": list(
             db.session.scalars(
-                sa.select(IdeaGroup).where(IdeaGroup.dissolved_at.is_(None)).order_by(IdeaGroup.title)
+                sa.select(IdeaGroup).where(IdeaGroup.is_active).order_by(IdeaGroup.title)
             )
         ),
         "recommendations": list(

@@ -22,13 +22,8 @@ from myalmaty.domain.ideas import (
     Report,
     Support,
 )
-from myalmaty.domain.reference import (
-    AgendaItem,
-    Category,
-    Forum,
-    Quarter,
-    Recommendation,
-)
+from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
+from myalmaty.domain.rules import idea_agenda_items, idea_recommendation_links
 from myalmaty.domain.themes import RecommendationLink
 from myalmaty.extensions import db
 from myalmaty.ideas import policy
@@ -132,49 +127,41 @@ def visible_idea(idea_id: int, viewer: User | None) -> Idea | None:
 
 
 def recommendation_links(ideas: list[Idea]) -> dict[int, list[RecommendationLink]]:
-    """Links of each idea, its own and its (active) group's, one per recommendation."""
+    """The recommendations each idea takes up, directly or through its active theme
+    (`domain.rules`): one link per recommendation, the earliest, in one query."""
     idea_ids = [i.id for i in ideas]
-    group_ids = {i.group_id for i in ideas if i.group_id is not None}
     if not idea_ids:
         return {}
-    links = db.session.scalars(
-        sa.select(RecommendationLink)
-        .where(sa.or_(RecommendationLink.idea_id.in_(idea_ids),
-                      RecommendationLink.group_id.in_(group_ids)))
+    reached = idea_recommendation_links(idea_ids=idea_ids)
+    rows = db.session.execute(
+        sa.select(reached.c.idea_id, RecommendationLink)
+        .join(RecommendationLink, RecommendationLink.id == reached.c.link_id)
         .options(so.joinedload(RecommendationLink.recommendation).joinedload(Recommendation.forum))
         .order_by(RecommendationLink.id)
-    ).all()
+    )
     by_idea: dict[int, list[RecommendationLink]] = defaultdict(list)
-    for idea in ideas:
-        seen: set[int] = set()
-        for link in links:
-            mine = link.idea_id == idea.id or (
-                idea.group is not None and idea.group.is_active and link.group_id == idea.group_id
-            )
-            if mine and link.recommendation_id not in seen:
-                seen.add(link.recommendation_id)
-                by_idea[idea.id].append(link)
+    seen: set[tuple[int, int]] = set()
+    for idea_id, link in rows:
+        if (idea_id, link.recommendation_id) not in seen:
+            seen.add((idea_id, link.recommendation_id))
+            by_idea[idea_id].append(link)
     return by_idea
 
 
 def agenda_forums(ideas: list[Idea]) -> dict[int, list[Forum]]:
-    """The forums whose agenda holds each idea, itself or through its group."""
+    """The forums whose agenda holds each idea, directly or through its active theme
+    (`domain.rules`), earliest first, in one query."""
     idea_ids = [i.id for i in ideas]
-    group_ids = {i.group_id for i in ideas if i.group_id is not None}
     if not idea_ids:
         return {}
-    items = db.session.scalars(
-        sa.select(AgendaItem)
-        .where(sa.or_(AgendaItem.idea_id.in_(idea_ids), AgendaItem.group_id.in_(group_ids)))
-        .options(so.joinedload(AgendaItem.forum))
-    ).all()
-    by_idea: dict[int, list[Forum]] = defaultdict(list)
-    for idea in ideas:
-        forums = {item.forum for item in items
-                  if item.idea_id == idea.id
-                  or (item.group_id is not None and item.group_id == idea.group_id)}
-        by_idea[idea.id] = sorted(forums, key=lambda f: f.held_on)
-    return by_idea
+    reached = idea_agenda_items(idea_ids=idea_ids)
+    rows = db.session.execute(
+        sa.select(reached.c.idea_id, Forum).join(Forum, Forum.id == reached.c.forum_id)
+    )
+    forums: dict[int, set[Forum]] = defaultdict(set)
+    for idea_id, forum in rows:
+        forums[idea_id].add(forum)
+    return {idea_id: sorted(forums[idea_id], key=lambda f: f.held_on) for idea_id in idea_ids}
 
 
 def comments_of(idea: Idea, include_hidden: bool) -> list[Comment]:

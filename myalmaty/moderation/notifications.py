@@ -1,4 +1,4 @@
-"""Authors hear back: an e-mail in their language, and a notice on their next visit.
+"""Authors hear back: an e-mail in their language, and a count of news in the navigation.
 
 Decisions are told only once they are committed. `record_event` queues every author-visible
 event on the database session; just before the outer commit the mails are written (one per
@@ -6,8 +6,10 @@ idea, listing its decisions, in the author's language), and they are sent right 
 commit succeeds. Events undone by a rollback (a refused bulk action rolls its savepoint back)
 are no longer in the session and are never told.
 
-The notice: on each page a signed-in person opens, one query looks for decisions on their ideas
-not yet shown; they are flashed once and marked `author_seen_at`.
+The count: the navigation's "My ideas" link shows how many decisions on the signed-in person's
+ideas they have not seen yet, read by one count query (only when a page draws the navigation;
+nothing is written). "My ideas" lists the decisions, marks the unseen ones as new, and its route
+marks them seen (`ideas.services.mark_history_seen`) and commits: no hook writes on a GET.
 """
 
 from __future__ import annotations
@@ -16,18 +18,16 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask import Flask, current_app, flash, has_app_context, request
+from flask import Flask, current_app, g, has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_sqlalchemy.session import Session
 
 from myalmaty.core.mail import send_mail
-from myalmaty.core.models import utcnow
 from myalmaty.core.presenters import author_name
-from myalmaty.domain.audit import AUTHOR_EVENTS, ModerationEvent, unseen_decisions
+from myalmaty.domain.audit import AUTHOR_EVENTS, ModerationEvent, unseen_decision_count
 from myalmaty.domain.decisions import action_label, describe_decision
-from myalmaty.extensions import db
 
 if TYPE_CHECKING:
     from myalmaty.domain.ideas import Idea
@@ -100,41 +100,17 @@ def _listen_once(event_name: str, handler: object) -> None:
         sa.event.listen(Session, event_name, handler)
 
 
-# Pages where a notice makes sense: HTML pages people navigate to. "My ideas" is left out: it
-# shows every decision itself, marks the unseen ones as new, and then marks them seen.
-SKIPPED_BLUEPRINTS = {"api", "vendor"}
-SKIPPED_ENDPOINTS = {"static", "ideas.photo", "main.healthz", "ideas.mine"}
-
-
-def show_unseen_decisions() -> None:
-    """A before_request hook: flash decisions on the visitor's ideas once, then mark them seen."""
-    if request.method != "GET" or request.endpoint is None:
-        return
-    if request.endpoint in SKIPPED_ENDPOINTS or request.blueprint in SKIPPED_BLUEPRINTS:
-        return
+def unseen_decisions_count() -> int:
+    """For the navigation: counted once per page, and only when the navigation asks."""
     if not current_user.is_authenticated:
-        return
-    events = unseen_decisions(current_user.id)
-    if not events:
-        return
-    by_idea: dict[int, list[ModerationEvent]] = defaultdict(list)
-    for event in events:
-        by_idea[event.idea_id].append(event)
-    for idea_events in by_idea.values():
-        flash(_("News about your idea “%(title)s”: %(decisions)s.",
-                title=idea_events[0].idea.title,
-                decisions="; ".join(dict.fromkeys(action_label(e.action) for e in idea_events))),
-              "info")
-    db.session.execute(
-        sa.update(ModerationEvent)
-        .where(ModerationEvent.id.in_([e.id for e in events]))
-        .values(author_seen_at=utcnow())
-    )
-    db.session.commit()
+        return 0
+    if "unseen_decisions_count" not in g:
+        g.unseen_decisions_count = unseen_decision_count(current_user.id)
+    return g.unseen_decisions_count  # type: ignore[no-any-return]
 
 
 def init_app(app: Flask) -> None:
     _listen_once("before_commit", _prepare_mail)
     _listen_once("after_commit", _send_mail)
     _listen_once("after_soft_rollback", _forget)
-    app.before_request(show_unseen_decisions)
+    app.jinja_env.globals.update(unseen_decisions_count=unseen_decisions_count)

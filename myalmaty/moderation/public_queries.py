@@ -11,6 +11,7 @@ from sqlalchemy import orm as so
 
 from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.domain.reference import Quarter, Recommendation
+from myalmaty.domain.rules import idea_recommendation_links
 from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
 from myalmaty.moderation.queries import group_with_links
@@ -67,7 +68,9 @@ class RecommendationUptake:
 def recommendation_uptake(recommendation_id: int) -> RecommendationUptake | None:
     """Published ideas and active themes linked to the recommendation, quarter by quarter.
 
-    A theme appears under every quarter its published ideas lie in, with those ideas.
+    Which ideas take it up is `domain.rules`' answer (directly or through an active theme), as
+    on the dashboard and in exports. A theme appears under every quarter its published ideas
+    lie in, with those ideas; an active theme with none yet, outside the quarters.
     """
     recommendation = db.session.scalar(
         sa.select(Recommendation).where(Recommendation.id == recommendation_id)
@@ -75,40 +78,53 @@ def recommendation_uptake(recommendation_id: int) -> RecommendationUptake | None
     )
     if recommendation is None:
         return None
-    links = db.session.scalars(
-        sa.select(RecommendationLink)
+    reached = idea_recommendation_links(recommendation_id=recommendation.id)
+    # Every link with each published idea it reaches (None when it reaches none).
+    rows = db.session.execute(
+        sa.select(RecommendationLink, Idea)
+        .outerjoin(reached, reached.c.link_id == RecommendationLink.id)
+        .outerjoin(Idea, sa.and_(Idea.id == reached.c.idea_id,
+                                 Idea.status == IdeaStatus.PUBLISHED))
         .where(RecommendationLink.recommendation_id == recommendation.id)
         .options(
-            so.joinedload(RecommendationLink.idea).joinedload(Idea.quarter),
-            so.joinedload(RecommendationLink.group)
-            .selectinload(IdeaGroup.ideas).joinedload(Idea.quarter),
+            so.joinedload(RecommendationLink.idea),  # the page names a directly linked idea
+            so.joinedload(RecommendationLink.group),
+            so.joinedload(Idea.quarter),
         )
-        .order_by(RecommendationLink.created_at, RecommendationLink.id)
-    )
+        .order_by(RecommendationLink.created_at, RecommendationLink.id, Idea.id)
+    ).all()
+    ideas_of: dict[RecommendationLink, list[Idea]] = {}
+    for link, idea in rows:
+        ideas_of.setdefault(link, [])
+        if idea is not None:
+            ideas_of[link].append(idea)
+
     by_quarter: dict[int | None, QuarterUptake] = {}
 
     def bucket(quarter: Quarter | None) -> QuarterUptake:
         key = quarter.id if quarter is not None else None
         return by_quarter.setdefault(key, QuarterUptake(quarter))
 
-    for link in links:
-        if link.idea is not None and link.idea.status is IdeaStatus.PUBLISHED:
-            uptake = bucket(link.idea.quarter)
-            uptake.links.append(link)
-            uptake.idea_ids.add(link.idea.id)
-        elif link.group is not None and link.group.is_active:
-            ideas_by_quarter: dict[int | None, list[Idea]] = defaultdict(list)
-            quarters: dict[int | None, Quarter | None] = {}
-            for idea in sorted(link.group.ideas, key=lambda i: i.id):
-                if idea.status is IdeaStatus.PUBLISHED:
-                    ideas_by_quarter[idea.quarter_id].append(idea)
-                    quarters[idea.quarter_id] = idea.quarter
-            if not ideas_by_quarter:
+    for link, ideas in ideas_of.items():
+        if link.idea_id is not None:
+            for idea in ideas:  # the linked idea itself, when it is published
+                uptake = bucket(idea.quarter)
+                uptake.links.append(link)
+                uptake.idea_ids.add(idea.id)
+            continue
+        if not ideas:
+            if link.group is not None and link.group.is_active:
                 bucket(None).groups.append((link, []))
-            for key, ideas in ideas_by_quarter.items():
-                uptake = bucket(quarters[key])
-                uptake.groups.append((link, ideas))
-                uptake.idea_ids.update(i.id for i in ideas)
+            continue
+        ideas_by_quarter: dict[int | None, list[Idea]] = defaultdict(list)
+        quarters: dict[int | None, Quarter | None] = {}
+        for idea in ideas:
+            ideas_by_quarter[idea.quarter_id].append(idea)
+            quarters[idea.quarter_id] = idea.quarter
+        for key, grouped in ideas_by_quarter.items():
+            uptake = bucket(quarters[key])
+            uptake.groups.append((link, grouped))
+            uptake.idea_ids.update(i.id for i in grouped)
     ordered = sorted(
         by_quarter.values(),
         key=lambda q: (q.quarter is None, -q.idea_count, q.quarter.name if q.quarter else ""),

@@ -134,7 +134,7 @@ def idea_by_id(idea_id: int) -> Idea | None:
 
 def active_groups() -> list[IdeaGroup]:
     return list(db.session.scalars(
-        sa.select(IdeaGroup).where(IdeaGroup.dissolved_at.is_(None)).order_by(IdeaGroup.title)
+        sa.select(IdeaGroup).where(IdeaGroup.is_active).order_by(IdeaGroup.title)
     ))
 
 

@@ -35,7 +35,8 @@ class PendingBacklog:
 class Coverage:
     """How far a recommendation is taken up: links, and the ideas it covers in each quarter.
 
-    An idea is covered when it is linked itself or sits in a linked (active) group.
+    An idea is covered when it takes up the recommendation, directly or through its active
+    theme (`domain.rules.idea_recommendation_pairs`).
     """
 
     recommendation: Recommendation
@@ -156,7 +157,7 @@ def _coverage() -> list[Coverage]:
         sa.select(
             RecommendationLink.recommendation_id,
             sa.func.count(RecommendationLink.idea_id).filter(_published),
-            sa.func.count(RecommendationLink.group_id).filter(IdeaGroup.dissolved_at.is_(None)),
+            sa.func.count(RecommendationLink.group_id).filter(IdeaGroup.is_active),
         )
         .outerjoin(Idea, Idea.id == RecommendationLink.idea_id)
         .outerjoin(IdeaGroup, IdeaGroup.id == RecommendationLink.group_id)

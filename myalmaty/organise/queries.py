@@ -173,7 +173,7 @@ def agenda_group_choices(forum_id: int) -> list[IdeaGroup]:
     return list(
         db.session.scalars(
             sa.select(IdeaGroup)
-            .where(IdeaGroup.dissolved_at.is_(None), IdeaGroup.id.not_in(on_agenda))
+            .where(IdeaGroup.is_active, IdeaGroup.id.not_in(on_agenda))
             .order_by(IdeaGroup.title)
         )
     )

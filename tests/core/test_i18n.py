@@ -1,7 +1,13 @@
 import pytest
 
 from myalmaty.core.i18n import best_accepted_language
-from tests.factories import make_user
+from myalmaty.core.permissions import Role
+from myalmaty.domain.ideas import IdeaStatus
+from myalmaty.extensions import db
+from myalmaty.moderation import services
+from tests.factories import make_idea, make_user
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 @pytest.mark.parametrize(
@@ -52,20 +58,62 @@ def test_browser_language_is_used_without_a_choice(client):
     assert '<html lang="kk">' in page
 
 
-def test_signed_in_choice_is_stored_in_the_profile(app, client, auth):
-    from myalmaty.extensions import db
+def test_a_lang_link_shows_the_language_for_the_visit_without_changing_the_account(
+    app, client, auth, outbox
+):
+    moderator = make_user(role=Role.MODERATOR, locale="en")
+    author = make_user(locale="ru")
+    idea = make_idea(status=IdeaStatus.PENDING, author=author, title="Скамейки у канала")
+    db.session.commit()
+    auth.as_user(author)
 
+    page = client.get("/?lang=kk").get_data(as_text=True)
+    assert '<html lang="kk">' in page
+    assert "Алматының креативті орамдарына арналған идеялар" in page
+    db.session.refresh(author)
+    assert author.locale == "ru"  # a link from anywhere must not change the account
+
+    # The visit keeps Kazakh on the next page, without ?lang=.
+    assert '<html lang="kk">' in client.get("/ideas/").get_data(as_text=True)
+
+    # E-mails follow the saved preference, not the visit.
+    services.publish_idea(moderator, idea, version=idea.version)
+    db.session.commit()
+    assert len(outbox) == 1
+    assert "Опубликована" in outbox[0].subject
+
+
+def test_a_lang_link_writes_nothing_to_the_database(app, client, auth, count_queries):
     user = make_user(locale="ru")
     db.session.commit()
     auth.as_user(user)
+    with count_queries() as counter:
+        client.get("/?lang=en")
+    assert [s for s in counter.statements if s.lstrip().upper().startswith(WRITES)] == []
+
+
+def test_only_the_profile_form_changes_the_saved_language(app, client, auth):
+    user = make_user(locale="ru", display_name="Aidos")
+    db.session.commit()
+    auth.as_user(user)
     client.get("/?lang=en")
+    response = client.post("/account/profile", data={"display_name": "Aidos", "locale": "kk"})
+    assert response.status_code == 302
     db.session.refresh(user)
-    assert user.locale == "en"
+    assert user.locale == "kk"
+    # The saved choice is shown at once, even though the visit had chosen English before.
+    assert '<html lang="kk">' in client.get("/").get_data(as_text=True)
+
+
+def test_the_visits_choice_wins_over_the_saved_language(app, client, auth):
+    user = make_user(locale="kk")
+    db.session.commit()
+    auth.as_user(user)
+    client.get("/?lang=en")
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
 
 
 def test_profile_language_wins_over_the_browser(app, client, auth):
-    from myalmaty.extensions import db
-
     user = make_user(locale="kk")
     db.session.commit()
     auth.as_user(user)

@@ -1,18 +1,22 @@
 """Authors hear back: an e-mail in their own language after each committed decision, and a
-notice on their next visit, shown once. `decisions_for_author` and `action_label` for their page."""
+count of unseen decisions in the navigation (read without writing) until "My ideas" shows them.
+`decisions_for_author` and `action_label` for their page."""
 
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from flask_babel import force_locale
 
-from myalmaty.domain.audit import decisions_for_author, record_event
+from myalmaty.domain.audit import ModerationEvent, decisions_for_author, record_event
 from myalmaty.domain.decisions import action_label, describe_decision
 from myalmaty.domain.ideas import IdeaStage, IdeaStatus, RejectionReason
 from myalmaty.extensions import db
 from myalmaty.moderation import services
 from myalmaty.moderation.services import BulkAction, BulkParams, BulkRefused
-from tests.factories import make_idea, make_user
+from tests.factories import make_event, make_idea, make_user
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 @pytest.fixture
@@ -83,30 +87,71 @@ def test_nobody_is_told_of_their_own_decision(app, moderator, outbox):
     assert outbox == []
 
 
-def test_the_notice_shows_once_on_the_next_visit(app, client, auth, moderator):
-    author = make_user(locale="en")
-    idea = make_idea(status=IdeaStatus.PENDING, author=author, title="Benches by the canal")
+def _decided_for(author, moderator, title: str = "Benches by the canal"):  # noqa: ANN001, ANN202
+    """An idea of `author` published and then answered: two decisions they have not seen."""
+    idea = make_idea(status=IdeaStatus.PENDING, author=author, title=title)
     services.publish_idea(moderator, idea, version=idea.version)
+    services.set_idea_stage(moderator, idea, version=idea.version, stage=IdeaStage.IN_PROGRESS)
+    db.session.commit()
+    return idea
+
+
+def test_an_ordinary_page_counts_unseen_decisions_and_writes_nothing(
+    app, client, auth, moderator, count_queries
+):
+    author = make_user(locale="en")
+    _decided_for(author, moderator)
+    auth.as_user(author)
+    with count_queries() as counter:
+        page = client.get("/").get_data(as_text=True)
+    assert [s for s in counter.statements if s.lstrip().upper().startswith(WRITES)] == []
+    assert 'class="badge new unseen-count"' in page
+    assert "2 new decisions on your ideas" in page
+    # Nothing was marked seen: the count stays until "My ideas" shows them.
+    assert "2 new decisions on your ideas" in client.get("/ideas/").get_data(as_text=True)
+
+
+def test_my_ideas_shows_the_decisions_and_marks_them_seen(app, client, auth, moderator):
+    author = make_user(locale="en")
+    idea = _decided_for(author, moderator)
+    auth.as_user(author)
+    mine = client.get("/ideas/mine").get_data(as_text=True)
+    assert "Benches by the canal" in mine
+    assert "New for you" in mine
+    events = db.session.scalars(
+        sa.select(ModerationEvent).where(ModerationEvent.idea_id == idea.id)
+    ).all()
+    assert events and all(event.author_seen_at is not None for event in events)
+    assert "new decision" not in client.get("/").get_data(as_text=True)
+
+
+def test_the_authors_own_steps_are_not_counted(app, client, auth):
+    author = make_user(locale="en")
+    make_event("idea.submit", idea=make_idea(status=IdeaStatus.PENDING, author=author),
+               actor=author)
     db.session.commit()
     auth.as_user(author)
-    first = client.get("/").get_data(as_text=True)
-    assert "News about your idea “Benches by the canal”: Published." in first
-    second = client.get("/").get_data(as_text=True)
-    assert "News about your idea" not in second
+    assert "unseen-count" not in client.get("/").get_data(as_text=True)
 
 
-def test_the_notice_escapes_the_title(app, client, auth, moderator):
+def test_visitors_see_no_count(app, client, moderator):
+    _decided_for(make_user(locale="en"), moderator)
+    assert "unseen-count" not in client.get("/?lang=en").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/ideas/", "/ideas/map", "/ideas/{id}", "/account/profile",
+                                  "/?lang=kk"])
+def test_opening_a_page_writes_nothing(app, client, auth, moderator, count_queries, path):
     author = make_user(locale="en")
-    idea = make_idea(status=IdeaStatus.PENDING, author=author, title="<script>alert(1)</script>")
-    services.publish_idea(moderator, idea, version=idea.version)
-    db.session.commit()
+    idea = _decided_for(author, moderator)
     auth.as_user(author)
-    page = client.get("/").get_data(as_text=True)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "<script>alert(1)" not in page
+    with count_queries() as counter:
+        response = client.get(path.format(id=idea.id))
+    assert response.status_code == 200
+    assert [s for s in counter.statements if s.lstrip().upper().startswith(WRITES)] == []
 
 
-def test_the_notice_costs_one_query_when_there_is_nothing_new(app, client, auth, count_queries):
+def test_the_count_costs_one_query_when_there_is_nothing_new(app, client, auth, count_queries):
     author = make_user(locale="en")
     db.session.commit()
     auth.as_user(author)
@@ -118,7 +163,7 @@ def test_the_notice_costs_one_query_when_there_is_nothing_new(app, client, auth,
         session.clear()
     with count_queries() as anonymous:
         client.get("/")
-    # The user's row, and the one look for unseen decisions.
+    # The user's row, and the one count of unseen decisions.
     assert signed_in.count - anonymous.count == 2
 
 

@@ -18,7 +18,7 @@ from myalmaty.extensions import db
 def ensure_agenda(forum: Forum, created: Counter) -> None:
     on_agenda = {(item.group_id, item.idea_id) for item in forum.agenda}
     groups = db.session.scalars(
-        sa.select(IdeaGroup).where(IdeaGroup.dissolved_at.is_(None)).order_by(IdeaGroup.id)
+        sa.select(IdeaGroup).where(IdeaGroup.is_active).order_by(IdeaGroup.id)
     ).all()
     ideas = db.session.scalars(
         sa.select(Idea)
