@@ -34,7 +34,7 @@ from tests.factories import (
 
 
 @pytest.fixture
-def through_theme(app):  # noqa: ANN001, ANN201
+def through_theme(app):
     """An idea linked to a recommendation and put on a forum's agenda only through its theme,
     and an idea linked directly, outside any theme."""
     forum = make_forum()
@@ -81,11 +81,11 @@ def test_an_idea_in_a_linked_theme_is_counted_by_every_reader(through_theme):
     assert on_idea_page(in_theme) == ([recommendation.id], [forum.id])
 
 
-def _dissolve_through_the_service(theme) -> None:  # noqa: ANN001
+def _dissolve_through_the_service(theme) -> None:
     moderation.dissolve_group(make_user(role=Role.MODERATOR), theme, version=theme.version)
 
 
-def _mark_dissolved_with_its_ideas_left_in(theme) -> None:  # noqa: ANN001
+def _mark_dissolved_with_its_ideas_left_in(theme) -> None:
     # The service takes the ideas out; the rule must hold even for an idea left pointing at it.
     theme.dissolved_at = utcnow() - dt.timedelta(minutes=1)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import has_request_context, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import (
     format_decimal,
     format_percent,
@@ -78,7 +78,7 @@ def url_with_language(code: str) -> str:
     return f"{request.path}?{query}"
 
 
-def init_app(app) -> None:  # noqa: ANN001 - Flask app
+def init_app(app: Flask) -> None:
     from myalmaty.extensions import babel
 
     babel.init_app(app, locale_selector=select_locale)

@@ -137,7 +137,7 @@ def _long_day(moment: dt.datetime | None) -> str:
 
 def _member(name: str) -> zipfile.ZipInfo:
     """A ZIP entry dated now (entries opened for writing would otherwise say 1980)."""
-    info = zipfile.ZipInfo(name, date_time=dt.datetime.now().timetuple()[:6])
+    info = zipfile.ZipInfo(name, date_time=dt.datetime.now().astimezone().timetuple()[:6])
     info.compress_type = zipfile.ZIP_DEFLATED
     return info
 

@@ -15,6 +15,7 @@ marks them seen (`ideas.services.mark_history_seen`) and commits: no hook writes
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -44,7 +45,7 @@ def public_url(endpoint: str, **values: object) -> str:
 def compose_decision_mail(idea: Idea, events: list[ModerationEvent]) -> tuple[str, str, str] | None:
     """(to, subject, body) in the author's language, or None when nobody should be written to."""
     author = idea.author
-    if author is None or not author.is_active or not author.email:
+    if not author.is_active or not author.email:
         return None
     events = [e for e in events if e.actor_id is None or e.actor_id != author.id]
     if not events:
@@ -95,7 +96,7 @@ def _forget(session: Session, previous_transaction: sa.orm.SessionTransaction) -
     session.info.pop(OUTGOING, None)
 
 
-def _listen_once(event_name: str, handler: object) -> None:
+def _listen_once(event_name: str, handler: Callable[..., None]) -> None:
     if not sa.event.contains(Session, event_name, handler):
         sa.event.listen(Session, event_name, handler)
 
@@ -106,7 +107,7 @@ def unseen_decisions_count() -> int:
         return 0
     if "unseen_decisions_count" not in g:
         g.unseen_decisions_count = unseen_decision_count(current_user.id)
-    return g.unseen_decisions_count  # type: ignore[no-any-return]
+    return int(g.unseen_decisions_count)
 
 
 def init_app(app: Flask) -> None:

@@ -7,6 +7,7 @@ filtered aggregates, never Python loops over rows.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -88,19 +89,20 @@ def _counts(column: so.QueryableAttribute[Any], *conditions: sa.ColumnElement[bo
     rows = db.session.execute(
         sa.select(column, sa.func.count(Idea.id)).where(*conditions).group_by(column)
     )
-    return {key: number for key, number in rows}
+    return dict(rows.all())
 
 
 def _weeks(now: dt.datetime, timezone: ZoneInfo) -> list[tuple[dt.date, int]]:
     starts = week_starts(now, timezone)
     columns = [
         sa.func.count(Idea.id).filter(Idea.published_at >= start, Idea.published_at < end)
-        for start, end in zip(starts, starts[1:])
+        for start, end in itertools.pairwise(starts)
     ]
     row = db.session.execute(
         sa.select(*columns).where(_published, Idea.published_at >= starts[0], Idea.published_at < starts[-1])
     ).one()
-    return [(start.astimezone(timezone).date(), number) for start, number in zip(starts, row)]
+    # N+1 bounds give N weeks: each week is named by the day it starts.
+    return [(start.astimezone(timezone).date(), number) for start, number in zip(starts, row, strict=False)]
 
 
 def _pending() -> PendingBacklog:

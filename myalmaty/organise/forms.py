@@ -109,7 +109,7 @@ class ForumForm(FlaskForm):
             )
 
     def details(self) -> ForumDetails:
-        held_on: dt.date = self.held_on.data  # type: ignore[assignment]
+        held_on: dt.date = self.held_on.data
         return ForumDetails(
             title_ru=self.title_ru.data, title_kk=self.title_kk.data, title_en=self.title_en.data,
             held_on=held_on,
@@ -196,7 +196,9 @@ class QuarterForm(FlaskForm):
         try:
             self.boundary.data = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise ValidationError(_l("The file is not UTF-8 text; save it as GeoJSON and try again.")) from error
+            raise ValidationError(
+                _l("The file is not UTF-8 text; save it as GeoJSON and try again.")
+            ) from error
 
     def validate_boundary(self, field: TextAreaField) -> None:
         # What was pasted, not an uploaded file's text (which `validate_boundary_file` put in data).

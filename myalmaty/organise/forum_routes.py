@@ -202,7 +202,9 @@ def move_agenda_item(item_id: int) -> ResponseReturnValue:
     return run_decision(
         form,
         lambda: services.move_agenda_item(current_account(), item, form.chosen_direction()),
-        success=lambda moved: _("The order of the agenda was changed.") if moved else _("Nothing was changed."),
+        success=lambda moved: (
+            _("The order of the agenda was changed.") if moved else _("Nothing was changed.")
+        ),
         done=_agenda_of(item.forum_id),
         rerender=lambda status: _forum_page(item.forum_id, status=status),
     )

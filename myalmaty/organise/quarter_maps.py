@@ -41,7 +41,7 @@ def colour_bins(highest: int, classes: int = len(PALETTE)) -> list[ColourBin]:
     # Spread the colours over the palette when there are fewer classes than colours.
     picks = [round(i * (len(PALETTE) - 1) / max(len(uppers) - 1, 1)) for i in range(len(uppers))]
     bins, low = [], 1
-    for upper, pick in zip(uppers, picks):
+    for upper, pick in zip(uppers, picks, strict=True):
         bins.append(ColourBin(low, upper, PALETTE[pick]))
         low = upper + 1
     return bins

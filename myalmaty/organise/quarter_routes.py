@@ -118,7 +118,9 @@ def edit_quarter(quarter_id: int) -> ResponseReturnValue:
         return _preview(form, quarter)
     return run_decision(
         form,
-        lambda: quarter_services.update_quarter(current_account(), quarter, form.details(), form.boundary.data),
+        lambda: quarter_services.update_quarter(
+            current_account(), quarter, form.details(), form.boundary.data
+        ),
         success=_saved_message,
         done=url_for(".quarters"),
         rerender=lambda status: _quarter_form(form, quarter, status=status),

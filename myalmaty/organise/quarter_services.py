@@ -101,12 +101,15 @@ def _explain(error: InvalidBoundary) -> BoundaryError:
         crossing = _SELF_INTERSECTION.match(error.detail)
         if crossing:
             return BoundaryError(
-                _l("The outline crosses itself near %(lat)s, %(lon)s. Redraw it so that its edges do not cross."),
+                _l("The outline crosses itself near %(lat)s, %(lon)s. "
+                   "Redraw it so that its edges do not cross."),
                 lat=f"{float(crossing['lat']):.5f}", lon=f"{float(crossing['lon']):.5f}",
             )
         return BoundaryError(_l("The outline is not a valid polygon (%(detail)s)."), detail=error.detail)
     if error.code == "outside_city":
-        return BoundaryError(_l("The boundary goes outside Almaty. A creative quarter must lie inside the city."))
+        return BoundaryError(
+            _l("The boundary goes outside Almaty. A creative quarter must lie inside the city.")
+        )
     return BoundaryError(_l("The boundary cannot be used."))
 
 

@@ -110,14 +110,14 @@ def idea_counts_by_quarter_id() -> dict[int | None, int]:
     rows = db.session.execute(
         sa.select(Idea.quarter_id, sa.func.count(Idea.id)).group_by(Idea.quarter_id)
     )
-    return {quarter_id: count for quarter_id, count in rows}
+    return dict(rows.all())
 
 
 def idea_counts_by_category_id() -> dict[int, int]:
     rows = db.session.execute(
         sa.select(Idea.category_id, sa.func.count(Idea.id)).group_by(Idea.category_id)
     )
-    return {category_id: count for category_id, count in rows}
+    return dict(rows.all())
 
 
 def slug_taken(model: type[Category] | type[Quarter], slug: str, except_id: int | None) -> bool:

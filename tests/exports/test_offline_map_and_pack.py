@@ -75,7 +75,7 @@ def test_residents_text_reaches_the_map_only_as_escaped_json(world, offline_map)
     assert HOSTILE_TITLE not in offline_map
     assert "<script>alert" not in offline_map and "<img src=x" not in offline_map
     data_scripts = [(a, t) for a, t in page.scripts if a.get("type") == "application/json"]
-    ideas_json = dict((a["id"], t) for a, t in data_scripts)["offline-map-ideas"]
+    ideas_json = {a["id"]: t for a, t in data_scripts}["offline-map-ideas"]
     assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e${alert(1)}" in ideas_json
     # `${alert(1)}` exists only inside that inert JSON block, never in code that runs.
     for attrs, text in page.scripts:

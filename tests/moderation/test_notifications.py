@@ -87,7 +87,7 @@ def test_nobody_is_told_of_their_own_decision(app, moderator, outbox):
     assert outbox == []
 
 
-def _decided_for(author, moderator, title: str = "Benches by the canal"):  # noqa: ANN001, ANN202
+def _decided_for(author, moderator, title: str = "Benches by the canal"):
     """An idea of `author` published and then answered: two decisions they have not seen."""
     idea = make_idea(status=IdeaStatus.PENDING, author=author, title=title)
     services.publish_idea(moderator, idea, version=idea.version)

@@ -186,7 +186,7 @@ def test_the_log_is_paginated_and_constant_in_queries(app, as_moderator, moderat
     as_moderator.get("/moderation/log")
     with count_queries() as few:
         as_moderator.get("/moderation/log")
-    for n in range(60):
+    for _n in range(60):
         idea = make_idea()
         make_event("idea.stage", actor=make_user(role=Role.MODERATOR), idea=idea,
                    before={"stage": "new"}, after={"stage": "done"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -64,7 +65,7 @@ def test_colour_classes_cover_every_count_without_gaps():
     bins = colour_bins(12)
 
     assert bins[0].low == 1 and bins[-1].high == 12
-    assert all(a.high + 1 == b.low for a, b in zip(bins, bins[1:]))
+    assert all(a.high + 1 == b.low for a, b in itertools.pairwise(bins))
     assert colour_for(0, bins) == NO_IDEAS
     assert colour_for(12, bins) == PALETTE[-1]
     assert colour_for(1, bins) == PALETTE[0]
