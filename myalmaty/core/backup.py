@@ -228,7 +228,7 @@ def restore_backup(archive: Path, photos: Path) -> Manifest:
 
 
 def known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(migrate.get_config())
+    script = ScriptDirectory(migrate.directory)
     return {revision.revision for revision in script.walk_revisions()}
 
 
@@ -293,7 +293,8 @@ def _unpack(archive: Path, manifest: Manifest, staging: Path) -> Path:
                     continue
                 relative = _member_path(member.name)
                 if not member.isfile():
-                    raise BackupError(f"The backup holds something other than a file: {member.name!r}.")
+                    raise BackupError(
+                        f"The backup holds something other than a file: {member.name!r}.")
                 if member.name == manifest.database_file:
                     target = dump
                 elif relative.parts[0] == PHOTOS and len(relative.parts) > 1:
@@ -308,7 +309,8 @@ def _unpack(archive: Path, manifest: Manifest, staging: Path) -> Path:
                 with source, target.open("xb") as out:
                     shutil.copyfileobj(source, out)
     except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
-        raise BackupError(f"The backup archive is damaged ({error}); nothing was restored.") from error
+        raise BackupError(
+            f"The backup archive is damaged ({error}); nothing was restored.") from error
     if not dump.is_file() or _sha256(dump) != manifest.database_sha256:
         raise BackupError("The backup's database file is missing or damaged (its checksum differs "
                           "from the manifest's); nothing was restored.")

@@ -50,7 +50,9 @@ class TargetState:
     postgresql_schema: str | None = None
 
 
-def read_state(connection: sa.Connection, table_names: Iterable[str]) -> tuple[list[str], dict[str, int]]:
+def read_state(
+    connection: sa.Connection, table_names: Iterable[str]
+) -> tuple[list[str], dict[str, int]]:
     """The Alembic revisions recorded in the database, and the rows of each table it has."""
     present = set(sa.inspect(connection).get_table_names())
     revisions: list[str] = []
@@ -185,8 +187,9 @@ def snapshot_postgresql(engine: Engine, target: Path, table_names: Iterable[str]
         revisions, counts = read_state(connection, table_names)
         revision = _one_revision(revisions)
         # The exporting transaction stays open until pg_dump has read everything.
-        _run([pg_dump, "--format=custom", f"--file={target}", f"--schema={_literal_pattern(schema)}",
-              f"--snapshot={snapshot_id}", f"--dbname={url}"], env)
+        _run([pg_dump, "--format=custom", f"--file={target}",
+              f"--schema={_literal_pattern(schema)}", f"--snapshot={snapshot_id}",
+              f"--dbname={url}"], env)
     return Snapshot(revision, counts, postgresql_schema=schema,
                     pg_dump_version=tool_version("pg_dump"))
 
