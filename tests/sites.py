@@ -8,12 +8,14 @@ connected to) and dropped at the end.
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.pool import NullPool
@@ -21,6 +23,7 @@ from sqlalchemy.pool import NullPool
 from myalmaty import create_app
 from myalmaty.extensions import db
 from tests.conftest import (
+    IN_CI,
     _postgres_url_with_schema,
     make_test_config,
     requires_postgres,
@@ -58,6 +61,10 @@ def empty_site(backend: str, folder: Path, schema: str = "myalmaty") -> Iterator
         yield Site(f"sqlite:///{folder / 'myalmaty.sqlite3'}", folder)
         return
     server = sa.make_url(requires_postgres())
+    if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        if IN_CI:
+            pytest.fail("CI=true needs pg_dump and pg_restore to back up PostgreSQL")
+        pytest.skip("pg_dump and pg_restore are needed to back up PostgreSQL")
     name = f"backup_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as connection:
