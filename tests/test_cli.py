@@ -13,7 +13,9 @@ from tests.factories import make_idea
 from tests.sites import empty_site
 
 
-def test_backup_and_restore_commands_bring_a_site_back(database_url: str, tmp_path: Path) -> None:
+def test_backup_and_restore_commands_bring_a_site_back(
+    database_url: str, tmp_path: Path
+) -> None:
     """On the suite's database (SQLite, or PostgreSQL's default `public` schema)."""
     backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
     archive = tmp_path / "backups" / "myalmaty.tar.gz"
