@@ -176,7 +176,6 @@ def _literal_pattern(name: str) -> str:
 
 
 def snapshot_postgresql(engine: Engine, target: Path, table_names: Iterable[str]) -> Snapshot:
-    pg_dump = _tool("pg_dump")
     url, env = _libpq(engine.url)
     with engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection, \
             connection.begin():
@@ -186,6 +185,7 @@ def snapshot_postgresql(engine: Engine, target: Path, table_names: Iterable[str]
             raise BackupError("No schema on the database's search_path exists: nothing to back up.")
         revisions, counts = read_state(connection, table_names)
         revision = _one_revision(revisions)
+        pg_dump = _tool("pg_dump")
         # The exporting transaction stays open until pg_dump has read everything.
         _run([pg_dump, "--format=custom", f"--file={target}",
               f"--schema={_literal_pattern(schema)}", f"--snapshot={snapshot_id}",
