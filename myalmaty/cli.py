@@ -1,20 +1,17 @@
-"""`flask` commands: translations, backups, and the commands each feature contributes."""
+"""`flask` commands: translations, backup and restore, and the commands each feature contributes."""
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
-import subprocess
 from importlib import import_module
 from pathlib import Path
 
 import click
 from babel.messages.frontend import CommandLineInterface
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from myalmaty.config import PROJECT_ROOT
-from myalmaty.extensions import db
+from myalmaty.core.backup import BackupError, create_backup, restore_backup
 
 TRANSLATIONS = PROJECT_ROOT / "translations"
 POT_FILE = TRANSLATIONS / "messages.pot"
@@ -69,26 +66,27 @@ def translate_compile() -> None:
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path: Path) -> None:
-    """Write a consistent copy of the database to PATH (SQLite file, or pg_dump's custom format)."""
-    url = db.engine.url
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if url.get_backend_name() == "sqlite":
-        if not url.database:
-            raise click.ClickException("an in-memory SQLite database has nothing to back up")
-        # sqlite3's online backup copies a consistent snapshot even while the app writes (WAL).
-        source = sqlite3.connect(url.database)
-        target = sqlite3.connect(path)
-        with target:
-            source.backup(target)
-        source.close()
-        target.close()
-    else:
-        pg_dump = shutil.which("pg_dump")
-        if pg_dump is None:
-            raise click.ClickException("pg_dump is not installed; it is needed to back up PostgreSQL")
-        libpq_url = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        subprocess.run([pg_dump, "--format=custom", f"--file={path}", libpq_url], check=True)
-    click.echo(f"Backup written to {path}")
+    """Write one archive to PATH: the database, the photos and a manifest (safe while running)."""
+    try:
+        manifest = create_backup(path, Path(current_app.config["UPLOAD_FOLDER"]))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {path}: {manifest.backend} at schema revision "
+               f"{manifest.schema_revision}, {manifest.rows} rows in {len(manifest.tables)} "
+               f"tables, {manifest.photos} photo files.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(path: Path) -> None:
+    """Restore a backup archive into an empty database and photos folder, then migrate."""
+    try:
+        manifest = restore_backup(path, Path(current_app.config["UPLOAD_FOLDER"]))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored the backup of {manifest.created_at}: {manifest.rows} rows in "
+               f"{len(manifest.tables)} tables (counts checked), {manifest.photos} photo files; "
+               "the database is migrated to the latest schema.")
 
 
 # Each feature contributes its commands through a `register(app)` function.
@@ -102,5 +100,6 @@ FEATURE_COMMANDS = (
 def init_app(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     for module_name in FEATURE_COMMANDS:
         import_module(module_name).register(app)
