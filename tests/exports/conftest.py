@@ -165,14 +165,23 @@ def csv_ids(data: bytes) -> set[int]:
 
 
 def every_member(data: bytes) -> list[tuple[str, bytes]]:
-    """The file itself and, for ZIPs (the pack, XLSX inside it), every file inside, unpacked."""
+    """What a reader of the file sees, piece by piece: a ZIP (the pack, an XLSX) as the files
+    inside it, unpacked; a PDF as its text; anything else as it is.
+
+    Compressed bytes are never searched themselves: a ZIP's or a PDF's deflated streams can
+    spell anything, an e-mail-shaped `A@v.0` included.
+    """
     import io
     import zipfile
 
-    found = [("", data)]
+    from pypdf import PdfReader
+
     if data[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for name in archive.namelist():
-                found += [(f"{name}/{inner}", content)
-                          for inner, content in every_member(archive.read(name))]
-    return found
+            return [(f"{name}/{inner}", content)
+                    for name in archive.namelist()
+                    for inner, content in every_member(archive.read(name))]
+    if data[:5] == b"%PDF-":
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        return [("", text.encode())]
+    return [("", data)]
