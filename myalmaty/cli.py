@@ -27,6 +27,8 @@ def extract_messages(output: Path = POT_FILE) -> None:
     pybabel(
         "extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
         "--no-location", "--sort-output", "--omit-header",
+        # pybabel skips folders starting with "_" by default, which would miss templates/_macros.
+        "--ignore-dirs", ".* .venv venv instance build dist",
         "-o", str(output), str(PROJECT_ROOT),
     )
 
