@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from myalmaty.core.errors import Conflict, FieldError
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import PermissionDenied
+from myalmaty.core.text import clean_line, clean_text
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent, record_event
 from myalmaty.domain.ideas import Idea, IdeaStatus
@@ -22,7 +23,7 @@ from myalmaty.extensions import db
 from myalmaty.ideas import policy, queries
 from myalmaty.ideas.location import QUARTER_AUTO, resolve_location
 from myalmaty.ideas.photos import PhotoStore, store_photo
-from myalmaty.ideas.text import clean_line, clean_text, search_text
+from myalmaty.ideas.text import search_text
 
 # Lengths shared with the forms (the forms say it first, these make sure).
 TITLE_LENGTH = (5, 140)
