@@ -88,7 +88,7 @@ def similar() -> ResponseReturnValue:
     exclude = clean_line(request.args.get("exclude"))
     exclude_id = bounded_number(exclude)
     if exclude and exclude_id is None:
-        raise InvalidParameter("exclude", _l("Give the number of an idea."))
+        raise InvalidParameter("exclude", _l("Give the idea's number."))
     exclude_ids = (exclude_id,) if exclude_id is not None else ()
     found = similar_ideas(text, lat, lon, exclude_ids=exclude_ids)
     prefix = _idea_url_prefix()

@@ -175,7 +175,7 @@ def things(app):
         ("POST", "/moderation/bulk/queue", {"ideas": "{n}:1", "action": "publish"}, 400, OUT_OF_DATE),
         ("POST", "/moderation/bulk/queue", {"ideas": "{pending}:{n}", "action": "publish"}, 400, OUT_OF_DATE),
         ("GET", "/moderation/log?idea={n}", None, 400, WHOLE_NUMBER),
-        ("GET", "/api/ideas/similar?text=cinema&exclude={n}", None, 400, "Give the number of an idea."),
+        ("GET", "/api/ideas/similar?text=cinema&exclude={n}", None, 400, "Give the idea's number."),
         ("GET", "/organise/exports/download?forum={n}", None, 400, "There is no forum with the number"),
         ("GET", "/organise/exports/download?group={n}", None, 400, "There is no group with the number"),
     ],
@@ -226,3 +226,18 @@ def test_nothing_was_written_by_the_refusals(as_organiser, things):
     as_organiser.post(f"/moderation/ideas/{things['pending']}/duplicate",
                       data={"duplicate-version": things["version"], "duplicate-original": str(2**31)})
     assert db.session.scalar(sa.select(Idea.status).where(Idea.id == things["pending"])) is IdeaStatus.PENDING
+
+
+@pytest.mark.parametrize(
+    ("lang", "page_message", "number_message"),
+    [
+        ("ru", "Номер страницы должен быть целым числом от 1.", "Введите целое число от 1 до 2"),
+        ("kk", "Бет нөмірі 1-ден бастап бүтін сан болуы керек.", "аралығындағы бүтін санды енгізіңіз."),
+        ("en", "The page must be a whole number from 1.", WHOLE_NUMBER),
+    ],
+)
+def test_the_refusals_are_translated(client, auth, lang, page_message, number_message):
+    auth.as_user(make_user(role=Role.MODERATOR, locale=lang))
+    db.session.commit()
+    assert page_message in client.get("/moderation/log?page=0").get_data(as_text=True)
+    assert number_message in client.get(f"/moderation/log?idea={2**31}").get_data(as_text=True)
