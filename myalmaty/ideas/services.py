@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.errors import Conflict, FieldError
 from myalmaty.core.models import utcnow
+from myalmaty.core.numbers import bounded_number
 from myalmaty.core.permissions import PermissionDenied
 from myalmaty.core.text import clean_line, clean_text
 from myalmaty.domain.accounts import User
@@ -66,9 +67,8 @@ def _checked(details: IdeaDetails, keep_category_id: int | None = None) -> dict:
         details.category_id
     ) is None:
         raise FieldError("category", _l("Choose a category from the list."))
-    chosen = None
-    if details.quarter_choice.isdigit():
-        chosen = queries.quarter_by_id(int(details.quarter_choice))
+    quarter_id = bounded_number(details.quarter_choice)
+    chosen = queries.quarter_by_id(quarter_id) if quarter_id is not None else None
     location = resolve_location(details.lat, details.lon, details.quarter_choice, chosen)
     return {
         "title": title,

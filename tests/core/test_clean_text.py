@@ -283,3 +283,13 @@ def test_a_search_is_cleaned_like_a_field_and_finds_what_it_names(client, findab
 def test_the_api_search_is_cleaned_too(client, findable, q):
     features = client.get(f"/api/ideas?q={q}").get_json()["features"]
     assert [f["properties"]["title"] for f in features] == ["Сквер у Сайран"]
+
+
+@pytest.mark.parametrize("path", ["/ideas/photos/a%00b/full", "/ideas/photos/%01/thumb",
+                                  "/ideas/photos/" + "a" * 32 + "%00/full"])
+def test_a_photo_address_with_a_control_character_is_a_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_a_reset_address_with_a_control_character_is_no_server_error(client):
+    assert client.get("/account/reset/abc%00def").status_code < 500
