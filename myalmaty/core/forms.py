@@ -4,7 +4,7 @@
 the validators, the services): `core.text.clean_line` for one line, `clean_text` for a text
 area, which keeps newlines and tabs. The cleaning is added when a field is bound, so a field
 cannot be forgotten and no form cleans on its own; passwords are left exactly as typed.
-`tests/core/test_forms.py` checks that every form of the app derives from `AppForm`.
+`tests/core/test_clean_text.py` checks that every form of the app derives from `AppForm`.
 """
 
 from __future__ import annotations
