@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     _init_extensions(app)
+    _bound_ids_in_addresses(app)
     _register_blueprints(app)
     _register_template_helpers(app)
 
@@ -67,15 +68,27 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
+        from myalmaty.core.numbers import bounded_number
         from myalmaty.domain.accounts import User
 
-        user_id, _, _fingerprint = session_id.partition(":")
-        if not user_id.isdigit():
+        user_id = bounded_number(session_id.partition(":")[0])
+        if user_id is None:
             return None
-        user = db.session.get(User, int(user_id))
+        user = db.session.get(User, user_id)
         if user is None or not user.is_active or user.get_id() != session_id:
             return None  # unknown, deactivated, or signed in before the password changed
         return user
+
+
+def _bound_ids_in_addresses(app: Flask) -> None:
+    """Every `<int:…>` in a route is an id from 1 to 2^31−1; past it the address is a 404.
+
+    The `int` converter itself is replaced (before any rule is added), not a new name: every
+    route, and any route added later, is covered without anyone having to remember it.
+    """
+    from myalmaty.core.numbers import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -24,11 +24,11 @@ def pybabel(*args: str) -> None:
 
 
 def extract_messages(output: Path = POT_FILE) -> None:
+    # pybabel skips folders starting with "_" unless told which to skip: templates/_macros
+    # (pagination, forms) holds strings people see.
     pybabel(
         "extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
-        "--no-location", "--sort-output", "--omit-header",
-        # pybabel skips folders starting with "_" by default, which would miss templates/_macros.
-        "--ignore-dirs", ".* .venv venv instance build dist",
+        "--no-location", "--sort-output", "--omit-header", "--ignore-dirs", ".* __pycache__",
         "-o", str(output), str(PROJECT_ROOT),
     )
 

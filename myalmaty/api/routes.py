@@ -12,13 +12,14 @@ from flask_babel import lazy_gettext as _l
 from myalmaty.api import bp
 from myalmaty.api import queries as api_queries
 from myalmaty.api.geojson import GEOJSON, Serialiser, cached_json, versioned_json
+from myalmaty.core.errors import InvalidParameter
 from myalmaty.core.i18n import current_locale
+from myalmaty.core.numbers import bounded_number
+from myalmaty.core.text import clean_line, clean_text
 from myalmaty.ideas import queries
-from myalmaty.ideas.errors import InvalidParameter
 from myalmaty.ideas.filters import IdeaFilters, parse_bbox, parse_filters
 from myalmaty.ideas.location import parse_coordinate
 from myalmaty.ideas.similarity import similar_ideas
-from myalmaty.ideas.text import clean_text
 
 MAX_SIMILAR_TEXT = 2000
 
@@ -84,8 +85,11 @@ def similar() -> ResponseReturnValue:
         raise InvalidParameter("lat", _l("Latitude must be between -90 and 90."))
     if lon is not None and not -180 <= lon <= 180:
         raise InvalidParameter("lon", _l("Longitude must be between -180 and 180."))
-    exclude = request.args.get("exclude", "")
-    exclude_ids = (int(exclude),) if exclude.isdigit() else ()
+    exclude = clean_line(request.args.get("exclude"))
+    exclude_id = bounded_number(exclude)
+    if exclude and exclude_id is None:
+        raise InvalidParameter("exclude", _l("Give the idea's number."))
+    exclude_ids = (exclude_id,) if exclude_id is not None else ()
     found = similar_ideas(text, lat, lon, exclude_ids=exclude_ids)
     prefix = _idea_url_prefix()
     return cached_json({

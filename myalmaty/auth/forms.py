@@ -4,13 +4,13 @@ so a person sees every problem beside the field, with what they typed kept."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from myalmaty.auth import services
 from myalmaty.auth.passwords import MAX_PASSWORD_LENGTH
 from myalmaty.core.errors import FieldError
+from myalmaty.core.forms import AppForm
 from myalmaty.core.i18n import LANGUAGE_NAMES, LANGUAGES
 
 try:  # WTForms 3.3 deprecates (value, label) tuples in favour of SelectChoice
@@ -24,11 +24,7 @@ LANGUAGE_CHOICES = [_Choice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
 PASSWORDS_DIFFER = _l("The two passwords do not match.")
 
 
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _strength(form: FlaskForm, field: PasswordField) -> None:
+def _strength(form: AppForm, field: PasswordField) -> None:
     """The password rules of services, applied while the form is validated."""
     email = form.email.data if hasattr(form, "email") else getattr(form, "account_email", "")
     try:
@@ -37,27 +33,27 @@ def _strength(form: FlaskForm, field: PasswordField) -> None:
         raise ValidationError(str(error)) from error
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     # No format check: an address that is not valid simply has no account, and says so in
     # the same words as a wrong password.
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)],
-                       filters=[_strip], render_kw={"autocomplete": "username"})
+                       render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[DataRequired(),
                                                           Length(max=MAX_PASSWORD_LENGTH)],
                              render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(AppForm):
     email = EmailField(
         _l("E-mail address"),
         validators=[DataRequired(), Length(max=254), Email(message=services.INVALID_EMAIL)],
-        filters=[_strip], render_kw={"autocomplete": "email"},
+        render_kw={"autocomplete": "email"},
     )
     display_name = StringField(
         _l("Your name as others will see it"),
         validators=[DataRequired(), Length(max=services.DISPLAY_NAME_MAX)],
-        filters=[_strip], render_kw={"autocomplete": "nickname"},
+        render_kw={"autocomplete": "nickname"},
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(), _strength],
                              render_kw={"autocomplete": "new-password"})
@@ -81,16 +77,16 @@ class RegisterForm(FlaskForm):
         return bool((self.website.data or "").strip())
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(AppForm):
     display_name = StringField(
         _l("Your name as others will see it"),
         validators=[DataRequired(), Length(max=services.DISPLAY_NAME_MAX)],
-        filters=[_strip], render_kw={"autocomplete": "nickname"},
+        render_kw={"autocomplete": "nickname"},
     )
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(AppForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), _strength],
@@ -106,17 +102,17 @@ class PasswordChangeForm(FlaskForm):
         self.account_email = account_email
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(AppForm):
     password = PasswordField(_l("Your password, to confirm"), validators=[DataRequired()],
                              render_kw={"autocomplete": "current-password"})
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(AppForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)],
-                       filters=[_strip], render_kw={"autocomplete": "email"})
+                       render_kw={"autocomplete": "email"})
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(AppForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), _strength],
                              render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(

@@ -20,13 +20,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import login_user, logout_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from myalmaty.auth import bp, forms, services
 from myalmaty.auth.passwords import MIN_PASSWORD_LENGTH
 from myalmaty.auth.sessions import keep_this_session
 from myalmaty.core.errors import DomainError
+from myalmaty.core.forms import AppForm
 from myalmaty.core.i18n import current_locale
 from myalmaty.core.permissions import login_required
 from myalmaty.core.ratelimits import rate_limited
@@ -49,7 +49,7 @@ def _not_a_redirect(response: Response) -> bool:
     return response.status_code != 302
 
 
-def _shown_again(template: str, form: FlaskForm) -> Callable[[int], Rendered]:
+def _shown_again(template: str, form: AppForm) -> Callable[[int], Rendered]:
     """The form's page again, as typed: 422 for bad input and a service's refusal alike."""
     return lambda _status: (render_template(template, form=form), INVALID_FORM)
 

@@ -38,6 +38,15 @@ class FieldError(DomainError):
         self.status_code = status_code
 
 
+class InvalidParameter(DomainError):
+    """A query-string parameter (filters, bounding box, page) that cannot be used: a 400 page
+    with the message (JSON under /api/, naming the parameter)."""
+
+    def __init__(self, parameter: str, message: str, **params: object) -> None:
+        super().__init__(message, **params)
+        self.parameter = parameter
+
+
 class NotFound(DomainError):
     status_code = 404
 

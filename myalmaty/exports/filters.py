@@ -17,6 +17,8 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 
 from myalmaty.core.errors import DomainError
+from myalmaty.core.numbers import EARLIEST_YEAR, LATEST_YEAR, bounded_number, year_in_range
+from myalmaty.core.text import clean_line
 from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
 from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
 from myalmaty.domain.rules import on_agenda_of, takes_up
@@ -52,15 +54,6 @@ class InvalidFilters(DomainError):
         self.errors = errors
 
 
-def _clean(value: object) -> str:
-    return str(value).strip() if value is not None else ""
-
-
-def _positive_int(value: str) -> int | None:
-    # ASCII only: "²" and other Unicode digits pass `isdigit` but not `int`.
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
-
-
 def _date(value: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
@@ -71,7 +64,7 @@ def _date(value: str) -> dt.date | None:
 def parse_filters(raw: Mapping[str, object]) -> ExportFilters:
     """Turn typed values (slugs, ids, ISO dates) into resolved filters, or raise InvalidFilters
     listing every value that is wrong, each with a message that repeats what was typed."""
-    values = {name: _clean(raw.get(name)) for name in FILTER_NAMES}
+    values = {name: clean_line(str(raw.get(name) or "")) for name in FILTER_NAMES}
     resolved: dict[str, object] = {}
     errors: dict[str, str] = {}
 
@@ -79,7 +72,7 @@ def parse_filters(raw: Mapping[str, object]) -> ExportFilters:
         value = values[name]
         if not value:
             return
-        number = _positive_int(value)
+        number = bounded_number(value)
         if number is None or db.session.get(model, number) is None:
             errors[name] = message % {"value": value}
         else:
@@ -118,6 +111,9 @@ def parse_filters(raw: Mapping[str, object]) -> ExportFilters:
                 errors[name] = _(
                     "“%(value)s” is not a date; write it as YYYY-MM-DD.", value=values[name]
                 )
+            elif not year_in_range(day):
+                errors[name] = _("Enter a date between %(first)s and %(last)s.",
+                                 first=EARLIEST_YEAR, last=LATEST_YEAR)
             else:
                 resolved[name] = day
     if errors:

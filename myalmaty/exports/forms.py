@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 
+from myalmaty.core.forms import AppForm
 from myalmaty.core.i18n import LANGUAGE_NAMES, LANGUAGES
 from myalmaty.domain.ideas import IdeaStage
 from myalmaty.exports.filters import ExportFilters, InvalidFilters, parse_filters
@@ -26,7 +26,7 @@ class ExportRequest:
     semicolon: bool
 
 
-class ExportForm(FlaskForm):
+class ExportForm(AppForm):
     class Meta:
         csrf = False  # a GET download changes nothing; organiser_required guards it
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.permissions import PermissionDenied
+from myalmaty.core.text import clean_text
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import record_event
 from myalmaty.domain.ideas import (
@@ -28,7 +29,6 @@ from myalmaty.domain.ideas import (
 )
 from myalmaty.extensions import db
 from myalmaty.ideas import policy
-from myalmaty.ideas.text import clean_text
 
 COMMENT_LENGTH = (2, 2000)
 REPORT_NOTE_LENGTH = 1000

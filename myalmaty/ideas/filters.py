@@ -13,11 +13,11 @@ from dataclasses import asdict, dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from myalmaty.core.errors import InvalidParameter
 from myalmaty.core.geo import BBox
 from myalmaty.core.models import LabelledEnum
+from myalmaty.core.text import clean_line
 from myalmaty.domain.ideas import IdeaStage
-from myalmaty.ideas.errors import InvalidParameter
-from myalmaty.ideas.text import clean_line
 
 MAX_QUERY_LENGTH = 200
 MAX_SLUG_LENGTH = 60
@@ -76,7 +76,7 @@ def _slug(args: Mapping[str, str], name: str) -> str:
 
 
 def parse_filters(args: Mapping[str, str]) -> IdeaFilters:
-    stage_text = (args.get("stage") or "").strip()
+    stage_text = clean_line(args.get("stage"))
     stage = None
     if stage_text:
         try:
@@ -99,7 +99,7 @@ def parse_filters(args: Mapping[str, str]) -> IdeaFilters:
 
 
 def parse_sort(args: Mapping[str, str]) -> Sort:
-    text = (args.get("sort") or Sort.NEWEST.value).strip()
+    text = clean_line(args.get("sort")) or Sort.NEWEST.value
     try:
         return Sort(text)
     except ValueError:
@@ -109,16 +109,9 @@ def parse_sort(args: Mapping[str, str]) -> Sort:
         ) from None
 
 
-def parse_page(args: Mapping[str, str]) -> int:
-    text = (args.get("page") or "1").strip()
-    if not text.isdigit() or not 1 <= int(text) <= 100_000:
-        raise InvalidParameter("page", _l("The page must be a whole number from 1."))
-    return int(text)
-
-
 def parse_bbox(args: Mapping[str, str]) -> BBox | None:
     """`bbox=minLon,minLat,maxLon,maxLat` (RFC 7946 order), or None when absent."""
-    text = (args.get("bbox") or "").strip()
+    text = clean_line(args.get("bbox"))
     if not text:
         return None
     message = _l(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import IO, Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import (
@@ -24,6 +23,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from myalmaty.core.forms import AppForm, version_field
+from myalmaty.core.numbers import bounded_number
 from myalmaty.domain.ideas import ReportReason
 from myalmaty.domain.reference import Category, Quarter
 from myalmaty.ideas.engagement import COMMENT_LENGTH, REPORT_NOTE_LENGTH
@@ -34,33 +35,28 @@ from myalmaty.ideas.services import (
     TITLE_LENGTH,
     IdeaDetails,
 )
-from myalmaty.ideas.text import clean_text
 
 
-def _strip(value: str | None) -> str | None:
-    return clean_text(value) if isinstance(value, str) else value
-
-
-def _coordinate(form: FlaskForm, field: StringField) -> None:
+def _coordinate(form: AppForm, field: StringField) -> None:
     try:
         parse_coordinate(field.data)
     except ValueError:
         raise ValidationError(_l("Enter a number, such as 43.2383.")) from None
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(AppForm):
     title = StringField(
-        _l("Title"), filters=[_strip],
+        _l("Title"),
         validators=[DataRequired(), Length(*TITLE_LENGTH)],
         render_kw={"maxlength": TITLE_LENGTH[1], "autocomplete": "off"},
     )
     description = TextAreaField(
-        _l("What is the idea?"), filters=[_strip],
+        _l("What is the idea?"),
         validators=[DataRequired(), Length(*DESCRIPTION_LENGTH)],
         render_kw={"maxlength": DESCRIPTION_LENGTH[1], "rows": 6},
     )
     first_step = TextAreaField(
-        _l("The first small step"), filters=[_strip],
+        _l("The first small step"),
         validators=[DataRequired(), Length(*FIRST_STEP_LENGTH)],
         render_kw={"maxlength": FIRST_STEP_LENGTH[1], "rows": 3},
     )
@@ -85,7 +81,7 @@ class IdeaForm(FlaskForm):
         ] + [(str(q.id), q.name) for q in quarters]
 
     def validate_category(self, field: SelectField) -> None:
-        if not (field.data or "").isdigit():
+        if bounded_number(field.data) is None:
             raise ValidationError(_l("Choose a category from the list."))
 
     def details(self) -> IdeaDetails:
@@ -107,25 +103,25 @@ class IdeaForm(FlaskForm):
 
 
 class EditIdeaForm(IdeaForm):
-    version = HiddenField()
+    version = version_field(required=False)
     remove_photo = BooleanField(_l("Remove the photo"))
 
     @property
     def version_number(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return self.version.data
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     """A button that changes something: only the CSRF token (and the idea's version)."""
 
-    version = HiddenField()
+    version = version_field(required=False)
 
     @property
     def version_number(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+        return self.version.data
 
 
-class SupportForm(FlaskForm):
+class SupportForm(AppForm):
     action = HiddenField(validators=[InputRequired()])
 
     def validate_action(self, field: HiddenField) -> None:
@@ -133,20 +129,20 @@ class SupportForm(FlaskForm):
             raise ValidationError(_l("Unknown action."))
 
 
-class CommentForm(FlaskForm):
+class CommentForm(AppForm):
     body = TextAreaField(
-        _l("Your comment"), filters=[_strip],
+        _l("Your comment"),
         validators=[DataRequired(), Length(*COMMENT_LENGTH)],
         render_kw={"maxlength": COMMENT_LENGTH[1], "rows": 4},
     )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(AppForm):
     reason = RadioField(
         _l("What is wrong?"), validators=[InputRequired(_l("Choose a reason."))], choices=[]
     )
     note = TextAreaField(
-        _l("Anything moderators should know (optional)"), filters=[_strip],
+        _l("Anything moderators should know (optional)"),
         validators=[Optional(), Length(max=REPORT_NOTE_LENGTH)],
         render_kw={"maxlength": REPORT_NOTE_LENGTH, "rows": 3},
     )

@@ -12,6 +12,8 @@ from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import orm as so
 
+from myalmaty.core.errors import InvalidParameter
+from myalmaty.core.pagination import paginate
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent
 from myalmaty.domain.ideas import (
@@ -27,7 +29,6 @@ from myalmaty.domain.rules import idea_agenda_items, idea_recommendation_links
 from myalmaty.domain.themes import RecommendationLink
 from myalmaty.extensions import db
 from myalmaty.ideas import policy
-from myalmaty.ideas.errors import InvalidParameter
 from myalmaty.ideas.filters import NO_QUARTER, IdeaFilters, Sort
 
 # --- filters -------------------------------------------------------------------------------
@@ -100,7 +101,7 @@ def published_page(filters: IdeaFilters, sort: Sort, page: int, per_page: int) -
         )
         .order_by(*_ORDER[sort])
     )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    return paginate(query, page, per_page)
 
 
 # --- one idea -------------------------------------------------------------------------------

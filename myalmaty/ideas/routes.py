@@ -8,6 +8,7 @@ from flask import current_app, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 
 from myalmaty.core import maps
+from myalmaty.core.pagination import page_from
 from myalmaty.core.permissions import is_moderator, login_required
 from myalmaty.core.web import Rendered, current_account, or_404
 from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
@@ -17,7 +18,6 @@ from myalmaty.ideas.filters import (
     IdeaFilters,
     Sort,
     parse_filters,
-    parse_page,
     parse_sort,
 )
 from myalmaty.ideas.forms import ActionForm, CommentForm, SupportForm
@@ -37,7 +37,7 @@ def _filters_and_choices() -> tuple[IdeaFilters, dict[str, Any]]:
 def index() -> ResponseReturnValue:
     filters, context = _filters_and_choices()
     sort = parse_sort(request.args)
-    page = parse_page(request.args)
+    page = page_from(request.args)
     pagination = queries.published_page(filters, sort, page, current_app.config["IDEAS_PER_PAGE"])
     return render_template("ideas/index.html", pagination=pagination, sort=sort, sorts=Sort,
                            **context)
@@ -110,8 +110,9 @@ def mine() -> ResponseReturnValue:
 
 @bp.get("/photos/<string:key>/<any(full, thumb):size>")
 def photo(key: str, size: str) -> ResponseReturnValue:
-    idea = or_404(queries.visible_idea_with_photo(key, current_account(required=False)))
+    # The key's shape is checked (by the store) before a query sees it.
     path = or_404(photo_store().existing_file(key, size))
+    idea = or_404(queries.visible_idea_with_photo(key, current_account(required=False)))
     response = send_file(path, mimetype="image/jpeg", conditional=True)
     # Photos of ideas not (yet) public must not stay in shared caches.
     response.headers["Cache-Control"] = (

@@ -14,7 +14,9 @@ from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.errors import Conflict, FieldError
 from myalmaty.core.models import utcnow
+from myalmaty.core.numbers import bounded_number
 from myalmaty.core.permissions import PermissionDenied
+from myalmaty.core.text import clean_line, clean_text
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent, record_event
 from myalmaty.domain.ideas import Idea, IdeaStatus
@@ -22,7 +24,7 @@ from myalmaty.extensions import db
 from myalmaty.ideas import policy, queries
 from myalmaty.ideas.location import QUARTER_AUTO, resolve_location
 from myalmaty.ideas.photos import PhotoStore, store_photo
-from myalmaty.ideas.text import clean_line, clean_text, search_text
+from myalmaty.ideas.text import search_text
 
 # Lengths shared with the forms (the forms say it first, these make sure).
 TITLE_LENGTH = (5, 140)
@@ -65,9 +67,8 @@ def _checked(details: IdeaDetails, keep_category_id: int | None = None) -> dict:
         details.category_id
     ) is None:
         raise FieldError("category", _l("Choose a category from the list."))
-    chosen = None
-    if details.quarter_choice.isdigit():
-        chosen = queries.quarter_by_id(int(details.quarter_choice))
+    quarter_id = bounded_number(details.quarter_choice)
+    chosen = queries.quarter_by_id(quarter_id) if quarter_id is not None else None
     location = resolve_location(details.lat, details.lon, details.quarter_choice, chosen)
     return {
         "title": title,

@@ -93,7 +93,7 @@ def _prefill(form: EditIdeaForm, idea: Idea) -> None:
         form.quarter.data = QUARTER_AUTO
     else:
         form.quarter.data = str(idea.quarter_id)
-    form.version.data = str(idea.version)
+    form.version.data = idea.version
 
 
 @bp.route("/<int:idea_id>/edit", methods=["GET", "POST"])

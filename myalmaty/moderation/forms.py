@@ -7,11 +7,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -21,23 +19,27 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
-from wtforms.widgets import HiddenInput
 
+from myalmaty.core.forms import OUT_OF_DATE, AppForm, WholeNumberField, version_field, within_years
+from myalmaty.core.numbers import bounded_number
 from myalmaty.domain.decisions import ACTION_LABELS
 from myalmaty.domain.ideas import IdeaStage, RejectionReason
 from myalmaty.moderation.services.bulk import BulkAction
 
-OUT_OF_DATE = _l("This form is out of date: reload the page and try again.")
-
 
 def optional_int(value: Any) -> int | None:
+    """A select's id, or None for its blank choice; ValueError (the select's error) otherwise."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    if isinstance(value, int):
+        return value
+    number = bounded_number(str(value))
+    if number is None:
+        raise ValueError(value)
+    return number
 
 
 def optional_enum(enum: type) -> Callable[[Any], Any]:
@@ -53,11 +55,11 @@ def with_blank(label: Any, choices: Iterable[tuple[Any, Any]]) -> list[tuple[Any
     return [("", label), *choices]
 
 
-class VersionedForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(message=OUT_OF_DATE)])
+class VersionedForm(AppForm):
+    version = version_field()
 
 
-class PlainForm(FlaskForm):
+class PlainForm(AppForm):
     """A button: only the CSRF token."""
 
 
@@ -90,10 +92,9 @@ class EditForm(VersionedForm):
 
 
 class DuplicateForm(VersionedForm):
-    original = IntegerField(
+    original = WholeNumberField(
         _l("Number of the original idea"),
-        validators=[InputRequired(message=_l("Give the number of the original idea.")),
-                    NumberRange(min=1)],
+        validators=[InputRequired(message=_l("Give the number of the original idea."))],
     )
     note = TextAreaField(_l("A note for the author"), validators=[Length(max=2000)])
 
@@ -139,20 +140,19 @@ class RestoreForm(VersionedForm):
     note = TextAreaField(_l("A note for the author"), validators=[Length(max=2000)])
 
 
-class GroupForm(FlaskForm):
+class GroupForm(AppForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=4000)])
 
 
 class GroupEditForm(GroupForm):
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(message=OUT_OF_DATE)])
+    version = version_field()
 
 
-class GroupAddIdeaForm(FlaskForm):
-    idea = IntegerField(_l("Idea number"),
-                        validators=[InputRequired(message=_l("Give the idea's number.")),
-                                    NumberRange(min=1)])
-    idea_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+class GroupAddIdeaForm(AppForm):
+    idea = WholeNumberField(_l("Idea number"),
+                            validators=[InputRequired(message=_l("Give the idea's number."))])
+    idea_version = version_field(required=False)
     move = BooleanField(_l("Move it from its current theme, if it is in one"))
 
 
@@ -160,7 +160,7 @@ class DissolveForm(VersionedForm):
     note = TextAreaField(_l("Why (kept in the log)"), validators=[Length(max=2000)])
 
 
-class CommentHideForm(FlaskForm):
+class CommentHideForm(AppForm):
     reason = TextAreaField(
         _l("Why it is hidden (the author sees this)"),
         validators=[DataRequired(message=_l("Say why: its author will read it.")),
@@ -168,11 +168,11 @@ class CommentHideForm(FlaskForm):
     )
 
 
-class DismissForm(FlaskForm):
+class DismissForm(AppForm):
     note = TextAreaField(_l("Note (kept in the log)"), validators=[Length(max=2000)])
 
 
-class BulkForm(FlaskForm):
+class BulkForm(AppForm):
     """Checkbox values are "<idea id>:<version>", so each idea's version travels with it."""
 
     ideas = SelectMultipleField(_l("Ideas"), validate_choice=False, coerce=str)
@@ -201,18 +201,26 @@ class BulkForm(FlaskForm):
         if not field.data:
             raise ValidationError(_l("Choose at least one idea."))
         for value in field.data:
-            idea_id, _, version = str(value).partition(":")
-            if not (idea_id.isdigit() and version.isdigit()):
+            if _idea_and_version(value) is None:
                 raise ValidationError(OUT_OF_DATE)
 
     @property
     def items(self) -> list[tuple[int, int]]:
         """(idea id, version) pairs; valid only after validation."""
-        pairs = (str(value).partition(":") for value in self.ideas.data or [])
-        return [(int(idea_id), int(version)) for idea_id, _, version in pairs]
+        pairs = (_idea_and_version(value) for value in self.ideas.data or [])
+        return [pair for pair in pairs if pair is not None]
 
 
-class FilterForm(FlaskForm):
+def _idea_and_version(value: object) -> tuple[int, int] | None:
+    """A checkbox's "<idea id>:<version>", both within the id bound, or None."""
+    idea_id, _, version = str(value).partition(":")
+    idea_number, version_number = bounded_number(idea_id), bounded_number(version)
+    if idea_number is None or version_number is None:
+        return None
+    return idea_number, version_number
+
+
+class FilterForm(AppForm):
     """The queue's and the published list's filters (GET: no CSRF)."""
 
     class Meta:
@@ -223,23 +231,21 @@ class FilterForm(FlaskForm):
     category = SelectField(_l("Category"), coerce=optional_int, validators=[Optional()])
     stage = SelectField(_l("Stage"), coerce=optional_enum(IdeaStage), validators=[Optional()])
     group = SelectField(_l("Theme"), coerce=optional_int, validators=[Optional()])
-    page = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1)])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.stage.choices = with_blank(_l("All stages"), IdeaStage.choices())
 
 
-class LogFilterForm(FlaskForm):
+class LogFilterForm(AppForm):
     class Meta:
         csrf = False
 
     action = SelectField(_l("Action"), validators=[Optional()])
     actor = SelectField(_l("Who"), coerce=optional_int, validators=[Optional()])
-    idea = IntegerField(_l("Idea number"), validators=[Optional(), NumberRange(min=1)])
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("To"), validators=[Optional()])
-    page = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1)])
+    idea = WholeNumberField(_l("Idea number"), validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional(), within_years])
+    until = DateField(_l("To"), validators=[Optional(), within_years])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,8 +9,8 @@ from flask import render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
 
+from myalmaty.core.forms import AppForm
 from myalmaty.core.permissions import moderator_required
 from myalmaty.core.web import Rendered, current_account, or_404, run_decision
 from myalmaty.domain.audit import ModerationEvent
@@ -53,7 +53,7 @@ def create_group() -> ResponseReturnValue:
     )
 
 
-GROUP_FORMS: dict[str, type[FlaskForm]] = {
+GROUP_FORMS: dict[str, type[AppForm]] = {
     "edit": forms.GroupEditForm,
     "answer": forms.AnswerForm,
     "link": forms.LinkForm,
@@ -63,7 +63,7 @@ GROUP_FORMS: dict[str, type[FlaskForm]] = {
 }
 
 
-def _fill(key: str, form: Any) -> FlaskForm:
+def _fill(key: str, form: Any) -> AppForm:
     if key == "link":
         form.recommendation.choices = forms.with_blank(_("Choose a recommendation"),
                                                        recommendation_choices())
@@ -71,7 +71,7 @@ def _fill(key: str, form: Any) -> FlaskForm:
 
 
 def render_group(
-    group_id: int, submitted: dict[str, FlaskForm] | None = None, status: int = 200
+    group_id: int, submitted: dict[str, AppForm] | None = None, status: int = 200
 ) -> Rendered:
     page = or_404(queries.group_for_moderation(group_id))
     group = page.group

@@ -9,6 +9,7 @@ from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
+from myalmaty.core.pagination import page_from
 from myalmaty.core.permissions import moderator_required
 from myalmaty.domain import decisions
 from myalmaty.moderation import bp, forms, queries
@@ -41,8 +42,7 @@ def log() -> ResponseReturnValue:
             since=_day_start(form.since.data),
             until=_day_start(until),
         )
-    page = (form.page.data or 1) if status == 200 else 1
-    pagination = queries.audit_log(filters, page)
+    pagination = queries.audit_log(filters, page_from(request.args))
     return render_template(
         "moderation/log.html",
         form=form,

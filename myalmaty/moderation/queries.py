@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import orm as so
 
+from myalmaty.core.pagination import paginate
 from myalmaty.core.permissions import Role
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent
@@ -77,14 +78,14 @@ def pending_ideas(filters: IdeaFilters, page: int = 1) -> Pagination:
     query = filters.apply(
         sa.select(Idea).where(Idea.status == IdeaStatus.PENDING).options(*_idea_list_options())
     ).order_by(Idea.created_at, Idea.id)
-    return db.paginate(query, page=page, per_page=QUEUE_PAGE_SIZE, error_out=False)
+    return paginate(query, page, QUEUE_PAGE_SIZE)
 
 
 def published_ideas(filters: IdeaFilters, page: int = 1) -> Pagination:
     query = filters.apply(
         sa.select(Idea).where(Idea.status == IdeaStatus.PUBLISHED).options(*_idea_list_options())
     ).order_by(Idea.published_at.desc(), Idea.id.desc())
-    return db.paginate(query, page=page, per_page=QUEUE_PAGE_SIZE, error_out=False)
+    return paginate(query, page, QUEUE_PAGE_SIZE)
 
 
 @dataclass
@@ -299,7 +300,7 @@ def audit_log(filters: LogFilters, page: int = 1) -> Pagination:
     if filters.until:
         query = query.where(ModerationEvent.created_at < filters.until)
     query = query.order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
-    return db.paginate(query, page=page, per_page=LOG_PAGE_SIZE, error_out=False)
+    return paginate(query, page, LOG_PAGE_SIZE)
 
 
 def staff() -> list[User]:

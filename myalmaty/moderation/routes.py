@@ -15,11 +15,12 @@ from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
 from myalmaty.core.errors import render_error
+from myalmaty.core.forms import AppForm
 from myalmaty.core.maps import base_map, render_parts
+from myalmaty.core.pagination import page_from
 from myalmaty.core.permissions import moderator_required
 from myalmaty.core.web import Rendered, current_account, or_404, run_decision
 from myalmaty.domain.audit import ModerationEvent
@@ -83,7 +84,7 @@ def render_list(
     filter_form = forms.FilterForm(formdata=request.args)
     fill_filter_choices(filter_form, with_groups=origin == "published")
     filters = _filters(filter_form)
-    page = (filter_form.page.data or 1) if not filter_form.errors else 1
+    page = page_from(request.args)
     if origin == "queue":
         pagination = queries.pending_ideas(filters, page)
         actions = QUEUE_ACTIONS
@@ -155,7 +156,7 @@ def bulk(origin: str) -> ResponseReturnValue:
 
 # One idea ---------------------------------------------------------------------------------
 
-FORM_CLASSES: dict[str, type[FlaskForm]] = {
+FORM_CLASSES: dict[str, type[AppForm]] = {
     "publish": forms.PublishForm,
     "reject": forms.RejectForm,
     "edit": forms.EditForm,
@@ -187,15 +188,15 @@ def _fill_idea_choices(key: str, form: Any, idea: Idea) -> None:
                                                        recommendation_choices())
 
 
-def _submitted(key: str, idea: Idea) -> FlaskForm:
+def _submitted(key: str, idea: Idea) -> AppForm:
     """The form of this POST, read from the request, with its choices."""
     form = FORM_CLASSES[key](prefix=key)
     _fill_idea_choices(key, form, idea)
     return form
 
 
-def _blank_forms(idea: Idea) -> dict[str, FlaskForm]:
-    forms_by_key: dict[str, FlaskForm] = {}
+def _blank_forms(idea: Idea) -> dict[str, AppForm]:
+    forms_by_key: dict[str, AppForm] = {}
     for key, form_class in FORM_CLASSES.items():
         data: dict[str, Any] = {"version": idea.version}
         if key == "edit":
@@ -220,7 +221,7 @@ def _points(review: queries.IdeaReview, suggestions: list[SimilarIdea]) -> list[
 
 
 def render_review(
-    idea_id: int, submitted: dict[str, FlaskForm] | None = None, status: int = 200
+    idea_id: int, submitted: dict[str, AppForm] | None = None, status: int = 200
 ) -> Rendered:
     review = or_404(queries.idea_for_review(idea_id))
     idea = review.idea

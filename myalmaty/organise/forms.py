@@ -7,13 +7,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -25,17 +23,15 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     Regexp,
     ValidationError,
 )
 
+from myalmaty.core.forms import AppForm, WholeNumberField, within_years
 from myalmaty.core.permissions import ROLE_ORDER, Role
 from myalmaty.organise.quarter_services import BOUNDARY_MAX_BYTES, QuarterDetails
 from myalmaty.organise.services import (
-    EARLIEST_FORUM_YEAR,
-    LATEST_FORUM_YEAR,
     CategoryDetails,
     Direction,
     ForumDetails,
@@ -62,10 +58,6 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MESSAGE = _l("Use small Latin letters, digits and hyphens, e.g. kok-tobe.")
 
 
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
 def _text(
     label: str, message: str, max_length: int, area: bool = False, required: bool = True
 ) -> UnboundField:
@@ -73,40 +65,33 @@ def _text(
     # DataRequired looks at the stripped value: spaces alone are not a title.
     checks = [DataRequired(message)] if required else [Optional()]
     checks.append(Length(max=max_length, message=_l("At most %(max)d characters.")))
-    return field_class(label, checks, filters=[_strip])
+    return field_class(label, checks)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     """A button that changes something: nothing but the CSRF token."""
 
 
-class MoveForm(FlaskForm):
+class MoveForm(AppForm):
     direction = SelectField(choices=[SelectChoice("up", _l("Up")), SelectChoice("down", _l("Down"))])
 
     def chosen_direction(self) -> Direction:
         return "up" if self.direction.data == "up" else "down"
 
 
-class ForumForm(FlaskForm):
+class ForumForm(AppForm):
     title_ru = _text(_l("Title in Russian"), _l("Enter the title in Russian."), 200)
     title_kk = _text(_l("Title in Kazakh"), _l("Enter the title in Kazakh."), 200)
     title_en = _text(_l("Title in English"), _l("Enter the title in English."), 200)
     held_on = DateField(
         _l("Date of the forum"),
-        [InputRequired(_l("Enter the date of the forum."))],
+        [InputRequired(_l("Enter the date of the forum.")), within_years],
         format="%Y-%m-%d",
     )
     venue_ru = _text(_l("Venue in Russian"), "", 200, required=False)
     venue_kk = _text(_l("Venue in Kazakh"), "", 200, required=False)
     venue_en = _text(_l("Venue in English"), "", 200, required=False)
     submit = SubmitField(_l("Save"))
-
-    def validate_held_on(self, field: DateField) -> None:
-        if field.data and not EARLIEST_FORUM_YEAR <= field.data.year <= LATEST_FORUM_YEAR:
-            raise ValidationError(
-                _l("Enter a date between %(first)s and %(last)s.",
-                   first=EARLIEST_FORUM_YEAR, last=LATEST_FORUM_YEAR)
-            )
 
     def details(self) -> ForumDetails:
         held_on: dt.date = self.held_on.data
@@ -118,7 +103,7 @@ class ForumForm(FlaskForm):
         )
 
 
-class RecommendationForm(FlaskForm):
+class RecommendationForm(AppForm):
     title_ru = _text(_l("Title in Russian"), _l("Enter the title in Russian."), 200)
     title_kk = _text(_l("Title in Kazakh"), _l("Enter the title in Kazakh."), 200)
     title_en = _text(_l("Title in English"), _l("Enter the title in English."), 200)
@@ -134,19 +119,19 @@ class RecommendationForm(FlaskForm):
         )
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(AppForm):
     slug = StringField(
         _l("Short name for addresses"),
         [DataRequired(_l("Enter a short name.")), Length(max=40), Regexp(SLUG_PATTERN, message=SLUG_MESSAGE)],
-        filters=[_strip, lambda v: v.lower() if isinstance(v, str) else v],
+        filters=[lambda v: v.lower() if isinstance(v, str) else v],
     )
     name_ru = _text(_l("Name in Russian"), _l("Enter the name in Russian."), 80)
     name_kk = _text(_l("Name in Kazakh"), _l("Enter the name in Kazakh."), 80)
     name_en = _text(_l("Name in English"), _l("Enter the name in English."), 80)
-    position = IntegerField(
+    position = WholeNumberField(
         _l("Position in lists"),
-        [InputRequired(_l("Enter a whole number.")),
-         NumberRange(min=0, max=10000, message=_l("Enter a number from 0 to 10000."))],
+        [InputRequired(_l("Enter a whole number."))],
+        minimum=0, maximum=10000, message=_l("Enter a number from 0 to 10000."),
         default=0,
     )
     submit = SubmitField(_l("Save"))
@@ -158,7 +143,7 @@ class CategoryForm(FlaskForm):
         )
 
 
-class QuarterForm(FlaskForm):
+class QuarterForm(AppForm):
     """Names, description and boundary; the boundary comes as a file or as pasted text.
 
     An uploaded file's text is moved into the text box, so that after a preview or an error
@@ -168,7 +153,7 @@ class QuarterForm(FlaskForm):
     slug = StringField(
         _l("Short name for addresses"),
         [DataRequired(_l("Enter a short name.")), Length(max=60), Regexp(SLUG_PATTERN, message=SLUG_MESSAGE)],
-        filters=[_strip, lambda v: v.lower() if isinstance(v, str) else v],
+        filters=[lambda v: v.lower() if isinstance(v, str) else v],
     )
     name_ru = _text(_l("Name in Russian"), _l("Enter the name in Russian."), 120)
     name_kk = _text(_l("Name in Kazakh"), _l("Enter the name in Kazakh."), 120)
@@ -215,7 +200,7 @@ class QuarterForm(FlaskForm):
         )
 
 
-class AgendaForm(FlaskForm):
+class AgendaForm(AppForm):
     """Add to the agenda: a group from the list, or an idea by its number."""
 
     @staticmethod
@@ -224,9 +209,9 @@ class AgendaForm(FlaskForm):
 
     group_id = SelectField(_l("Group"), coerce=int, validate_choice=True)
     idea_reference = StringField(
-        _l("Or the number of a published idea"), [Optional(), Length(max=20)], filters=[_strip]
+        _l("Or the number of a published idea"), [Optional(), Length(max=20)]
     )
-    note = TextAreaField(_l("Note for the discussion"), [Optional(), Length(max=2000)], filters=[_strip])
+    note = TextAreaField(_l("Note for the discussion"), [Optional(), Length(max=2000)])
     submit = SubmitField(_l("Add to the agenda"))
 
     def validate(self, extra_validators: Mapping[str, Sequence[Validator]] | None = None) -> bool:
@@ -238,28 +223,27 @@ class AgendaForm(FlaskForm):
         return True
 
 
-class AgendaSuggestionForm(FlaskForm):
+class AgendaSuggestionForm(AppForm):
     """One click from the list of ideas linked to the forum's recommendations."""
 
     idea_id = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,12}$")])
 
 
-class AgendaNoteForm(FlaskForm):
+class AgendaNoteForm(AppForm):
     note = TextAreaField(
         _l("Note for the discussion"),
         [Optional(), Length(max=2000, message=_l("The note is too long (at most 2000 characters)."))],
-        filters=[_strip],
     )
     submit = SubmitField(_l("Save the note"))
 
 
-class UserSearchForm(FlaskForm):
+class UserSearchForm(AppForm):
     """The filters of the users list (a GET form, so without a CSRF token)."""
 
     class Meta:
         csrf = False
 
-    q = StringField(_l("Name or e-mail"), [Optional(), Length(max=100)], filters=[_strip])
+    q = StringField(_l("Name or e-mail"), [Optional(), Length(max=100)])
     role = SelectField(_l("Role"), choices=[], default="", validate_choice=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -272,7 +256,7 @@ class UserSearchForm(FlaskForm):
         return Role(self.role.data) if self.role.data else None
 
 
-class RoleForm(FlaskForm):
+class RoleForm(AppForm):
     role = SelectField(_l("Role"), choices=[])
     confirm = BooleanField(_l("Yes, I understand that I will lose access to the organisers' pages."))
     submit = SubmitField(_l("Change the role"))
@@ -282,6 +266,6 @@ class RoleForm(FlaskForm):
         self.role.choices = [SelectChoice(r.value, r.label) for r in ROLE_ORDER]
 
 
-class ActiveForm(FlaskForm):
+class ActiveForm(AppForm):
     active = HiddenField(validators=[InputRequired(), Regexp(r"^(yes|no)$")])
     confirm = BooleanField(_l("Yes, I understand that I will no longer be able to sign in."))

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import orm as so
 
+from myalmaty.core.numbers import MAX_ID, bounded_number
+from myalmaty.core.pagination import paginate
 from myalmaty.core.permissions import Role
 from myalmaty.domain.accounts import User
 from myalmaty.domain.ideas import Idea, IdeaStatus
@@ -23,14 +25,12 @@ from myalmaty.extensions import db
 
 USERS_PER_PAGE = 25
 AGENDA_SUGGESTIONS = 20
-# Ids come from the address or a form: past a 32-bit integer they name nothing, and PostgreSQL
-# (past 2^31) or SQLite (past 2^63) would fail on them instead of finding nothing.
-MAX_ID = 2**31 - 1
 
 T = TypeVar("T")
 
 
 def _by_id(model: type[T], row_id: int) -> T | None:
+    # Ids from a form may be anything; past MAX_ID they name nothing (core.numbers).
     return db.session.get(model, row_id) if 0 < row_id <= MAX_ID else None
 
 
@@ -263,14 +263,10 @@ def users_page(search: str = "", role: Role | None = None, page: int = 1) -> Pag
         )
     if role is not None:
         query = query.where(User.role == role)
-    # A page number from the address: past the last page it is simply empty, never an overflow.
-    page = min(max(page, 1), MAX_ID // USERS_PER_PAGE)
-    return db.paginate(query, page=page, per_page=USERS_PER_PAGE, error_out=False)
+    return paginate(query, page, USERS_PER_PAGE)
 
 
 def idea_by_reference(reference: str) -> Idea | None:
     """An idea by the number people read aloud (`2026-00042`) or by its plain id (`42`)."""
-    number = reference.strip().rsplit("-", 1)[-1]
-    if not (number.isascii() and number.isdigit()) or len(number) > 12:
-        return None
-    return _by_id(Idea, int(number))
+    number = bounded_number(reference.strip().rsplit("-", 1)[-1])
+    return None if number is None else _by_id(Idea, number)

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.errors import DomainError, FieldError, NotFound
+from myalmaty.core.numbers import EARLIEST_YEAR, LATEST_YEAR
 from myalmaty.core.permissions import Role, require
 from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.domain.reference import AgendaItem, Category, Forum, Recommendation
@@ -26,8 +27,9 @@ if TYPE_CHECKING:
 
 Direction = Literal["up", "down"]
 LANGUAGE_CODES = ("ru", "kk", "en")
-EARLIEST_FORUM_YEAR = 2000
-LATEST_FORUM_YEAR = 2100
+# A forum's date is a date typed into a form like any other (core.numbers).
+EARLIEST_FORUM_YEAR = EARLIEST_YEAR
+LATEST_FORUM_YEAR = LATEST_YEAR
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from myalmaty.core.pagination import page_from
 from myalmaty.core.permissions import Role, organiser_required
 from myalmaty.core.web import Rendered, current_account, or_404, run_decision
 from myalmaty.domain.accounts import User
@@ -19,7 +20,7 @@ def users() -> ResponseReturnValue:
     form = UserSearchForm(request.args)
     if not form.validate():
         form = UserSearchForm(formdata=None)
-    page = queries.users_page(form.q.data or "", form.chosen_role(), request.args.get("page", 1, type=int))
+    page = queries.users_page(form.q.data or "", form.chosen_role(), page_from(request.args))
     return render_template("organise/users.html", form=form, page=page, Role=Role)
 
 

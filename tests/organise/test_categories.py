@@ -27,7 +27,7 @@ def test_organiser_creates_a_category(as_organiser):
     [
         ("name_kk", "", "Enter the name in Kazakh."),
         ("slug", "Street Art!", "Use small Latin letters, digits and hyphens"),
-        ("position", "first", "Not a valid integer value."),
+        ("position", "first", "Enter a number from 0 to 10000."),
         ("position", "-1", "Enter a number from 0 to 10000."),
     ],
 )

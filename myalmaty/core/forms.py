@@ -1,0 +1,108 @@
+"""The base of every form, and the one field for a whole number.
+
+`AppForm` cleans every text field the same way before anything else sees it (its own filters,
+the validators, the services): `core.text.clean_line` for one line, `clean_text` for a text
+area, which keeps newlines and tabs. The cleaning is added when a field is bound, so a field
+cannot be forgotten and no form cleans on its own; passwords are left exactly as typed.
+`tests/core/test_clean_text.py` checks that every form of the app derives from `AppForm`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from myalmaty.core.numbers import EARLIEST_YEAR, LATEST_YEAR, MAX_ID, bounded_number, year_in_range
+from myalmaty.core.text import clean_line, clean_text
+
+OUT_OF_DATE = _l("This form is out of date: reload the page and try again.")
+
+
+def _text_filter(clean: Callable[[str | None], str]) -> Callable[[Any], Any]:
+    def cleaned(value: Any) -> Any:
+        return clean(value) if isinstance(value, str) else value
+
+    cleaned.__name__ = clean.__name__
+    return cleaned
+
+
+CLEAN_LINE = _text_filter(clean_line)
+CLEAN_TEXT = _text_filter(clean_text)
+
+
+def cleaning_for(field_class: type[Field]) -> Callable[[Any], Any] | None:
+    """The cleaning a field of this class gets: text areas keep lines, other text is one line."""
+    if issubclass(field_class, PasswordField) or not issubclass(field_class, StringField):
+        return None
+    return CLEAN_TEXT if issubclass(field_class, TextAreaField) else CLEAN_LINE
+
+
+class AppForm(FlaskForm):
+    """A FlaskForm whose text fields are cleaned first (see the module's docstring)."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form: Any, unbound_field: UnboundField, options: dict[str, Any]) -> Field:
+            clean = cleaning_for(unbound_field.field_class)
+            if clean is not None:
+                # Filters are always given by keyword here (a positional third argument would
+                # be missed): the field's own filters run after the cleaning, on clean text.
+                own = tuple(unbound_field.kwargs.get("filters", ()))
+                options = {**options, "filters": (clean, *own)}
+            return super().bind_field(form, unbound_field, options)
+
+
+class WholeNumberField(IntegerField):
+    """A whole number from `minimum` to `maximum`; by default an id or a version (1 … 2^31−1).
+
+    ASCII digits only. Anything else, or a number out of range, is this field's error: it
+    never reaches a query, where PostgreSQL would refuse it with a server error.
+    """
+
+    def __init__(
+        self,
+        label: Any = None,
+        validators: Any = None,
+        *,
+        minimum: int = 1,
+        maximum: int = MAX_ID,
+        message: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.minimum, self.maximum, self.message = minimum, maximum, message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        raw = valuelist[0]
+        self.data = bounded_number(clean_line(raw if isinstance(raw, str) else str(raw)),
+                                   self.minimum, self.maximum)
+        if self.data is None:
+            raise ValueError(self.message or _(
+                "Enter a whole number from %(min)s to %(max)s.",
+                min=format_number(self.minimum), max=format_number(self.maximum),
+            ))
+
+
+def version_field(required: bool = True) -> WholeNumberField:
+    """The hidden version of what a form changes, as the person saw it (a stale one is refused
+    by the service); `required=False` where a form without it skips the check."""
+    presence = InputRequired(message=OUT_OF_DATE) if required else Optional()
+    return WholeNumberField(widget=HiddenInput(), validators=[presence], message=OUT_OF_DATE)
+
+
+def within_years(form: Any, field: Field) -> None:
+    """A date field's validator: a day from EARLIEST_YEAR to LATEST_YEAR (see core.numbers)."""
+    if field.data and not year_in_range(field.data):
+        raise ValidationError(
+            _("Enter a date between %(first)s and %(last)s.", first=EARLIEST_YEAR, last=LATEST_YEAR)
+        )
