@@ -81,6 +81,14 @@ class RegisterForm(FlaskForm):
         return bool((self.website.data or "").strip())
 
 
+class FinishRegistrationForm(FlaskForm):
+    """Opening the mailed link proves the mailbox; the password proves the person registered."""
+
+    password = PasswordField(_l("The password you chose"),
+                             validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+                             render_kw={"autocomplete": "current-password"})
+
+
 class ProfileForm(FlaskForm):
     display_name = StringField(
         _l("Your name as others will see it"),
