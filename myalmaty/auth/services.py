@@ -44,8 +44,8 @@ EMAIL_TAKEN = _l(
 WRONG_CREDENTIALS = _l("The e-mail address or the password is not right.")
 # Said alike for addresses with and without an account, whatever password was typed.
 SIGN_IN_PAUSED = _l(
-    "Too many failed attempts to sign in with this e-mail address. Please try again in "
-    "%(duration)s, or choose a new password with “Forgot your password?”."
+    "Too many failed attempts to sign in with this e-mail address. Please try again "
+    "%(when)s, or choose a new password with “Forgot your password?”."
 )
 PASSWORD_TOO_SHORT = _l("The password must be at least %(min)d characters long.")
 PASSWORD_TOO_LONG = _l("The password must be at most %(max)d characters long.")
@@ -65,15 +65,16 @@ class SignInRefused(DomainError):
     """A sign-in refused; the attempt still counts, so the caller commits before showing it."""
 
 
-class _Duration:
-    """A wait in words of the language the message is shown in, rounded up ("2 minutes")."""
+class _InTime:
+    """A wait in words of the language the message is shown in, rounded up: "in 2 minutes",
+    "через 2 минуты", "2 минуттан кейін" (the direction too, for each language's grammar)."""
 
     def __init__(self, wait: dt.timedelta) -> None:
         seconds = max(1, math.ceil(wait.total_seconds()))
         self.delta = dt.timedelta(seconds=seconds if seconds < 60 else 60 * math.ceil(seconds / 60))
 
     def __str__(self) -> str:
-        return str(format_timedelta(self.delta, threshold=1))
+        return str(format_timedelta(self.delta, threshold=1, add_direction=True))
 
 
 class SignInPaused(SignInRefused):
@@ -82,7 +83,7 @@ class SignInPaused(SignInRefused):
     status_code = 429
 
     def __init__(self, wait: dt.timedelta) -> None:
-        super().__init__(SIGN_IN_PAUSED, duration=_Duration(wait))
+        super().__init__(SIGN_IN_PAUSED, when=_InTime(wait))
         self.retry_after = max(1, math.ceil(wait.total_seconds()))
 
 
