@@ -120,10 +120,15 @@ def end_streak(address: str) -> None:
 
 def _forget_ended_streaks(now: dt.datetime) -> None:
     """Rows of streaks that have ended: no pause running, no failure for a day. Failures are
-    rate-limited per client, so the table stays small and this delete cheap."""
-    db.session.execute(
-        sa.delete(SignInFailures).where(
+    rate-limited per client, so the table stays small and this delete cheap. Rows another
+    attempt holds are left for later (SKIP LOCKED on PostgreSQL): two attempts clearing
+    each other's rows must not deadlock."""
+    ended = (
+        sa.select(SignInFailures.address_key)
+        .where(
             SignInFailures.last_failed_at < now - STREAK_ENDS_AFTER,
             sa.or_(SignInFailures.paused_until.is_(None), SignInFailures.paused_until <= now),
         )
+        .with_for_update(skip_locked=True)
     )
+    db.session.execute(sa.delete(SignInFailures).where(SignInFailures.address_key.in_(ended)))
