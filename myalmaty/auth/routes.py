@@ -1,10 +1,11 @@
 """Accounts: register, sign in and out, profile, password reset, deleting the account.
 
 Every form goes through `run_decision`. A form shown again answers 422, whether its input or
-a service refused it, with everything typed except passwords; a refusal about one field
-appears beside it, one about the whole form (wrong credentials) at the top of the page.
-What changes the session (signing in or out, the language) happens only once the service
-has accepted.
+a service refused it, with everything typed except passwords (a paused sign-in answers 429);
+a refusal about one field appears beside it, one about the whole form (wrong credentials) at
+the top of the page. What changes the session (signing in or out, the language) happens only
+once the service has accepted. Registering signs nobody in: the link it mails does, once the
+registration is finished.
 """
 
 from __future__ import annotations
@@ -14,7 +15,16 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import after_this_request, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale, format_timedelta
 from flask_babel import gettext as _

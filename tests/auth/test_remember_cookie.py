@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from flask import Flask
 
@@ -41,11 +43,13 @@ def test_the_remember_cookie_is_http_only_and_same_site_lax(client):
 
 
 @pytest.fixture
-def production_app(_schema, tmp_path, monkeypatch) -> Flask:
+def production_app(_schema, tmp_path, monkeypatch) -> Iterator[Flask]:
     monkeypatch.setenv("MYALMATY_ENV", "production")
     app = create_app(make_test_config(_schema, tmp_path))
     app.test_client_class = FreshContextClient
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # its own engine: close its connections, not leave them to the GC
 
 
 def test_in_production_the_remember_cookie_is_secure_too(app, production_app):
