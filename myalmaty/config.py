@@ -94,11 +94,23 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "MyAlmaty Ideas <noreply@myalmaty.local>"),
         "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE": _env_int("PASSWORD_RESET_MAX_AGE", 2 * 60 * 60),
+        # Registering makes no account until the link mailed to the address is opened.
+        "REGISTRATION_CONFIRM_MAX_AGE": _env_int("REGISTRATION_CONFIRM_MAX_AGE", 2 * 24 * 60 * 60),
+        # Per e-mail address, on top of the per-client RATELIMIT_SIGN_IN: after this many
+        # failed sign-ins in a row, sign-in with the address pauses for LOCKOUT_SECONDS, twice
+        # as long after each further failure, at most LOCKOUT_MAX_SECONDS.
+        "LOCKOUT_AFTER_FAILURES": _env_int("LOCKOUT_AFTER_FAILURES", 5),
+        "LOCKOUT_SECONDS": _env_int("LOCKOUT_SECONDS", 60),
+        "LOCKOUT_MAX_SECONDS": _env_int("LOCKOUT_MAX_SECONDS", 15 * 60),
         "REPORTS_TO_HIDE": _env_int("REPORTS_TO_HIDE", 3),
         "IDEAS_PER_PAGE": _env_int("IDEAS_PER_PAGE", 20),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
+        # Flask-Login's "keep me signed in" cookie: as guarded as the session cookie (no
+        # script reads it, no other site's form sends it, only HTTPS in production).
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),

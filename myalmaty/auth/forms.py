@@ -77,6 +77,14 @@ class RegisterForm(AppForm):
         return bool((self.website.data or "").strip())
 
 
+class FinishRegistrationForm(AppForm):
+    """Opening the mailed link proves the mailbox; the password proves the person registered."""
+
+    password = PasswordField(_l("The password you chose"),
+                             validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+                             render_kw={"autocomplete": "current-password"})
+
+
 class ProfileForm(AppForm):
     display_name = StringField(
         _l("Your name as others will see it"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from myalmaty.core.permissions import Role
-from myalmaty.domain.accounts import User
+from myalmaty.domain.accounts import PendingRegistration, SignInFailures, User
 from myalmaty.extensions import db
 
 
@@ -31,3 +31,16 @@ def active_organiser_ids(lock: bool = False) -> list[int]:
     if lock:
         query = query.with_for_update()
     return list(db.session.scalars(query))
+
+
+def sign_in_failures(address_key: str, lock: bool = False) -> SignInFailures | None:
+    """The failed-sign-in streak of an address (by its digest); `lock` holds the row until
+    commit, so concurrent attempts with one address wait for each other."""
+    query = sa.select(SignInFailures).where(SignInFailures.address_key == address_key)
+    if lock:
+        query = query.with_for_update()
+    return db.session.scalar(query)
+
+
+def pending_registration(registration_id: int) -> PendingRegistration | None:
+    return db.session.get(PendingRegistration, registration_id)

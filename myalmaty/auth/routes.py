@@ -1,28 +1,39 @@
 """Accounts: register, sign in and out, profile, password reset, deleting the account.
 
 Every form goes through `run_decision`. A form shown again answers 422, whether its input or
-a service refused it, with everything typed except passwords; a refusal about one field
-appears beside it, one about the whole form (wrong credentials) at the top of the page.
-What changes the session (signing in or out, the language) happens only once the service
-has accepted.
+a service refused it, with everything typed except passwords (a paused sign-in answers 429);
+a refusal about one field appears beside it, one about the whole form (wrong credentials) at
+the top of the page. What changes the session (signing in or out, the language) happens only
+once the service has accepted. Registering signs nobody in: the link it mails does, once the
+registration is finished.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import (
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale
+from flask_babel import force_locale, format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
-from myalmaty.auth import bp, forms, services
+from myalmaty.auth import bp, forms, registration, services
 from myalmaty.auth.passwords import MIN_PASSWORD_LENGTH
 from myalmaty.auth.sessions import keep_this_session
 from myalmaty.core.errors import DomainError
@@ -33,6 +44,7 @@ from myalmaty.core.ratelimits import rate_limited
 from myalmaty.core.redirects import safe_next
 from myalmaty.core.web import Rendered, current_account, run_decision
 from myalmaty.domain.accounts import User
+from myalmaty.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -66,35 +78,80 @@ def _in_language(locale: str, message: LazyString) -> str:
 @bp.route("/register", methods=["GET", "POST"])
 @rate_limited("RATELIMIT_REGISTER")
 def register() -> ResponseReturnValue:
+    """Valid input always gets the same answer, whether or not the address has an account:
+    "we have written to it" (`registration.register_user` says what the mail says)."""
     if current_account(required=False) is not None:
         return redirect(url_for("auth.profile"))
     form = forms.RegisterForm(locale=current_locale())
     if not form.is_submitted():
         return render_template("auth/register.html", form=form)
-    if form.caught_a_bot():
-        # Refused without a word: a bot learns nothing, and no account is made.
-        log.info("Registration refused: the honeypot field was filled in")
-        return redirect(url_for("main.home"))
+    sent = url_for("auth.registration_sent")
 
-    def register_and_sign_in() -> User:
-        user = services.register_user(
+    def say_sent(_nothing: None) -> str:
+        return _("We have sent a message to %(email)s.", email=form.email.data)
+
+    if form.caught_a_bot():
+        # Refused without a word: the bot lands where registrations do, and no mail goes out.
+        log.info("Registration refused: the honeypot field was filled in")
+        return redirect(sent)
+    response = run_decision(
+        form,
+        lambda: registration.register_user(
             email=form.email.data,
             display_name=form.display_name.data,
             password=form.password.data,
             locale=form.locale.data,
             consented=form.consent.data,
-        )
+            # Where to go once registered: carried in the mailed link, checked again there.
+            next_path=safe_next("") or None,
+        ),
+        success=say_sent,
+        done=sent,
+        rerender=_shown_again("auth/register.html", form),
+    )
+    if isinstance(response, Response):
+        # Registering ends on the "check your e-mail" page, never at `next`: nobody is signed
+        # in yet (run_decision would follow a safe `next`; the mailed link carries it instead).
+        response.location = sent
+    return response
+
+
+@bp.get("/register/sent")
+def registration_sent() -> ResponseReturnValue:
+    """Where every registration ends until the mailed link is opened."""
+    max_age = int(current_app.config["REGISTRATION_CONFIRM_MAX_AGE"])
+    valid_for = format_timedelta(dt.timedelta(seconds=max_age), threshold=1)
+    return render_template("auth/registration_sent.html", valid_for=valid_for)
+
+
+@bp.route("/register/finish/<token>", methods=["GET", "POST"])
+@rate_limited("RATELIMIT_SIGN_IN", deduct_when=_not_a_redirect)
+def finish_registration(token: str) -> ResponseReturnValue:
+    try:
+        pending = registration.pending_registration_for(token)
+    except DomainError as error:
+        # A link, not a form: nothing to show again, so the way to start over.
+        flash(str(error), "error")
+        return redirect(url_for("auth.register"))
+    form = forms.FinishRegistrationForm()
+    page = "auth/finish_registration.html"
+    if not form.is_submitted():
+        return render_template(page, form=form, email=pending.email)
+
+    def finish_and_sign_in() -> User:
+        user = registration.finish_registration(token, form.password.data)
         login_user(user)
         return user
 
     return run_decision(
         form,
-        register_and_sign_in,
+        finish_and_sign_in,
         success=lambda user: _in_language(
             user.locale, _l("Welcome, %(name)s! Your account is ready.", name=user.display_name)
         ),
         done=url_for("main.home"),
-        rerender=_shown_again("auth/register.html", form),
+        rerender=lambda _status: (render_template(page, form=form, email=pending.email),
+                                  INVALID_FORM),
     )
 
 
@@ -108,7 +165,14 @@ def login() -> ResponseReturnValue:
         return render_template("auth/login.html", form=form)
 
     def sign_in() -> User:
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.SignInRefused as refusal:
+            # The failed attempt counts (towards a pause) although the sign-in is refused.
+            db.session.commit()
+            if isinstance(refusal, services.SignInPaused):
+                _tell_when_to_retry(refusal.retry_after)
+            raise
         login_user(user, remember=form.remember.data)
         return user
 
@@ -119,8 +183,17 @@ def login() -> ResponseReturnValue:
             user.locale, _l("Welcome back, %(name)s.", name=user.display_name)
         ),
         done=url_for("main.home"),
-        rerender=_shown_again("auth/login.html", form),
+        # A pause answers 429 (with Retry-After), any other refusal 422.
+        rerender=lambda status: (render_template("auth/login.html", form=form),
+                                 status if status == 429 else INVALID_FORM),
     )
+
+
+def _tell_when_to_retry(seconds: int) -> None:
+    @after_this_request
+    def retry_after(response: Response) -> Response:
+        response.headers["Retry-After"] = str(seconds)
+        return response
 
 
 @bp.post("/logout")

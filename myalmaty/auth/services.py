@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, render_template
-from flask_babel import force_locale, format_timedelta
-from flask_babel import gettext as _
+from flask import current_app
+from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
 
-from myalmaty.auth import queries
+from myalmaty.auth import lockout, mails, queries
 from myalmaty.auth.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -24,14 +24,8 @@ from myalmaty.auth.passwords import (
     password_matches,
     spend_a_hash_check,
 )
-from myalmaty.auth.tokens import (
-    InvalidToken,
-    make_reset_token,
-    public_url,
-    read_reset_token,
-)
+from myalmaty.auth.tokens import InvalidToken, read_reset_token
 from myalmaty.core.errors import DomainError, FieldError
-from myalmaty.core.mail import send_mail
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role
 from myalmaty.domain.accounts import LOCALES, User, password_fingerprint
@@ -48,6 +42,11 @@ EMAIL_TAKEN = _l(
 )
 # One message for every failed sign-in, so nobody can learn which addresses have accounts.
 WRONG_CREDENTIALS = _l("The e-mail address or the password is not right.")
+# Said alike for addresses with and without an account, whatever password was typed.
+SIGN_IN_PAUSED = _l(
+    "Too many failed attempts to sign in with this e-mail address. Please try again "
+    "%(when)s, or choose a new password with “Forgot your password?”."
+)
 PASSWORD_TOO_SHORT = _l("The password must be at least %(min)d characters long.")
 PASSWORD_TOO_LONG = _l("The password must be at most %(max)d characters long.")
 PASSWORD_IS_EMAIL = _l("The password must not be your e-mail address.")
@@ -60,6 +59,32 @@ INVALID_RESET_LINK = _l(
     "This password-reset link is not valid: it has expired or has already been used. "
     "Please ask for a new one."
 )
+
+
+class SignInRefused(DomainError):
+    """A sign-in refused; the attempt still counts, so the caller commits before showing it."""
+
+
+class _InTime:
+    """A wait in words of the language the message is shown in, rounded up: "in 2 minutes",
+    "через 2 минуты", "2 минуттан кейін" (the direction too, for each language's grammar)."""
+
+    def __init__(self, wait: dt.timedelta) -> None:
+        seconds = max(1, math.ceil(wait.total_seconds()))
+        self.delta = dt.timedelta(seconds=seconds if seconds < 60 else 60 * math.ceil(seconds / 60))
+
+    def __str__(self) -> str:
+        return str(format_timedelta(self.delta, threshold=1, add_direction=True))
+
+
+class SignInPaused(SignInRefused):
+    """Sign-in with this address is paused (`lockout`); `retry_after` in whole seconds."""
+
+    status_code = 429
+
+    def __init__(self, wait: dt.timedelta) -> None:
+        super().__init__(SIGN_IN_PAUSED, when=_InTime(wait))
+        self.retry_after = max(1, math.ceil(wait.total_seconds()))
 
 
 # --- rules shared by the forms, the services and the command line -------------------------
@@ -101,7 +126,7 @@ def clean_display_name(raw: str) -> str:
     return name
 
 
-def _check_locale(locale: str) -> str:
+def check_locale(locale: str) -> str:
     if locale not in LOCALES:
         raise FieldError("locale", UNKNOWN_LANGUAGE)
     return locale
@@ -110,7 +135,7 @@ def _check_locale(locale: str) -> str:
 # --- accounts ------------------------------------------------------------------------------
 
 
-def _add_new_user(user: User) -> User:
+def add_new_user(user: User) -> User:
     """Add `user`; an e-mail taken meanwhile by a parallel registration is the same refusal
     as one taken before (the unique constraint decides)."""
     try:
@@ -121,32 +146,6 @@ def _add_new_user(user: User) -> User:
     return user
 
 
-def register_user(
-    *, email: str, display_name: str, password: str, locale: str, consented: bool
-) -> User:
-    """A resident's own registration (consent to the processing of personal data required)."""
-    address = valid_email(email)
-    name = clean_display_name(display_name)
-    check_password_strength(password, address)
-    _check_locale(locale)
-    if not consented:
-        raise FieldError("consent", CONSENT_REQUIRED)
-    if queries.email_is_taken(address):
-        raise FieldError("email", EMAIL_TAKEN)
-    return _add_new_user(
-        User(
-            email=address,
-            display_name=name,
-            password_hash=hash_password(password),
-            role=Role.RESIDENT,
-            locale=locale,
-            active=True,
-            consented_at=utcnow(),
-            last_seen_at=utcnow(),
-        )
-    )
-
-
 def create_user(
     *, email: str, password: str, role: Role, display_name: str | None = None, locale: str = "ru"
 ) -> User:
@@ -155,10 +154,10 @@ def create_user(
     address = valid_email(email)
     name = clean_display_name(display_name if display_name is not None else str(role.label))
     check_password_strength(password, address)
-    _check_locale(locale)
+    check_locale(locale)
     if queries.email_is_taken(address):
         raise FieldError("email", EMAIL_TAKEN)
-    return _add_new_user(
+    return add_new_user(
         User(
             email=address,
             display_name=name,
@@ -170,23 +169,39 @@ def create_user(
     )
 
 
-def authenticate(email: str, password: str) -> User:
-    """The account these credentials open; its last sign-in is noted. One refusal for an
-    unknown address, a wrong password and a deactivated or deleted account alike."""
-    user = queries.user_by_email(normalise_email(email))
+def authenticate(email: str, password: str, now: dt.datetime | None = None) -> User:
+    """The account these credentials open; its last sign-in is noted.
+
+    One refusal for an unknown address, a wrong password and a deactivated or deleted account
+    alike (`SignInRefused`); each counts towards a pause of sign-in with the address
+    (`lockout`), and while one runs every attempt gets `SignInPaused`, without the password
+    even being checked, so the answer tells nothing about it. The caller commits refusals.
+    """
+    now = now or utcnow()
+    address = normalise_email(email)
+    wait = lockout.remaining_pause(address, now)
+    if wait is not None:
+        raise SignInPaused(wait)
+    user = queries.user_by_email(address)
     if user is None or user.password_hash is None:
         spend_a_hash_check(password)
-        raise DomainError(WRONG_CREDENTIALS)
-    if not password_matches(user.password_hash, password) or not user.is_active:
-        raise DomainError(WRONG_CREDENTIALS)
-    user.last_seen_at = utcnow()
+        opens = False
+    else:
+        opens = password_matches(user.password_hash, password) and user.is_active
+    if user is None or not opens:
+        pause = lockout.record_failure(address, now)
+        if pause is not None:
+            raise SignInPaused(pause)
+        raise SignInRefused(WRONG_CREDENTIALS)
+    lockout.end_streak(address)
+    user.last_seen_at = now
     db.session.flush()
     return user
 
 
 def update_profile(user: User, *, display_name: str, locale: str) -> None:
     user.display_name = clean_display_name(display_name)
-    user.locale = _check_locale(locale)
+    user.locale = check_locale(locale)
     db.session.flush()
 
 
@@ -235,17 +250,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active or user.password_hash is None:
         log.info("Password reset asked for an address without a usable account")
         return
-    token = make_reset_token(user.id, user.password_hash)
-    max_age = int(current_app.config["PASSWORD_RESET_MAX_AGE"])
-    with force_locale(user.locale):
-        body = render_template(
-            "auth/email/reset_password.txt",
-            user=user,
-            link=public_url("auth.reset_password", token=token),
-            valid_for=format_timedelta(dt.timedelta(seconds=max_age), threshold=1),
-        )
-        subject = _("Reset your password on MyAlmaty Ideas")
-    send_mail(user.email, subject, body)
+    mails.send_password_reset_link(user)
 
 
 def user_for_reset_token(token: str) -> User:
@@ -265,8 +270,11 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new_password: str) -> User:
+    """A new password through a mailed link; it also ends a pause of sign-in with the address
+    (whoever caused it, the owner has just proved the mailbox is theirs)."""
     user = user_for_reset_token(token)
     check_password_strength(new_password, user.email)
     user.password_hash = hash_password(new_password)
+    lockout.end_streak(user.email)
     db.session.flush()
     return user

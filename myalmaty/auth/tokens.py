@@ -1,8 +1,9 @@
-"""Signed password-reset links.
+"""Signed links in e-mails: password reset, and finishing a registration.
 
-The token carries the account id and a fingerprint of the current password hash: once the
+A reset token carries the account id and a fingerprint of the current password hash: once the
 password changes (the link was used, or the person remembered it), every older link stops
-working, without keeping any token in the database.
+working, without keeping any token in the database. A registration token carries the id of
+the waiting registration, which finishing deletes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from myalmaty.domain.accounts import password_fingerprint
 
 _SALT = "myalmaty.password-reset"
+_REGISTRATION_SALT = "myalmaty.registration"
 
 
 @dataclass(frozen=True)
@@ -25,11 +27,11 @@ class ResetClaim:
 
 
 class InvalidToken(Exception):
-    """The link was tampered with, has expired, or is not a reset link at all."""
+    """The link was tampered with, has expired, or is not a link of this kind at all."""
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+def _serializer(salt: str = _SALT) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
 def make_reset_token(user_id: int, password_hash: str | None) -> str:
@@ -44,6 +46,21 @@ def read_reset_token(token: str, max_age: int) -> ResetClaim:
     if not isinstance(data, dict) or not isinstance(data.get("u"), int) or "p" not in data:
         raise InvalidToken
     return ResetClaim(user_id=data["u"], fingerprint=str(data["p"]))
+
+
+def make_registration_token(registration_id: int) -> str:
+    return _serializer(_REGISTRATION_SALT).dumps({"r": registration_id})
+
+
+def read_registration_token(token: str, max_age: int) -> int:
+    """The id of the registration the link finishes."""
+    try:
+        data = _serializer(_REGISTRATION_SALT).loads(token, max_age=max_age)
+    except BadSignature as error:
+        raise InvalidToken from error
+    if not isinstance(data, dict) or not isinstance(data.get("r"), int):
+        raise InvalidToken
+    return int(data["r"])
 
 
 def public_url(endpoint: str, **values: object) -> str:

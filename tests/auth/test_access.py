@@ -14,6 +14,8 @@ TO_LOGIN = "login"
 ROUTES = [
     ("GET", "/account/login", 200, 302),
     ("GET", "/account/register", 200, 302),
+    ("GET", "/account/register/sent", 200, 200),
+    ("GET", "/account/register/finish/not-a-token", 302, 302),
     ("GET", "/account/profile", TO_LOGIN, 200),
     ("POST", "/account/profile", TO_LOGIN, 422),
     ("POST", "/account/password", TO_LOGIN, 422),

@@ -1,7 +1,8 @@
 """After signing in or registering, a `next` address is followed only when it is on this site.
 
 The address comes from a link anyone can write, in the query string or a posted field, as
-the browser sends it (percent-encoded) or encoded once more.
+the browser sends it (percent-encoded) or encoded once more. A registration carries it in the
+mailed link and follows it once the registration is finished.
 """
 
 import pytest
@@ -9,7 +10,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from myalmaty.extensions import db
-from tests.auth.conftest import registration
+from tests.auth.conftest import REGISTRATION_PASSWORD, finish_link, registration
 from tests.factories import TEST_PASSWORD, make_user
 
 HOME = "/"
@@ -38,7 +39,11 @@ def sign_in(client: FlaskClient, query: str = "", **extra: str) -> TestResponse:
 
 
 def register(client: FlaskClient, query: str = "", **extra: str) -> TestResponse:
-    return client.post(f"/account/register{query}", data={**registration(), **extra})
+    """Register (with the `next` given), then finish through the mailed link, which also gets
+    any `next` posted: both steps check it."""
+    client.post(f"/account/register{query}", data={**registration(), **extra})
+    [mail] = client.application.extensions["mail_outbox"]
+    return client.post(finish_link(mail), data={"password": REGISTRATION_PASSWORD, **extra})
 
 
 @pytest.mark.parametrize("send", [sign_in, register])
