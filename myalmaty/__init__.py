@@ -44,7 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from myalmaty import domain  # noqa: F401 - every model registered before anything maps
-    from myalmaty.core import errors, i18n, security
+    from myalmaty.core import errors, i18n, mail, security
     from myalmaty.core.database import configure_sqlite
     from myalmaty.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -60,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    mail.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -12,9 +12,23 @@ import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import Flask, current_app
 
 log = logging.getLogger("myalmaty.mail")
+
+
+def init_app(app: Flask) -> None:
+    """Without a mail server the log is the mailbox: make sure it reaches the console.
+
+    Nothing else configures logging yet, and Python drops INFO records by default, so a
+    registration or password-reset link written to the log would appear nowhere.
+    """
+    if app.config.get("MAIL_SERVER") or app.testing or log.handlers:
+        return
+    console = logging.StreamHandler()
+    console.setFormatter(logging.Formatter("%(message)s"))
+    log.addHandler(console)
+    log.setLevel(logging.INFO)
 
 
 @dataclass(frozen=True)
