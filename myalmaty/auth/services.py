@@ -28,6 +28,7 @@ from myalmaty.auth.tokens import InvalidToken, read_reset_token
 from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role
+from myalmaty.core.text import clean_line
 from myalmaty.domain.accounts import LOCALES, User, password_fingerprint
 from myalmaty.extensions import db
 
@@ -118,7 +119,9 @@ def check_password_strength(password: str, email: str = "", field: str = "passwo
 
 
 def clean_display_name(raw: str) -> str:
-    name = " ".join((raw or "").split())
+    """The same cleaning as every form's one-line field (`core.text.clean_line`), so a name
+    given on the command line stores what the registration form would have stored."""
+    name = clean_line(raw)
     if not name:
         raise FieldError("display_name", NAME_REQUIRED)
     if len(name) > DISPLAY_NAME_MAX:

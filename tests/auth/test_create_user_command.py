@@ -31,6 +31,18 @@ def test_creates_an_account_with_the_password_from_stdin(runner, role):
     assert password_matches(user.password_hash, PASSWORD)
 
 
+def test_the_name_is_cleaned_as_the_registration_form_cleans_it(runner):
+    # NUL and other controls dropped, NFC (и + combining breve is й), blanks collapsed.
+    result = runner.invoke(
+        args=["create-user", "org@example.kz", "--role", "organiser",
+              "--name", "  Да\x00на\tМаи\u0306ра  "],
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    [user] = users()
+    assert user.display_name == "Дана Майра"
+
+
 def test_without_a_name_the_role_is_the_name(runner):
     result = runner.invoke(args=["create-user", "mod@example.kz", "--role", "moderator"],
                            input=PASSWORD + "\n")
