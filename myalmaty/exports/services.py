@@ -98,7 +98,8 @@ def _chunks(fmt: ExportFormat, filters: ExportFilters, reference: ReferenceData,
     if fmt is ExportFormat.GEOJSON:
         return geojson_writer.geojson_chunks(rows())
     if fmt is ExportFormat.HTML:
-        return offline_map.offline_map_chunks(rows(), reference, _("Almaty residents' ideas — #MyAlmaty Ideas"))
+        title = _("Almaty residents' ideas — #MyAlmaty Ideas")
+        return offline_map.offline_map_chunks(rows(), reference, title)
     return pack.pack_chunks(filters, reference, rows)
 
 
