@@ -1,4 +1,4 @@
-"""MyAlmaty Ideas: residents' ideas for Almaty's creative quarters."""
+"""#MyAlmaty Ideas: residents' ideas for Almaty's creative quarters."""
 
 from __future__ import annotations
 

@@ -91,7 +91,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", True),
-        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "MyAlmaty Ideas <noreply@myalmaty.local>"),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "#MyAlmaty Ideas <noreply@myalmaty.local>"),
         "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE": _env_int("PASSWORD_RESET_MAX_AGE", 2 * 60 * 60),
         # Registering makes no account until the link mailed to the address is opened.

@@ -35,7 +35,7 @@ def send_password_reset_link(user: User) -> None:
             link=_reset_link(user),
             valid_for=_duration("PASSWORD_RESET_MAX_AGE"),
         )
-        subject = _("Reset your password on MyAlmaty Ideas")
+        subject = _("Reset your password on #MyAlmaty Ideas")
     send_mail(user.email, subject, body)
 
 
@@ -51,7 +51,7 @@ def send_registration_link(registration: PendingRegistration, next_path: str | N
             link=public_url("auth.finish_registration", **values),
             valid_for=_duration("REGISTRATION_CONFIRM_MAX_AGE"),
         )
-        subject = _("Finish registering on MyAlmaty Ideas")
+        subject = _("Finish registering on #MyAlmaty Ideas")
     send_mail(registration.email, subject, body)
 
 

@@ -82,7 +82,7 @@ class Manifest:
         try:
             raw: dict[str, Any] = json.loads(data)
             if raw.get("format") != FORMAT:
-                raise BackupError("This archive is not a MyAlmaty backup (no manifest of ours).")
+                raise BackupError("This archive is not a #MyAlmaty Ideas backup (no manifest of ours).")
             version = int(raw["format_version"])
             if version > FORMAT_VERSION:
                 raise BackupError(
@@ -202,7 +202,7 @@ def read_manifest(archive: Path) -> Manifest:
             first = tar.next()
             stream = tar.extractfile(first) if first and first.name == MANIFEST else None
             if stream is None:
-                raise BackupError(f"{archive} is not a MyAlmaty backup: it has no manifest first.")
+                raise BackupError(f"{archive} is not a #MyAlmaty Ideas backup: it has no manifest first.")
             data = stream.read()
     except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
         raise BackupError(f"{archive} is not a readable backup archive ({error}).") from error

@@ -74,7 +74,7 @@ IDEA_COLUMNS: list[Column] = [
     Column("first_step", _l("First step"), lambda r: redact_emails(r.first_step), 40),
     Column("category", _l("Category"), lambda r: r.category, 20),
     Column("quarter", _l("Quarter"), lambda r: r.quarter, 24),
-    Column("group", _l("Group"), lambda r: redact_emails(r.group), 30),
+    Column("group", _l("Theme"), lambda r: redact_emails(r.group), 30),
     Column("recommendations", _l("Recommendations"), lambda r: "; ".join(r.recommendations), 40),
     Column("stage", _l("Stage"), lambda r: r.stage_label, 18),
     Column("public_answer", _l("Public answer"), lambda r: redact_emails(r.public_answer), 40),
@@ -89,7 +89,7 @@ IDEA_COLUMNS: list[Column] = [
 GROUP_COLUMNS: list[Column] = [
     Column("id", _l("Number"), lambda g: g.group.id, 9),
     Column("link", _l("Link"), lambda g: g.link, 32),
-    Column("title", _l("Group"), lambda g: redact_emails(g.group.title), 36),
+    Column("title", _l("Theme"), lambda g: redact_emails(g.group.title), 36),
     Column("summary", _l("Summary"), lambda g: redact_emails(g.group.summary), 60),
     Column("stage", _l("Stage"), lambda g: g.group.stage.label, 18),
     Column("public_answer", _l("Public answer"), lambda g: redact_emails(g.group.public_answer), 40),

@@ -24,9 +24,9 @@ from myalmaty.exports.services import PLATFORM, ExportFormat, export_ideas
 @click.option("--forum", help="Only ideas on this forum's agenda (forum number).")
 @click.option("--quarter", help="Only ideas in this quarter (short name, e.g. 'arbat').")
 @click.option("--category", help="Only ideas of this category (short name).")
-@click.option("--group", help="Only ideas in this group (group number).")
+@click.option("--group", help="Only ideas in this theme (theme number).")
 @click.option("--recommendation",
-              help="Only ideas linked to this recommendation, directly or through their group.")
+              help="Only ideas linked to this recommendation, directly or through their theme.")
 @click.option("--stage", help="Only ideas at this stage (new, under_review, ...).")
 @click.option("--since", help="Published on or after this day (YYYY-MM-DD).")
 @click.option("--until", help="Published on or before this day (YYYY-MM-DD).")

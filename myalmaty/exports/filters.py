@@ -91,7 +91,7 @@ def parse_filters(raw: Mapping[str, object]) -> ExportFilters:
     by_id("forum", Forum, _("There is no forum with the number “%(value)s”."))
     by_slug("quarter", Quarter, _("There is no quarter with the short name “%(value)s”."))
     by_slug("category", Category, _("There is no category with the short name “%(value)s”."))
-    by_id("group", IdeaGroup, _("There is no group with the number “%(value)s”."))
+    by_id("group", IdeaGroup, _("There is no theme with the number “%(value)s”."))
     by_id(
         "recommendation", Recommendation,
         _("There is no recommendation with the number “%(value)s”."),

@@ -34,7 +34,7 @@ class ExportForm(AppForm):
     forum = SelectField(_l("Forum agenda"), default="")
     quarter = SelectField(_l("Quarter"), default="")
     category = SelectField(_l("Category"), default="")
-    group = SelectField(_l("Group"), default="")
+    group = SelectField(_l("Theme"), default="")
     recommendation = SelectField(_l("Recommendation"), default="")
     stage = SelectField(_l("Stage"), default="")
     since = StringField(_l("Published from"), render_kw={"type": "date"})

@@ -138,7 +138,7 @@ def _labels() -> dict[str, str]:
     return {
         "category": _("Category"),
         "quarter": _("Quarter"),
-        "group": _("Group"),
+        "group": _("Theme"),
         "recommendations": _("Recommendations"),
         "stage": _("Stage"),
         "first_step": _("First step"),

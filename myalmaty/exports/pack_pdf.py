@@ -33,7 +33,7 @@ class PackPDF(FPDF):
                 self.add_font(FONT, style, str(path))
         self.set_title(title)
         self.set_lang(locale)
-        self.set_creator("MyAlmaty Ideas")
+        self.set_creator("#MyAlmaty Ideas")
         self.set_margins(18, 16, 18)
         self.set_auto_page_break(auto=True, margin=16)
         self.page_title = title
@@ -89,7 +89,7 @@ def _write_idea(pdf: PackPDF, item: PackIdea) -> None:
 def _write_group(pdf: PackPDF, group: PackGroup) -> None:
     if pdf.will_page_break(30):
         pdf.add_page()
-    title = redact_emails(group.info.title) if group.info else _("Ideas not in a group")
+    title = redact_emails(group.info.title) if group.info else _("Ideas not in a theme")
     pdf.text_block(title, size=12.5, style="B", gap=0.3)
     pdf.text_block(_counts(len(group.ideas), group.support_count), size=9, colour=85)
     if group.info is not None:
@@ -122,7 +122,7 @@ def write_pack_pdf(target: IO[bytes], document: PackDocument, title: str) -> Non
     pdf.text_block(title, size=20, style="B", gap=2)
     pdf.text_block(" · ".join(p for p in (document.forum_date, document.forum_venue) if p), size=11)
     pdf.text_block(_counts(document.idea_count, document.support_count), size=11, style="B")
-    pdf.text_block(_("Prepared on %(day)s from the ideas published on MyAlmaty Ideas.",
+    pdf.text_block(_("Prepared on %(day)s. Made from the ideas published on #MyAlmaty Ideas.",
                      day=document.made_on), size=9, colour=85)
     if not document.sections:
         pdf.text_block(_("No published idea is on this forum's agenda yet."), size=11)

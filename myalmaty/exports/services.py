@@ -44,7 +44,7 @@ class ExportFormat(LabelledEnum):
     def _labels(cls) -> dict:
         return {
             cls.CSV: _l("CSV table (Excel)"),
-            cls.XLSX: _l("Excel workbook (XLSX): ideas, groups, coverage"),
+            cls.XLSX: _l("Excel workbook (XLSX): ideas, themes, coverage"),
             cls.GEOJSON: _l("GeoJSON for QGIS and other map tools"),
             cls.HTML: _l("Offline map (one HTML file)"),
             cls.PACK: _l("Discussion pack for a forum (ZIP: HTML, PDF, XLSX, GeoJSON, map)"),
@@ -98,7 +98,8 @@ def _chunks(fmt: ExportFormat, filters: ExportFilters, reference: ReferenceData,
     if fmt is ExportFormat.GEOJSON:
         return geojson_writer.geojson_chunks(rows())
     if fmt is ExportFormat.HTML:
-        return offline_map.offline_map_chunks(rows(), reference, _("Ideas of MyAlmaty residents"))
+        title = _("Almaty residents' ideas — #MyAlmaty Ideas")
+        return offline_map.offline_map_chunks(rows(), reference, title)
     return pack.pack_chunks(filters, reference, rows)
 
 

@@ -102,7 +102,7 @@ def _write_ideas(workbook: xlsxwriter.Workbook, rows: Iterable[IdeaRow], locale:
 def _write_groups(workbook: xlsxwriter.Workbook, filters: ExportFilters,
                   reference: ReferenceData) -> None:
     sheet = SheetWriter(
-        workbook, _("Groups"), headers(GROUP_COLUMNS), _widths(GROUP_COLUMNS), reference.locale
+        workbook, _("Themes"), headers(GROUP_COLUMNS), _widths(GROUP_COLUMNS), reference.locale
     )
     for summary in group_summaries(filters, reference):
         sheet.append([c.value(summary) for c in GROUP_COLUMNS])

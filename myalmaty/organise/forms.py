@@ -207,7 +207,7 @@ class AgendaForm(AppForm):
     def group_choices(groups: Sequence[IdeaGroup], none_label: str = "") -> list[SelectChoice]:
         return [SelectChoice(0, none_label)] + [SelectChoice(g.id, g.title) for g in groups]
 
-    group_id = SelectField(_l("Group"), coerce=int, validate_choice=True)
+    group_id = SelectField(_l("Theme"), coerce=int, validate_choice=True)
     idea_reference = StringField(
         _l("Or the number of a published idea"), [Optional(), Length(max=20)]
     )
@@ -218,7 +218,7 @@ class AgendaForm(AppForm):
         if not super().validate(extra_validators):
             return False
         if bool(self.group_id.data) == bool(self.idea_reference.data):
-            self.idea_reference.errors.append(_l("Choose a group or give an idea's number (one of the two)."))
+            self.idea_reference.errors.append(_l("Choose a theme or give an idea's number (one of the two)."))
             return False
         return True
 

@@ -67,7 +67,7 @@ def _forum_page(forum_id: int, agenda_form: AgendaForm | None = None, status: in
     groups = queries.agenda_group_choices(forum_id)
     if agenda_form is None:
         agenda_form = AgendaForm(formdata=None)
-    agenda_form.group_id.choices = AgendaForm.group_choices(groups, _("— no group —"))
+    agenda_form.group_id.choices = AgendaForm.group_choices(groups, _("— no theme —"))
     page = render_template(
         "organise/forum.html",
         forum=forum,
@@ -239,7 +239,7 @@ def remove_from_agenda(item_id: int) -> ResponseReturnValue:
     return run_decision(
         ActionForm(),
         lambda: services.remove_from_agenda(current_account(), item),
-        success=_("Removed from the agenda; the idea or group itself is unchanged."),
+        success=_("Removed from the agenda; the idea or theme itself is unchanged."),
         done=_agenda_of(forum_id),
         rerender=lambda status: _forum_page(forum_id, status=status),
     )

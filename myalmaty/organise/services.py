@@ -170,9 +170,9 @@ def add_to_agenda(
     """Put an active group or a published idea at the end of the forum's agenda."""
     require(actor, Role.ORGANISER)
     if (group is None) == (idea is None):
-        raise DomainError(_l("Choose either a group or an idea for the agenda."))
+        raise DomainError(_l("Choose either a theme or an idea for the agenda."))
     if group is not None and not group.is_active:
-        raise DomainError(_l("This group was dissolved; it cannot go on the agenda."))
+        raise DomainError(_l("This theme was dissolved; it cannot go on the agenda."))
     if idea is not None and idea.status is not IdeaStatus.PUBLISHED:
         raise DomainError(_l("Only published ideas can go on the agenda."))
     if queries.on_agenda(forum.id, group_id=group.id if group else None, idea_id=idea.id if idea else None):

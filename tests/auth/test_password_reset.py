@@ -38,7 +38,7 @@ def test_the_answer_is_the_same_with_or_without_an_account(english, outbox, aido
 def test_reset_end_to_end(english, outbox, aidos, auth):
     ask_for_reset(english, "Aidos@Example.kz")
     [mail] = outbox
-    assert mail.subject == "Reset your password on MyAlmaty Ideas"
+    assert mail.subject == "Reset your password on #MyAlmaty Ideas"
     assert "Hello, Aidos!" in mail.body
     assert "2 hours" in mail.body
     link = reset_link(mail)
@@ -61,7 +61,7 @@ def test_the_mail_is_in_the_persons_language(client, outbox):
     ask_for_reset(client, "asel@example.kz")  # the page itself is in Russian
 
     [mail] = outbox
-    assert mail.subject == "#БізАлматы идеялары: құпиясөзді қалпына келтіру"
+    assert mail.subject == "#МыАлматы идеялары: құпиясөзді қалпына келтіру"
     assert "Сәлеметсіз бе, Асель!" in mail.body
     assert "2 сағат" in mail.body
 

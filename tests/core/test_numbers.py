@@ -177,7 +177,7 @@ def things(app):
         ("GET", "/moderation/log?idea={n}", None, 400, WHOLE_NUMBER),
         ("GET", "/api/ideas/similar?text=cinema&exclude={n}", None, 400, "Give the idea's number."),
         ("GET", "/organise/exports/download?forum={n}", None, 400, "There is no forum with the number"),
-        ("GET", "/organise/exports/download?group={n}", None, 400, "There is no group with the number"),
+        ("GET", "/organise/exports/download?group={n}", None, 400, "There is no theme with the number"),
     ],
 )
 def test_a_number_out_of_range_in_a_form_is_refused_with_a_message(

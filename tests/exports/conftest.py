@@ -81,7 +81,7 @@ def world(app: Flask) -> ExportWorld:
     culture = make_category(slug="culture", name_ru="Культура", name_kk="Мәдениет", name_en="Culture")
     transport = make_category(slug="transport", name_ru="Транспорт", name_kk="Көлік",
                               name_en="Transport")
-    forum = make_forum(title_ru="V форум #МыАлматы", title_kk="#БізАлматы V форумы",
+    forum = make_forum(title_ru="V форум #МыАлматы", title_kk="#МыАлматы V форумы",
                        title_en="5th #MyAlmaty forum")
     other_forum = make_forum(held_on=dt.date(2019, 5, 1))
     believe = make_recommendation(forum, position=1, title_ru="Верьте в рискованные идеи",

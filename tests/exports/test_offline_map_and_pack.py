@@ -148,7 +148,7 @@ def test_pack_shows_the_three_latest_visible_comments(world, pack):
     ("lang", "words"),
     [
         ("ru", ["Материалы для обсуждения", "Верьте в рискованные идеи", "Кино во дворе"]),
-        ("kk", ["Талқылау материалдары", "Тәуекелді идеяларға сеніңіз", "Мың кішкентай қадам"]),
+        ("kk", ["Талқылау пакеті", "Тәуекелді идеяларға сеніңіз", "Мың кішкентай қадам"]),
     ],
 )
 def test_pack_pdf_renders_cyrillic_and_kazakh_with_an_embedded_font(world, pack, lang, words):

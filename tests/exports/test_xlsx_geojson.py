@@ -25,7 +25,7 @@ def workbook(world, export_cli):
 
 
 def test_workbook_has_ideas_groups_and_coverage_sheets(workbook):
-    assert workbook.sheetnames == ["Ideas", "Groups", "Coverage"]
+    assert workbook.sheetnames == ["Ideas", "Themes", "Coverage"]
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref.startswith("A1:")
@@ -52,14 +52,14 @@ def test_ideas_sheet_has_every_column_with_typed_values(world, workbook):
     assert formula_cell.data_type == "s"
 
 
-def test_groups_sheet_counts_only_exported_ideas(world, workbook):
-    sheet = workbook["Groups"]
+def test_themes_sheet_counts_only_exported_ideas(world, workbook):
+    sheet = workbook["Themes"]
     header = [c.value for c in sheet[1]]
-    assert header[:3] == ["Number", "Link", "Group"]
+    assert header[:3] == ["Number", "Link", "Theme"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 1
     group = dict(zip(header, rows[0], strict=True))
-    assert group["Group"] == "Дворы центра"
+    assert group["Theme"] == "Дворы центра"
     assert group["Ideas"] == 2  # the hidden and the duplicate idea in it are not counted
     assert group["Supports"] == 4
     assert group["Stage"] == "Selected for a forum"
@@ -78,7 +78,7 @@ def test_coverage_counts_ideas_per_recommendation_and_quarter_through_groups_too
 
 def test_sheet_names_are_translated(world, export_cli):
     _result, data = export_cli("xlsx", "--lang", "kk")
-    assert load_workbook(io.BytesIO(data)).sheetnames == ["Идеялар", "Топтар", "Қамту"]
+    assert load_workbook(io.BytesIO(data)).sheetnames == ["Идеялар", "Тақырыптар", "Қамту"]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 FORUM = {
     "title_ru": "VI Форум #МыАлматы",
-    "title_kk": "#БізАлматы VI форумы",
+    "title_kk": "#МыАлматы VI форумы",
     "title_en": "VI #MyAlmaty Forum",
     "held_on": "2026-11-28",
     "venue_ru": "КБТУ, Толе би 59",

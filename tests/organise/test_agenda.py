@@ -95,7 +95,7 @@ def test_choose_a_group_or_an_idea_not_both_nor_neither(as_organiser):
 
     for response in (neither, both):
         assert response.status_code == 400
-        assert "Choose a group or give an idea" in response.get_data(as_text=True)
+        assert "Choose a theme or give an idea" in response.get_data(as_text=True)
     assert _agenda(forum.id) == []
 
 

@@ -64,7 +64,7 @@ def test_messages_are_translated_into_kazakh(as_organiser):
     response = as_organiser.post("/organise/forums/new?lang=kk", data={**FORUM, "title_kk": ""})
 
     assert response.status_code == 400
-    assert "Тақырыпты қазақ тілінде енгізіңіз." in response.get_data(as_text=True)
+    assert "Атауын қазақ тілінде енгізіңіз." in response.get_data(as_text=True)
 
 
 def test_organiser_edits_a_forum(as_organiser):
