@@ -114,10 +114,11 @@ GROUP_COLUMNS: list[Column] = [
            wrap=True),
 ]
 
-# The Comments sheet: what was said about each exported idea, and when, never by whom.
+# The Comments sheet: what was said about each exported idea, and when, never by whom. The
+# reference finds the idea (and its link) on the Ideas sheet; a link per comment would cost
+# memory XlsxWriter keeps until the workbook closes, for up to 65,530 links a sheet.
 COMMENT_COLUMNS: list[Column] = [
     Column("reference", _l("Reference"), lambda c: c.reference, 11),
-    Column("link", _l("Link"), lambda c: c.link, 30, url=True),
     Column("idea", _l("Idea"), lambda c: redact_emails(c.idea_title), 30, wrap=True),
     Column("date", _l("Date"), lambda c: c.created_on, 12),
     Column("text", _l("Comment"), lambda c: redact_emails(c.body), 80, wrap=True),

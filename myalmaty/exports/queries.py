@@ -279,7 +279,6 @@ class CommentRow:
     idea_title: str
     created_on: dt.date
     body: str
-    link: str
 
     @property
     def reference(self) -> str:
@@ -291,7 +290,6 @@ def iter_visible_comments(
 ) -> Iterator[CommentRow]:
     """The visible comments on every idea the filters match, idea by idea, oldest first,
     one batch in memory at a time. Hidden comments never leave the platform."""
-    url = public_url_builder()
     result = db.session.execute(
         sa.select(Comment.idea_id, Idea.created_at, Idea.title, Comment.created_at, Comment.body)
         .join(Idea, Idea.id == Comment.idea_id)
@@ -302,7 +300,7 @@ def iter_visible_comments(
     for batch in result.partitions():
         for idea_id, idea_created_at, idea_title, created_at, body in batch:
             yield CommentRow(idea_id, idea_created_at, idea_title, reference.local_day(created_at),
-                             body, url("ideas.detail", idea_id=idea_id))
+                             body)
 
 
 @dataclass(frozen=True)
