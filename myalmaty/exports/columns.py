@@ -124,6 +124,7 @@ COMMENT_COLUMNS: list[Column] = [
     Column("text", _l("Comment"), lambda c: redact_emails(c.body), 80, wrap=True),
 ]
 
+
 def idea_cells(row: IdeaRow) -> list[Cell]:
     return [column.value(row) for column in IDEA_COLUMNS]
 
