@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from myalmaty import create_app
 from myalmaty.core.permissions import Role
-from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
+from myalmaty.domain.ideas import Comment, CommentStatus, Idea, IdeaStage, IdeaStatus
 from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
 from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.exports.filters import ExportFilters
@@ -87,8 +87,11 @@ def seed_reference(connection: sa.Connection) -> dict[str, list[int]]:
 
 
 def seed_ideas(connection: sa.Connection, start: int, count: int) -> None:
+    """Published ideas, each with as many comments as its comment_count says (the XLSX's
+    Comments sheet has about two rows per idea), one in five of them hidden."""
     rng = random.Random(start)
     batch = []
+    comments = []
     for n in range(start, start + count):
         title = " ".join(rng.choices(WORDS, k=5)).capitalize()
         description = " ".join(rng.choices(WORDS, k=60))
@@ -103,11 +106,21 @@ def seed_ideas(connection: sa.Connection, start: int, count: int) -> None:
             "public_answer": "", "support_count": n % 17, "comment_count": n % 5,
             "published_at": moment, "version": 1, "created_at": moment, "updated_at": moment,
         })
+        comments.extend(
+            {"idea_id": n, "author_id": 1 + (n + k) % 1000, "body": " ".join(rng.choices(WORDS, k=20)),
+             "status": CommentStatus.HIDDEN if (n + k) % 5 == 0 else CommentStatus.VISIBLE,
+             "hidden_reason": "", "created_at": moment, "updated_at": moment}
+            for k in range(n % 5)
+        )
         if len(batch) == 10_000:
             connection.execute(sa.insert(Idea.__table__), batch)
+            connection.execute(sa.insert(Comment.__table__), comments)
             batch.clear()
+            comments.clear()
     if batch:
         connection.execute(sa.insert(Idea.__table__), batch)
+    if comments:
+        connection.execute(sa.insert(Comment.__table__), comments)
 
 
 def _rss_mib(field: str) -> float:

@@ -57,45 +57,71 @@ def long_day(day: dt.date, locale: str) -> str:
     return babel_dates.format_date(day, "long", locale=locale)
 
 
+COORDINATE_FORMAT = "0.000000"  # six decimals: about 10 cm, the precision ideas are stored at
+
+
 @dataclass(frozen=True)
 class Column:
+    """`wrap`: long text, wrapped in spreadsheets (rows grow to show it); `url`: a link,
+    written as a hyperlink; `number_format`: how a spreadsheet shows the number."""
+
     key: str
     header: Any  # a lazy string: translated when it is written
     value: Callable[[Any], Cell]
     width: int = 14
+    wrap: bool = False
+    url: bool = False
+    number_format: str | None = None
 
 
+# Widths in characters, chosen so that the whole sheet printed landscape on A4, one page wide,
+# stays legible: long text wraps in its column instead of widening it.
 IDEA_COLUMNS: list[Column] = [
-    Column("id", _l("Number"), lambda r: r.id, 9),
-    Column("reference", _l("Reference"), lambda r: r.reference, 12),
-    Column("link", _l("Link"), lambda r: r.link, 32),
-    Column("title", _l("Title"), lambda r: redact_emails(r.title), 40),
-    Column("description", _l("Description"), lambda r: redact_emails(r.description), 60),
-    Column("first_step", _l("First step"), lambda r: redact_emails(r.first_step), 40),
-    Column("category", _l("Category"), lambda r: r.category, 20),
-    Column("quarter", _l("Quarter"), lambda r: r.quarter, 24),
-    Column("group", _l("Theme"), lambda r: redact_emails(r.group), 30),
-    Column("recommendations", _l("Recommendations"), lambda r: "; ".join(r.recommendations), 40),
-    Column("stage", _l("Stage"), lambda r: r.stage_label, 18),
-    Column("public_answer", _l("Public answer"), lambda r: redact_emails(r.public_answer), 40),
+    Column("id", _l("Number"), lambda r: r.id, 8),
+    Column("reference", _l("Reference"), lambda r: r.reference, 11),
+    # Not wrapped: a link breaks mid-word, and would make every row two lines tall.
+    Column("link", _l("Link"), lambda r: r.link, 30, url=True),
+    Column("title", _l("Title"), lambda r: redact_emails(r.title), 28, wrap=True),
+    Column("description", _l("Description"), lambda r: redact_emails(r.description), 50, wrap=True),
+    Column("first_step", _l("First step"), lambda r: redact_emails(r.first_step), 30, wrap=True),
+    Column("category", _l("Category"), lambda r: r.category, 14, wrap=True),
+    Column("quarter", _l("Quarter"), lambda r: r.quarter, 14, wrap=True),
+    Column("group", _l("Theme"), lambda r: redact_emails(r.group), 22, wrap=True),
+    Column("recommendations", _l("Recommendations"), lambda r: "; ".join(r.recommendations), 28,
+           wrap=True),
+    Column("stage", _l("Stage"), lambda r: r.stage_label, 14, wrap=True),
+    Column("public_answer", _l("Public answer"), lambda r: redact_emails(r.public_answer), 30,
+           wrap=True),
     Column("supports", _l("Supports"), lambda r: r.support_count, 10),
     Column("comments", _l("Comments"), lambda r: r.comment_count, 10),
-    Column("lat", _l("Latitude"), lambda r: round(r.lat, 6), 11),
-    Column("lon", _l("Longitude"), lambda r: round(r.lon, 6), 11),
-    Column("published", _l("Published on"), lambda r: r.published_on, 13),
-    Column("created", _l("Submitted on"), lambda r: r.created_on, 13),
+    Column("lat", _l("Latitude"), lambda r: round(r.lat, 6), 11, number_format=COORDINATE_FORMAT),
+    Column("lon", _l("Longitude"), lambda r: round(r.lon, 6), 11, number_format=COORDINATE_FORMAT),
+    Column("published", _l("Published on"), lambda r: r.published_on, 12),
+    Column("created", _l("Submitted on"), lambda r: r.created_on, 12),
 ]
 
 GROUP_COLUMNS: list[Column] = [
-    Column("id", _l("Number"), lambda g: g.group.id, 9),
-    Column("link", _l("Link"), lambda g: g.link, 32),
-    Column("title", _l("Theme"), lambda g: redact_emails(g.group.title), 36),
-    Column("summary", _l("Summary"), lambda g: redact_emails(g.group.summary), 60),
-    Column("stage", _l("Stage"), lambda g: g.group.stage.label, 18),
-    Column("public_answer", _l("Public answer"), lambda g: redact_emails(g.group.public_answer), 40),
+    Column("id", _l("Number"), lambda g: g.group.id, 8),
+    Column("link", _l("Link"), lambda g: g.link, 30, url=True),
+    Column("title", _l("Theme"), lambda g: redact_emails(g.group.title), 30, wrap=True),
+    Column("summary", _l("Summary"), lambda g: redact_emails(g.group.summary), 50, wrap=True),
+    Column("stage", _l("Stage"), lambda g: g.group.stage.label, 14, wrap=True),
+    Column("public_answer", _l("Public answer"), lambda g: redact_emails(g.group.public_answer), 36,
+           wrap=True),
     Column("ideas", _l("Ideas"), lambda g: g.idea_count, 9),
     Column("supports", _l("Supports"), lambda g: g.support_count, 10),
-    Column("recommendations", _l("Recommendations"), lambda g: "; ".join(g.recommendations), 40),
+    Column("recommendations", _l("Recommendations"), lambda g: "; ".join(g.recommendations), 36,
+           wrap=True),
+]
+
+# The Comments sheet: what was said about each exported idea, and when, never by whom. The
+# reference finds the idea (and its link) on the Ideas sheet; a link per comment would cost
+# memory XlsxWriter keeps until the workbook closes, for up to 65,530 links a sheet.
+COMMENT_COLUMNS: list[Column] = [
+    Column("reference", _l("Reference"), lambda c: c.reference, 11),
+    Column("idea", _l("Idea"), lambda c: redact_emails(c.idea_title), 30, wrap=True),
+    Column("date", _l("Date"), lambda c: c.created_on, 12),
+    Column("text", _l("Comment"), lambda c: redact_emails(c.body), 80, wrap=True),
 ]
 
 

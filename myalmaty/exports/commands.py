@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from myalmaty.core.errors import DomainError
 from myalmaty.core.i18n import LANGUAGES
 from myalmaty.exports.filters import InvalidFilters, parse_filters
-from myalmaty.exports.services import PLATFORM, ExportFormat, export_ideas
+from myalmaty.exports.services import PLATFORM, ExportFormat, Separator, export_ideas, option_errors
 
 
 @click.command("export")
@@ -32,16 +32,21 @@ from myalmaty.exports.services import PLATFORM, ExportFormat, export_ideas
 @click.option("--until", help="Published on or before this day (YYYY-MM-DD).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="ru", show_default=True,
               help="Language of headers, dates and names.")
-@click.option("--semicolon", is_flag=True,
-              help="CSV: separate cells with ';' and decimals with ',' (Excel in ru/kk locales).")
+@click.option("--semicolon/--comma", "semicolon", default=None,
+              help="CSV only: separate cells with ';' and decimals with ',' (Excel in ru/kk), or "
+                   "with ',' and '.'. Default: semicolons for --lang ru and kk, commas for en.")
 @with_appcontext
-def export_command(fmt: str, output: Path, lang: str, semicolon: bool, **raw_filters: str | None) -> None:
+def export_command(fmt: str, output: Path, lang: str, semicolon: bool | None,
+                   **raw_filters: str | None) -> None:
     """Export published ideas (never an e-mail address) for a forum's organisers."""
+    separator = None if semicolon is None else (Separator.SEMICOLON if semicolon else Separator.COMMA)
     with force_locale(lang):
+        if errors := option_errors(ExportFormat(fmt), separator):
+            raise click.UsageError("\n".join(errors.values()))
         try:
             filters = parse_filters(raw_filters)
             export = export_ideas(PLATFORM, ExportFormat(fmt), filters, locale=lang,
-                                  semicolon=semicolon)
+                                  separator=separator)
         except InvalidFilters as error:
             raise click.UsageError("\n".join(error.errors.values())) from None
         except DomainError as error:

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import SelectField, StringField
 
 from myalmaty.core.forms import AppForm
 from myalmaty.core.i18n import LANGUAGE_NAMES, LANGUAGES
 from myalmaty.domain.ideas import IdeaStage
 from myalmaty.exports.filters import ExportFilters, InvalidFilters, parse_filters
 from myalmaty.exports.queries import choices_for_export_form
-from myalmaty.exports.services import ExportFormat
+from myalmaty.exports.services import ExportFormat, Separator, option_errors
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class ExportRequest:
     fmt: ExportFormat
     filters: ExportFilters
     locale: str
-    semicolon: bool
+    separator: Separator | None
 
 
 class ExportForm(AppForm):
@@ -41,7 +41,7 @@ class ExportForm(AppForm):
     until = StringField(_l("Published until"), render_kw={"type": "date"})
     # Not `lang`: that query parameter switches the whole site's language (core/i18n.py).
     language = SelectField(_l("Language of the file"))
-    semicolon = BooleanField(_l("Separate CSV cells with semicolons (Excel in Russian or Kazakh)"))
+    separator = SelectField(_l("CSV separator"), default="")
 
     @classmethod
     def from_args(cls, args: Mapping[str, str], default_locale: str) -> ExportForm:
@@ -64,6 +64,10 @@ class ExportForm(AppForm):
         ]
         self.stage.choices = [anything] + IdeaStage.choices()
         self.language.choices = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+        self.separator.choices = [
+            ("", _("By the file's language: semicolons for Russian and Kazakh, commas for English")),
+            *Separator.choices(),
+        ]
 
     def export_request(self) -> ExportRequest:
         """What to export, or InvalidFilters naming each wrong field (and what was typed)."""
@@ -75,6 +79,13 @@ class ExportForm(AppForm):
             errors["format"] = _("Choose one of the formats in the list.")
         if self.language.data not in LANGUAGES:
             errors["language"] = _("Choose Russian, Kazakh or English for the export.")
+        separator = None
+        if self.separator.data:
+            try:
+                separator = Separator(self.separator.data)
+            except ValueError:
+                errors["separator"] = _("Choose one of the separators in the list.")
+        errors.update(option_errors(fmt, separator))
         try:
             filters = parse_filters({name: getattr(self, name).data for name in (
                 "forum", "quarter", "category", "group", "recommendation", "stage", "since", "until"
@@ -86,7 +97,7 @@ class ExportForm(AppForm):
             errors["forum"] = _("A discussion pack is made for one forum: choose the forum.")
         if errors or fmt is None or filters is None:
             raise InvalidFilters(errors)
-        return ExportRequest(fmt, filters, self.language.data, bool(self.semicolon.data))
+        return ExportRequest(fmt, filters, self.language.data, separator)
 
     def show_errors(self, errors: Mapping[str, str]) -> None:
         for name, message in errors.items():

@@ -1,7 +1,8 @@
 """GeoJSON (RFC 7946) that QGIS and GDAL open: a FeatureCollection of points, streamed.
 
 Coordinates are [longitude, latitude] in WGS 84 with no `crs` member (RFC 7946 §4); the
-properties are the export's columns under their stable machine keys, dates in ISO 8601.
+properties are the export's columns under their stable machine keys, dates in ISO 8601,
+preceded by `name`, the idea's title: the field KML placemarks and QGIS labels take by default.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from myalmaty.exports.columns import IDEA_COLUMNS, Cell
+from myalmaty.exports.columns import IDEA_COLUMNS, Cell, redact_emails
 from myalmaty.exports.queries import IdeaRow
 
 FEATURES_PER_CHUNK = 500
@@ -27,7 +28,10 @@ def feature(row: IdeaRow) -> dict[str, Any]:
         "type": "Feature",
         "id": row.id,
         "geometry": {"type": "Point", "coordinates": [round(row.lon, 6), round(row.lat, 6)]},
-        "properties": {c.key: machine_value(c.value(row)) for c in IDEA_COLUMNS},
+        "properties": {
+            "name": redact_emails(row.title),
+            **{c.key: machine_value(c.value(row)) for c in IDEA_COLUMNS},
+        },
     }
 
 

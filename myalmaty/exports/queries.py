@@ -271,6 +271,39 @@ def coverage_counts(filters: ExportFilters) -> dict[tuple[int, int | None], int]
 
 
 @dataclass(frozen=True)
+class CommentRow:
+    """One visible comment on an exported idea, for the spreadsheet; its author is not read."""
+
+    idea_id: int
+    idea_created_at: dt.datetime
+    idea_title: str
+    created_on: dt.date
+    body: str
+
+    @property
+    def reference(self) -> str:
+        return f"{self.idea_created_at:%Y}-{self.idea_id:05d}"
+
+
+def iter_visible_comments(
+    filters: ExportFilters, reference: ReferenceData, batch_size: int = BATCH_SIZE
+) -> Iterator[CommentRow]:
+    """The visible comments on every idea the filters match, idea by idea, oldest first,
+    one batch in memory at a time. Hidden comments never leave the platform."""
+    result = db.session.execute(
+        sa.select(Comment.idea_id, Idea.created_at, Idea.title, Comment.created_at, Comment.body)
+        .join(Idea, Idea.id == Comment.idea_id)
+        .where(*idea_conditions(filters), Comment.status == CommentStatus.VISIBLE)
+        .order_by(Comment.idea_id, Comment.created_at, Comment.id),
+        execution_options={"yield_per": batch_size},
+    )
+    for batch in result.partitions():
+        for idea_id, idea_created_at, idea_title, created_at, body in batch:
+            yield CommentRow(idea_id, idea_created_at, idea_title, reference.local_day(created_at),
+                             body)
+
+
+@dataclass(frozen=True)
 class CommentExcerpt:
     author: str
     created_at: dt.datetime
@@ -353,3 +386,13 @@ def choices_for_export_form() -> dict[str, list]:
             )
         ),
     }
+
+
+def filter_slugs(filters: ExportFilters) -> dict[str, str]:
+    """The short names of the quarter and category filtered on, for the file's name."""
+    slugs: dict[str, str] = {}
+    for name, model, chosen in (("quarter", Quarter, filters.quarter_id),
+                                ("category", Category, filters.category_id)):
+        if chosen is not None:
+            slugs[name] = db.session.scalar(sa.select(model.slug).where(model.id == chosen)) or ""
+    return slugs

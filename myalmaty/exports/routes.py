@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import quote
+
 from flask import Response, render_template, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
@@ -31,8 +34,20 @@ def download() -> ResponseReturnValue:
         form.show_errors(error.errors)
         return render_template("exports/index.html", form=form), 400
     export = export_ideas(current_account(), asked.fmt, asked.filters, locale=asked.locale,
-                          semicolon=asked.semicolon)
-    response = Response(stream_with_context(export.chunks), mimetype=export.mimetype)
-    response.headers.set("Content-Disposition", "attachment", filename=export.filename)
+                          separator=asked.separator)
+    # content_type, not mimetype: Flask would add a second charset to a text/* mimetype.
+    response = Response(stream_with_context(export.chunks), content_type=export.content_type)
+    response.headers.set("Content-Disposition", "attachment", **attachment_names(export.filename))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def attachment_names(filename: str) -> dict[str, str]:
+    """Content-Disposition's file name: ASCII as it is; otherwise an ASCII fallback and the
+    UTF-8 name in `filename*` (RFC 5987, read by every current browser), as Flask's send_file."""
+    try:
+        filename.encode("ascii")
+    except UnicodeEncodeError:
+        fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+        return {"filename": fallback, "filename*": "UTF-8''" + quote(filename, safe="!#$&+^`|~")}
+    return {"filename": filename}

@@ -3,11 +3,16 @@
 It checks who asks, then returns the file's name, media type and a lazy stream of bytes.
 Nothing is read until the stream is consumed, and everything in it is written in the
 language asked for (headers, dates, names of categories, quarters and stages).
+
+File names say what is in the file (forum, language, filters, day), so that a folder of
+downloads can be told apart without opening them: for example
+`myalmaty-ideas-forum5-ru-west-culture-2026-12-04.csv`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,6 +30,7 @@ from myalmaty.exports.filters import ExportFilters
 from myalmaty.exports.queries import (
     IdeaRow,
     ReferenceData,
+    filter_slugs,
     iter_idea_rows,
     load_reference_data,
 )
@@ -51,6 +57,35 @@ class ExportFormat(LabelledEnum):
         }
 
 
+class Separator(LabelledEnum):
+    """How a CSV separates cells and writes decimals."""
+
+    SEMICOLON = "semicolon"
+    COMMA = "comma"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.SEMICOLON: _l("Semicolons, decimal comma (Excel in Russian or Kazakh)"),
+            cls.COMMA: _l("Commas, decimal point (Excel in English)"),
+        }
+
+
+# A spreadsheet set to Russian or Kazakh reads the comma as the decimal separator: a comma
+# CSV's coordinates reach it as text. So a CSV in those languages separates cells with
+# semicolons and writes decimals with a comma, unless the organiser chooses otherwise.
+DEFAULT_SEPARATORS = {"ru": Separator.SEMICOLON, "kk": Separator.SEMICOLON, "en": Separator.COMMA}
+
+
+def option_errors(fmt: ExportFormat | None, separator: Separator | None) -> dict[str, str]:
+    """Options that do not apply to the chosen format, {option: message}: refused, never
+    silently ignored (the organiser would think they had a semicolon file)."""
+    if separator is not None and fmt is not None and fmt is not ExportFormat.CSV:
+        return {"separator": _("Only a CSV file has a separator: choose CSV, or leave the "
+                               "separator to the file's language.")}
+    return {}
+
+
 class Platform:
     """The acting party when the command line exports: the platform's operators themselves."""
 
@@ -60,6 +95,7 @@ class Platform:
 
 PLATFORM = Platform()
 
+# Full Content-Type values, each with its charset once (routes pass them as they are).
 EXTENSIONS = {
     ExportFormat.CSV: ("csv", "text/csv; charset=utf-8"),
     ExportFormat.XLSX: ("xlsx", xlsx_writer.MEDIA_TYPE),
@@ -72,27 +108,59 @@ EXTENSIONS = {
 @dataclass(frozen=True)
 class ExportFile:
     filename: str
-    mimetype: str
+    content_type: str
     chunks: Iterator[bytes]
 
 
-def _filename(fmt: ExportFormat, filters: ExportFilters, today: dt.date) -> str:
+def _ascii_token(text: str) -> str:
+    """A piece of a file name in small Latin letters, digits and hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = "".join(ch if ch.isalnum() else " " for ch in ascii_text.lower()).split()
+    return "-".join(words)
+
+
+def _filter_tokens(filters: ExportFilters, reference_slugs: dict[str, str]) -> list[str]:
+    """The filters other than the forum, in the form's order, as short file-name pieces."""
+    tokens = [reference_slugs.get("quarter", ""), reference_slugs.get("category", "")]
+    if filters.group_id is not None:
+        tokens.append(f"theme{filters.group_id}")
+    if filters.recommendation_id is not None:
+        tokens.append(f"rec{filters.recommendation_id}")
+    if filters.stage is not None:
+        tokens.append(filters.stage.value)
+    if filters.since is not None:
+        tokens.append(f"from-{filters.since:%Y-%m-%d}")
+    if filters.until is not None:
+        tokens.append(f"to-{filters.until:%Y-%m-%d}")
+    return [_ascii_token(t) for t in tokens if t]
+
+
+def export_filename(fmt: ExportFormat, filters: ExportFilters, locale: str, today: dt.date,
+                    reference_slugs: dict[str, str] | None = None) -> str:
+    """`myalmaty-<kind>[-forum<n>]-<lang>-<filters or "all">-<day>.<extension>`, ASCII only."""
     extension, _media = EXTENSIONS[fmt]
-    if fmt is ExportFormat.PACK:
-        return f"myalmaty-forum-{filters.forum_id}-pack-{today:%Y-%m-%d}.{extension}"
-    if fmt is ExportFormat.HTML:
-        return f"myalmaty-ideas-map-{today:%Y-%m-%d}.{extension}"
-    return f"myalmaty-ideas-{today:%Y-%m-%d}.{extension}"
+    kind = {ExportFormat.PACK: "pack", ExportFormat.HTML: "ideas-map"}.get(fmt, "ideas")
+    parts = ["myalmaty", kind]
+    if filters.forum_id is not None:
+        parts.append(f"forum{filters.forum_id}")
+    parts.append(locale)
+    narrowing = _filter_tokens(filters, reference_slugs or {})
+    if not narrowing and filters.forum_id is None:
+        narrowing = ["all"]
+    parts.extend(narrowing)
+    parts.append(f"{today:%Y-%m-%d}")
+    return "-".join(parts) + f".{extension}"
 
 
 def _chunks(fmt: ExportFormat, filters: ExportFilters, reference: ReferenceData,
-            semicolon: bool) -> Iterator[bytes]:
+            separator: Separator) -> Iterator[bytes]:
     def rows() -> Iterator[IdeaRow]:
         """A fresh pass over the matching ideas (a pack reads them more than once)."""
         return iter_idea_rows(filters, reference)
 
     if fmt is ExportFormat.CSV:
-        return csv_writer.csv_chunks(rows(), reference.locale, semicolon=semicolon)
+        return csv_writer.csv_chunks(rows(), reference.locale,
+                                     semicolon=separator is Separator.SEMICOLON)
     if fmt is ExportFormat.XLSX:
         return xlsx_writer.xlsx_chunks(rows(), filters, reference)
     if fmt is ExportFormat.GEOJSON:
@@ -109,12 +177,14 @@ def export_ideas(
     filters: ExportFilters,
     *,
     locale: str = "ru",
-    semicolon: bool = False,
+    separator: Separator | None = None,
 ) -> ExportFile:
     """The export of published ideas matching `filters`, in `locale`, for an organiser.
 
-    Raises PermissionDenied for anyone but an organiser (or the platform itself), and a
-    DomainError when a discussion pack is asked for without a forum.
+    A CSV's `separator` defaults to the language's (DEFAULT_SEPARATORS); other formats take
+    none. Raises PermissionDenied for anyone but an organiser (or the platform itself), and a
+    DomainError when a discussion pack is asked for without a forum or an option does not
+    apply to the format.
     """
     if actor is not PLATFORM:
         require(actor, Role.ORGANISER)  # type: ignore[arg-type]
@@ -122,12 +192,16 @@ def export_ideas(
         raise DomainError(_l("Choose Russian, Kazakh or English for the export."))
     if fmt is ExportFormat.PACK and filters.forum_id is None:
         raise DomainError(_l("A discussion pack is made for one forum: choose the forum."))
+    if errors := option_errors(fmt, separator):
+        raise DomainError("; ".join(errors.values()))
     today = utcnow().astimezone(get_timezone()).date()
+    chosen_separator = separator or DEFAULT_SEPARATORS[locale]
 
     def generate() -> Iterator[bytes]:
         with force_locale(locale):
             reference = load_reference_data(locale)
-            yield from _chunks(fmt, filters, reference, semicolon)
+            yield from _chunks(fmt, filters, reference, chosen_separator)
 
-    _extension, mimetype = EXTENSIONS[fmt]
-    return ExportFile(_filename(fmt, filters, today), mimetype, generate())
+    _extension, content_type = EXTENSIONS[fmt]
+    filename = export_filename(fmt, filters, locale, today, filter_slugs(filters))
+    return ExportFile(filename, content_type, generate())

@@ -153,11 +153,16 @@ def export_cli(runner: FlaskCliRunner, tmp_path: Path) -> Callable[..., tuple[Re
     return run
 
 
-def read_csv(data: bytes, delimiter: str = ",") -> list[list[str]]:
+def read_csv(data: bytes, delimiter: str | None = None) -> list[list[str]]:
+    """The CSV's rows; without a `delimiter`, the one its header row uses (a semicolon for
+    ru and kk files, a comma for en: no header contains either)."""
     import csv
     import io
 
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
+    text = data.decode("utf-8-sig")
+    if delimiter is None:
+        delimiter = ";" if ";" in text.partition("\n")[0] else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def csv_ids(data: bytes) -> set[int]:

@@ -36,14 +36,40 @@ def test_headers_names_and_dates_are_in_the_chosen_language(world, export_cli, l
     assert re.fullmatch(published, cinema[-2])
 
 
-def test_semicolon_option_for_excel_in_russian(world, export_cli):
-    _result, data = export_cli("csv", "--semicolon", "--lang", "ru")
-    text = data.decode("utf-8-sig")
-    header = text.splitlines()[0]
-    assert header.startswith("Номер;") and header.count(";") == 17
-    rows = read_csv(data, delimiter=";")
-    bikes = next(r for r in rows if r[3] == "Велодорожка на Абая")
-    assert (bikes[14], bikes[15]) == ("43,23", "76,91")  # decimal comma, as Excel-ru expects
+@pytest.mark.parametrize(("args", "delimiter", "decimal"), [
+    (["--lang", "ru"], ";", ","),
+    (["--lang", "kk"], ";", ","),
+    (["--lang", "en"], ",", "."),
+    (["--lang", "ru", "--comma"], ",", "."),
+    (["--lang", "en", "--semicolon"], ";", ","),
+], ids=["ru-default", "kk-default", "en-default", "ru-comma", "en-semicolon"])
+def test_coordinates_read_as_numbers_in_the_files_dialect(world, export_cli, args, delimiter, decimal):
+    """What a spreadsheet set to the language does: split on its list separator, read numbers
+    with its decimal separator. Russian and Kazakh ones use ';' and ',', English ones ',' and '.'."""
+    result, data = export_cli("csv", *args)
+    assert result.exit_code == 0, result.output
+    header, *rows = read_csv(data, delimiter=delimiter)
+    assert len(header) == 18 and all(len(row) == 18 for row in rows)
+    assert data.decode("utf-8-sig").splitlines()[0].count(delimiter) == 17
+    bikes = next(r for r in rows if r[0] == str(world.bikes.id))
+    lat, lon = bikes[14], bikes[15]
+    assert (lat, lon) == (f"43{decimal}23", f"76{decimal}91")
+    # Parsed as that spreadsheet parses: the decimal separator becomes the point, no other.
+    for row in rows:
+        for cell in row[14:16]:
+            assert cell.count(decimal) == 1 and cell.replace(decimal, "").isdigit()
+            assert 40 < float(cell.replace(decimal, ".")) < 80
+    # Kazakh letters survive in the UTF-8 file with its BOM.
+    assert data.startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "geojson", "html", "pack"])
+@pytest.mark.parametrize("option", ["--semicolon", "--comma"])
+def test_a_separator_with_another_format_stops_the_command(world, export_cli, fmt, option):
+    result, data = export_cli(fmt, option, "--lang", "kk", "--forum", str(world.forum.id))
+    assert result.exit_code == 2
+    assert "Бөлгіш тек CSV файлында болады" in result.output
+    assert data == b""
 
 
 def test_cells_that_would_run_as_formulas_are_neutralised(world, export_cli):
@@ -57,6 +83,15 @@ def test_cells_that_would_run_as_formulas_are_neutralised(world, export_cli):
     assert cell["Public answer"] == "'@SUM(A1:A2)"
     # Numbers stay numbers.
     assert cell["Latitude"] == "43.225"
+
+
+def test_kazakh_text_and_formula_protection_hold_in_the_semicolon_dialect(world, export_cli):
+    _result, data = export_cli("csv", "--lang", "kk")
+    header, *rows = read_csv(data, delimiter=";")
+    assert "Атауы" in header and "Алғашқы қадам" in header
+    formula = next(r for r in rows if r[0] == str(world.formula.id))
+    assert formula[header.index("Атауы")] == "'=1+1"
+    assert formula[header.index("Алғашқы қадам")] == "'-2"
 
 
 def test_csv_is_streamed_in_chunks(app, world, monkeypatch):
