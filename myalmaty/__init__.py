@@ -26,6 +26,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path.mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(instance_path, config))
 
+    from myalmaty.core import logs
+
+    logs.init_app(app)  # first, so that everything after it logs through it
+
     if app.config["PROXY_FIX"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -44,7 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from myalmaty import domain  # noqa: F401 - every model registered before anything maps
-    from myalmaty.core import errors, i18n, mail, security
+    from myalmaty.core import errors, i18n, security
     from myalmaty.core.database import configure_sqlite
     from myalmaty.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -60,7 +64,6 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    mail.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -115,6 +115,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "PROXY_FIX": _env_bool("PROXY_FIX", False),
+        # JSON lines for a log collector in production, readable lines on a developer's console.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT") or ("json" if production else "text"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
         "WTF_CSRF_TIME_LIMIT": None,
     }
     settings.update(overrides)

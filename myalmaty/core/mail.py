@@ -1,8 +1,9 @@
 """Outgoing e-mail: through SMTP when configured, otherwise written to the log.
 
-Development and tests have no mail server; the log (logger `myalmaty.mail`) shows each message
-whole, so a password-reset link can be copied from the console. Under TESTING the messages are
-also kept in `app.extensions["mail_outbox"]`.
+Development and tests have no mail server; the log (logger `myalmaty.mail`, written to the
+console by `myalmaty.core.logs`) shows each message whole, links included, so a registration or
+password-reset link can be copied from it. Under TESTING the messages are also kept in
+`app.extensions["mail_outbox"]`.
 """
 
 from __future__ import annotations
@@ -12,23 +13,9 @@ import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import Flask, current_app
+from flask import current_app
 
 log = logging.getLogger("myalmaty.mail")
-
-
-def init_app(app: Flask) -> None:
-    """Without a mail server the log is the mailbox: make sure it reaches the console.
-
-    Nothing else configures logging yet, and Python drops INFO records by default, so a
-    registration or password-reset link written to the log would appear nowhere.
-    """
-    if app.config.get("MAIL_SERVER") or app.testing or log.handlers:
-        return
-    console = logging.StreamHandler()
-    console.setFormatter(logging.Formatter("%(message)s"))
-    log.addHandler(console)
-    log.setLevel(logging.INFO)
 
 
 @dataclass(frozen=True)
