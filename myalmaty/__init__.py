@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from myalmaty.core import logs
 
     logs.init_app(app)  # first, so that everything after it logs through it
+    if app.config["ENV_NAME"] == "production" and not _checking_config_only():
+        _refuse_unsafe_settings(app)
 
     if app.config["PROXY_FIX"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -44,6 +47,31 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
     return app
+
+
+def _checking_config_only() -> bool:
+    """`flask check-config` reports every finding itself, so its app must get as far as it."""
+    return "check-config" in sys.argv[1:]
+
+
+def _refuse_unsafe_settings(app: Flask) -> None:
+    """Production starts only with settings that pass `flask check-config`; warnings are logged."""
+    import os
+
+    from myalmaty.config import ConfigError
+    from myalmaty.core.settings_check import Level, check_settings, errors_of
+
+    findings = check_settings(app.config, os.environ)
+    for finding in findings:
+        if finding.level is Level.WARNING:
+            app.logger.warning("Settings: %s", finding)
+    errors = errors_of(findings)
+    if errors:
+        reasons = "\n".join(f"  - {error}" for error in errors)
+        raise ConfigError(
+            f"Refusing to start with MYALMATY_ENV=production:\n{reasons}\n"
+            "Fix these settings (`flask check-config` lists every check), then start again."
+        )
 
 
 def _init_extensions(app: Flask) -> None:

@@ -58,6 +58,22 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         admin.dispose()
 
 
+# Settings that pass the production check (`flask check-config`), for tests that start the app
+# with MYALMATY_ENV=production.
+PRODUCTION_SETTINGS = {
+    "SECRET_KEY": "9f2c4e1b7a6d3c8e0f5a2b9d4c7e1a3f6b8d0c2e4a6f8b1d",
+    "PUBLIC_BASE_URL": "https://ideas.almaty.example",
+    "MAIL_SERVER": "smtp.almaty.example",
+}
+
+
+def production_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MYALMATY_ENV=production, with no worker count inherited from the shell running the tests."""
+    monkeypatch.setenv("MYALMATY_ENV", "production")
+    for name in ("WEB_CONCURRENCY", "GUNICORN_CMD_ARGS", "LOG_FORMAT"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def make_test_config(database_url: str, tmp_path, **overrides) -> dict:
     config = {
         "TESTING": True,
