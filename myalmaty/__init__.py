@@ -76,7 +76,7 @@ def _refuse_unsafe_settings(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from myalmaty import domain  # noqa: F401 - every model registered before anything maps
-    from myalmaty.core import errors, i18n, security
+    from myalmaty.core import errors, i18n, metrics, security
     from myalmaty.core.database import configure_sqlite
     from myalmaty.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -92,6 +92,7 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    metrics.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

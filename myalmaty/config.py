@@ -86,6 +86,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "RATELIMIT_SUBMIT": os.environ.get("RATELIMIT_SUBMIT", "10 per hour"),
         "RATELIMIT_COMMENT": os.environ.get("RATELIMIT_COMMENT", "30 per hour"),
         "RATELIMIT_REPORT": os.environ.get("RATELIMIT_REPORT", "30 per hour"),
+        # Redis for shared state beyond the rate limits; /readyz checks it when set.
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _env_int("MAIL_PORT", 587),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
@@ -118,6 +120,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # JSON lines for a log collector in production, readable lines on a developer's console.
         "LOG_FORMAT": os.environ.get("LOG_FORMAT") or ("json" if production else "text"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        # Prometheus metrics at /metrics (requests by route and status, latency).
+        "METRICS_ENABLED": _env_bool("METRICS_ENABLED", False),
         "WTF_CSRF_TIME_LIMIT": None,
     }
     settings.update(overrides)
