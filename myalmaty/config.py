@@ -63,6 +63,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(instance_path / "uploads"),
+        # Set when the reverse proxy sends photo files itself (deploy/Caddyfile, deploy/nginx.conf):
+        # the internal location that maps to UPLOAD_FOLDER, e.g. /_photos/.
+        "PHOTOS_INTERNAL_PATH": os.environ.get("PHOTOS_INTERNAL_PATH", ""),
         "MAX_PHOTO_BYTES": _env_int("MAX_PHOTO_BYTES", 5 * 1024 * 1024),
         # Requests carry a photo plus form fields; anything larger is refused with 413.
         "MAX_CONTENT_LENGTH": _env_int("MAX_PHOTO_BYTES", 5 * 1024 * 1024) + 1024 * 1024,
