@@ -1,6 +1,6 @@
 """Settings, read from the environment once at start-up.
 
-Every variable is documented in README.md's configuration table; keep the two in step.
+Every variable is documented in docs/deploy.md's settings tables (a test checks it).
 """
 
 from __future__ import annotations

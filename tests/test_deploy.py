@@ -155,3 +155,12 @@ def test_a_reset_link_reaches_the_log_under_gunicorn_without_a_mail_server(site,
         [link] = re.findall(r"http://\S+/account/reset/\S+", log.read_text())
         path = link.split("/", 3)[3]
         assert get(f"{base}/{path}", browser)[0] == 200
+
+
+def test_every_setting_is_documented_in_the_deployment_guide():
+    guide = (PROJECT_ROOT / "docs" / "deploy.md").read_text()
+    read = set()
+    for source in (PROJECT_ROOT / "myalmaty" / "config.py", GUNICORN_CONF):
+        read |= set(re.findall(r'(?:environ\.get|_env_\w+)\(\s*"([A-Z_]+)"', source.read_text()))
+    assert {"SECRET_KEY", "WEB_CONCURRENCY", "GUNICORN_BIND"} <= read  # the pattern finds them
+    assert sorted(name for name in read if f"`{name}`" not in guide) == []
