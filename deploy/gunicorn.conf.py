@@ -16,8 +16,17 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Processes answering requests. Pages wait mostly on the database, so two per core plus one;
 # more than eight rarely helps one host (scale out with more hosts instead).
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
+# The app's settings check (memory:// rate limits with several workers) reads the number here
+# (and `-w`/`--workers` from the command line, which overrides it).
+os.environ["WEB_CONCURRENCY"] = str(workers)
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
+
+# The app is built once, in the master process, before any worker starts. Production's start
+# check (settings, compiled catalogues) therefore runs once: gunicorn stops at once with the
+# reasons, and a worker replaced later (max_requests) never finds a half-upgraded tree between
+# `git pull` and `translate compile`. New code needs a restart, not a reload (HUP).
+preload_app = True
 
 # The discussion pack and big exports are built inside the request: give them time. A request
 # slower than this is killed and logged, and the worker replaced.
@@ -70,18 +79,12 @@ if (os.environ.get("LOG_FORMAT") or ("json" if _production else "text")) == "jso
 
 # Prometheus metrics from every worker, added up at /metrics (see myalmaty/core/metrics.py).
 _metrics = os.environ.get("METRICS_ENABLED", "").strip().lower() in {"1", "true", "yes", "on"}
-if _metrics and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="myalmaty-metrics-")
-
-
-def on_starting(server):
-    # The app's settings check (memory:// rate limits with several workers) must see how many
-    # workers there really are, whether set here, by WEB_CONCURRENCY or by `-w` on the command.
-    os.environ["WEB_CONCURRENCY"] = str(server.cfg.workers)
-    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if folder:  # counts of a previous run would be added to this one's
-        shutil.rmtree(folder, ignore_errors=True)
-        os.makedirs(folder, exist_ok=True)
+if _metrics:
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="myalmaty-metrics-")
+    else:  # counts of a previous run would be added to this one's
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+        os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 
 def child_exit(server, worker):

@@ -55,13 +55,20 @@ def _checking_config_only() -> bool:
 
 
 def _refuse_unsafe_settings(app: Flask) -> None:
-    """Production starts only with settings that pass `flask check-config`; warnings are logged."""
+    """Production starts only with settings that pass `flask check-config`; warnings are logged.
+
+    `flask` commands are refused too, except over the catalogues: `translate compile` is what
+    fixes them, and `db upgrade` runs between `git pull` and it in the upgrade runbook.
+    """
     import os
+
+    import click
 
     from myalmaty.config import ConfigError
     from myalmaty.core.settings_check import Level, check_settings, errors_of
 
-    findings = check_settings(app.config, os.environ)
+    serving = click.get_current_context(silent=True) is None
+    findings = check_settings(app.config, os.environ, catalogues=serving)
     for finding in findings:
         if finding.level is Level.WARNING:
             app.logger.warning("Settings: %s", finding)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import ipaddress
 import re
 import shlex
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parseaddr
 from enum import Enum
@@ -97,17 +98,8 @@ def check_public_base_url(config: Mapping, environ: Mapping[str, str]) -> list[F
     return [_ok("PUBLIC_BASE_URL", f"{url} is a public https address")]
 
 
-def web_workers(environ: Mapping[str, str]) -> int:
-    """How many server processes will count requests: gunicorn's WEB_CONCURRENCY or -w/--workers.
-
-    deploy/gunicorn.conf.py writes the number of workers it starts into WEB_CONCURRENCY before
-    the app is loaded, so under the shipped configuration this is the real number.
-    """
-    workers = 1
-    concurrency = environ.get("WEB_CONCURRENCY", "").strip()
-    if concurrency.isdigit():
-        workers = int(concurrency)
-    arguments = shlex.split(environ.get("GUNICORN_CMD_ARGS", ""))
+def _workers_in(arguments: Sequence[str]) -> int | None:
+    found = None
     for index, argument in enumerate(arguments):
         value = None
         if argument in {"-w", "--workers"} and index + 1 < len(arguments):
@@ -117,7 +109,27 @@ def web_workers(environ: Mapping[str, str]) -> int:
         elif re.fullmatch(r"-w\d+", argument):
             value = argument[2:]
         if value and value.isdigit():
-            workers = int(value)
+            found = int(value)
+    return found
+
+
+def web_workers(environ: Mapping[str, str], argv: Sequence[str] = ()) -> int:
+    """How many server processes will count requests.
+
+    gunicorn takes the number from WEB_CONCURRENCY (deploy/gunicorn.conf.py writes the number it
+    chose there), then GUNICORN_CMD_ARGS, then its own command line, each overriding the last.
+    """
+    workers = 1
+    concurrency = environ.get("WEB_CONCURRENCY", "").strip()
+    if concurrency.isdigit():
+        workers = int(concurrency)
+    from_environment = _workers_in(shlex.split(environ.get("GUNICORN_CMD_ARGS", "")))
+    if from_environment is not None:
+        workers = from_environment
+    if argv and "gunicorn" in argv[0]:
+        from_command = _workers_in(argv[1:])
+        if from_command is not None:
+            workers = from_command
     return workers
 
 
@@ -127,7 +139,7 @@ def check_rate_limits(config: Mapping, environ: Mapping[str, str]) -> list[Findi
     if not config.get("RATELIMIT_ENABLED", True):
         findings.append(_warning("RATELIMIT_ENABLED", "rate limits are off: sign-in, "
                                  "registration and password-reset requests are not limited"))
-    workers = web_workers(environ)
+    workers = web_workers(environ, sys.argv)
     if storage.startswith("memory://") and workers > 1:
         findings.append(_error("RATELIMIT_STORAGE_URI", f"memory:// with {workers} workers: "
                                "each worker counts on its own, so every limit is multiplied; "
@@ -195,9 +207,12 @@ RULES: tuple[Callable[[Mapping, Mapping[str, str]], list[Finding]], ...] = (
 )
 
 
-def check_settings(config: Mapping, environ: Mapping[str, str]) -> list[Finding]:
-    """Every rule's findings, in a fixed order."""
-    return [finding for rule in RULES for finding in rule(config, environ)]
+def check_settings(
+    config: Mapping, environ: Mapping[str, str], catalogues: bool = True
+) -> list[Finding]:
+    """Every rule's findings, in a fixed order (`catalogues=False` leaves out the catalogues)."""
+    rules = RULES if catalogues else tuple(rule for rule in RULES if rule is not check_catalogues)
+    return [finding for rule in rules for finding in rule(config, environ)]
 
 
 def errors_of(findings: list[Finding]) -> list[Finding]:

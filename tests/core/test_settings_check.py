@@ -76,6 +76,13 @@ def test_in_memory_rate_limits_with_several_workers_are_refused(environ):
     assert f"{web_workers(environ)} workers" in errors["RATELIMIT_STORAGE_URI"]
 
 
+def test_gunicorns_own_command_line_overrides_the_environment():
+    environ = {"WEB_CONCURRENCY": "1", "GUNICORN_CMD_ARGS": "-w 2"}
+    assert web_workers(environ) == 2
+    assert web_workers(environ, ["/venv/bin/gunicorn", "-c", "conf.py", "--workers", "5", "app:app"]) == 5
+    assert web_workers(environ, ["/venv/bin/flask", "-w", "9"]) == 2  # not gunicorn's options
+
+
 def test_in_memory_rate_limits_with_one_worker_or_redis_with_many_pass():
     assert errors_for({"WEB_CONCURRENCY": "1"}, RATELIMIT_STORAGE_URI="memory://") == {}
     assert errors_for({}, RATELIMIT_STORAGE_URI="memory://") == {}
@@ -150,6 +157,27 @@ def test_production_starts_with_good_settings_and_logs_the_warnings(monkeypatch,
     create_app(make_test_config(f"sqlite:///{tmp_path}/x.db", tmp_path, TESTING=False,
                                 **PRODUCTION_SETTINGS))
     assert "SQLite" in capsys.readouterr().err
+
+
+def test_flask_commands_in_production_start_with_stale_catalogues_but_not_with_unsafe_settings(
+    monkeypatch, tmp_path
+):
+    """`translate compile` and `db upgrade` must run on a tree whose catalogues are not compiled
+    yet; serving must not."""
+    import click
+
+    production_environment(monkeypatch)
+    uncompiled = tmp_path / "translations"
+    (uncompiled / "ru" / "LC_MESSAGES").mkdir(parents=True)
+    config = make_test_config(f"sqlite:///{tmp_path}/x.db", tmp_path, TESTING=False,
+                              BABEL_TRANSLATION_DIRECTORIES=str(uncompiled), **PRODUCTION_SETTINGS)
+
+    with click.Context(click.Command("translate")):
+        create_app(config)
+        with pytest.raises(ConfigError, match="SECRET_KEY"):
+            create_app({**config, "SECRET_KEY": "short"})
+    with pytest.raises(ConfigError, match="translations: ru"):
+        create_app(config)
 
 
 def test_development_starts_whatever_the_settings(monkeypatch, tmp_path):
