@@ -13,6 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from myalmaty.config import PROJECT_ROOT
 from myalmaty.core.backup import BackupError, create_backup, restore_backup
+from myalmaty.core.jobs import job_queue, work
 from myalmaty.core.settings_check import Level, check_settings, errors_of
 
 TRANSLATIONS = PROJECT_ROOT / "translations"
@@ -112,6 +113,18 @@ def check_config_command() -> None:
     click.echo(f"No errors, {warnings} warning(s): production can start with these settings.")
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run background jobs (mail) from the Redis queue at REDIS_URL, retrying failed ones."""
+    queue = job_queue(current_app.config)
+    if queue is None:
+        raise click.ClickException("REDIS_URL is not set: jobs run inside the app and no worker "
+                                   "is needed.")
+    work(queue, burst=burst)
+
+
 # Each feature contributes its commands through a `register(app)` function.
 FEATURE_COMMANDS = (
     "myalmaty.auth.commands",  # create-user
@@ -125,5 +138,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(check_config_command)
+    app.cli.add_command(worker_command)
     for module_name in FEATURE_COMMANDS:
         import_module(module_name).register(app)

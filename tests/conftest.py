@@ -228,3 +228,20 @@ def requires_postgres() -> str:
     if IN_CI:
         pytest.fail("CI=true needs PostgreSQL: set TEST_POSTGRES_URL or TEST_DATABASE_URL")
     pytest.skip("set TEST_POSTGRES_URL to a PostgreSQL database to run this test")
+
+
+def requires_redis() -> str:
+    """A Redis URL for a test that needs one (TEST_REDIS_URL, else the local server's db 15).
+
+    Unreachable: skipped locally, a failure under CI=true.
+    """
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        if IN_CI:
+            pytest.fail(f"CI=true needs Redis at {url} (TEST_REDIS_URL)")
+        pytest.skip(f"no Redis at {url}; set TEST_REDIS_URL to run this test")
+    return url

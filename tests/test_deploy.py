@@ -118,8 +118,9 @@ def test_production_under_gunicorn_is_alive_ready_and_logs_json(site, tmp_path):
     # The app's lines (here: the SQLite warning) are JSON; the access line names the request.
     lines = log.read_text().splitlines()
     records = [json.loads(line) for line in lines]
-    [warning] = [record for record in records if record["logger"] == "myalmaty"]
-    assert warning["level"] == "WARNING" and "SQLite" in warning["message"]
+    [warning] = [record for record in records
+                 if record["logger"] == "myalmaty" and "SQLite" in record["message"]]
+    assert warning["level"] == "WARNING" and warning["request_id"] == "-"
     assert len(lines) == len(set(lines))  # no line written twice
     assert not [record for record in records if record["logger"].startswith("alembic")]
     assert any(headers["X-Request-ID"] in line and "/readyz" in line for line in lines)

@@ -1,4 +1,4 @@
-"""Outgoing e-mail: through SMTP when configured, otherwise written to the log.
+"""Outgoing e-mail: through SMTP as a background job when configured, otherwise written to the log.
 
 Development and tests have no mail server; the log (logger `myalmaty.mail`, written to the
 console by `myalmaty.core.logs`) shows each message whole, links included, so a registration or
@@ -15,6 +15,8 @@ from email.message import EmailMessage
 
 from flask import current_app
 
+from myalmaty.core.jobs import enqueue
+
 log = logging.getLogger("myalmaty.mail")
 
 
@@ -26,6 +28,7 @@ class Mail:
 
 
 def send_mail(to: str, subject: str, body: str) -> Mail:
+    """Send one message: as a background job through SMTP, or written to the log."""
     mail = Mail(to=to, subject=str(subject), body=str(body))
     config = current_app.config
     if config.get("TESTING"):
@@ -33,19 +36,24 @@ def send_mail(to: str, subject: str, body: str) -> Mail:
     if not config.get("MAIL_SERVER"):
         log.info("Mail to %s\nSubject: %s\n\n%s", mail.to, mail.subject, mail.body)
         return mail
+    # A mail server that is slow or down must neither hold up a resident's request (nor tell,
+    # by how long it takes, whether an address has an account) nor lose the message.
+    enqueue(deliver, mail.to, mail.subject, mail.body)
+    return mail
+
+
+def deliver(to: str, subject: str, body: str) -> None:
+    """The job: hand one message to the SMTP server. It raises on failure, so the queue retries."""
+    config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
-    message.set_content(mail.body)
-    try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        # A mail server that is down must not turn a moderator's decision into an error page.
-        log.exception("Could not send mail to %s: %s", mail.to, mail.subject)
-    return mail
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)
+    log.info("Mail sent to %s: %s", to, subject)

@@ -1,5 +1,5 @@
 """Prometheus metrics at /metrics, when METRICS_ENABLED is set: requests by route and status,
-and how long they took.
+how long they took, and the background jobs waiting.
 
 Routes are labelled by their rule (`/ideas/<int:idea_id>`), never by the address asked for, so
 a crawler trying a million addresses adds no new series. Under gunicorn each worker counts on
@@ -12,16 +12,19 @@ from __future__ import annotations
 import os
 import time
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
 )
+
+from myalmaty.core.jobs import queue_depth
 
 _STARTED = "myalmaty.metrics_started"
 UNMATCHED = "<unmatched>"
@@ -55,13 +58,24 @@ def _record(response: Response) -> Response:
     return response
 
 
+def _queue_depth() -> bytes:
+    """Jobs waiting, read from Redis at each scrape (the same for every worker and host)."""
+    depth = queue_depth(current_app.config)
+    if depth is None:
+        return b""
+    registry = CollectorRegistry()
+    Gauge("myalmaty_job_queue_depth", "Background jobs waiting in the queue.",
+          registry=registry).set(depth)
+    return generate_latest(registry)
+
+
 def metrics_view() -> Response:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     else:
         registry = REGISTRY
-    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(registry) + _queue_depth(), mimetype=CONTENT_TYPE_LATEST)
 
 
 def init_app(app: Flask) -> None:

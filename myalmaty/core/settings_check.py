@@ -183,6 +183,13 @@ def check_mail(config: Mapping, environ: Mapping[str, str]) -> list[Finding]:
     return findings
 
 
+def check_jobs(config: Mapping, environ: Mapping[str, str]) -> list[Finding]:
+    if not config.get("REDIS_URL"):
+        return [_warning("REDIS_URL", "not set: mail is sent inside the request, which waits on "
+                         "the mail server; set it and run `flask worker`")]
+    return [_ok("REDIS_URL", "background jobs go to the Redis queue (run `flask worker`)")]
+
+
 def check_database(config: Mapping, environ: Mapping[str, str]) -> list[Finding]:
     url = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
     backend = url.split(":", 1)[0].split("+", 1)[0]
@@ -202,8 +209,8 @@ def check_catalogues(config: Mapping, environ: Mapping[str, str]) -> list[Findin
 
 
 RULES: tuple[Callable[[Mapping, Mapping[str, str]], list[Finding]], ...] = (
-    check_secret_key, check_public_base_url, check_rate_limits, check_mail, check_database,
-    check_catalogues,
+    check_secret_key, check_public_base_url, check_rate_limits, check_mail, check_jobs,
+    check_database, check_catalogues,
 )
 
 

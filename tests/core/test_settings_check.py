@@ -17,6 +17,7 @@ from tests.conftest import PRODUCTION_SETTINGS, make_test_config, production_env
 GOOD = {
     **PRODUCTION_SETTINGS,
     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+    "REDIS_URL": "redis://127.0.0.1:6379/1",
     "RATELIMIT_ENABLED": True,
     "MAIL_PORT": 587,
     "MAIL_USE_TLS": True,
@@ -112,6 +113,12 @@ def test_a_mail_setup_that_cannot_work_is_refused(changes, setting):
 def test_a_local_relay_without_tls_or_login_passes():
     assert errors_for(MAIL_SERVER="localhost", MAIL_PORT=25, MAIL_USE_TLS=False,
                       MAIL_USERNAME="", MAIL_PASSWORD="") == {}
+
+
+def test_no_job_queue_is_a_warning_not_a_refusal():
+    findings = findings_for(REDIS_URL="")
+    assert {f.setting: f.level for f in findings}["REDIS_URL"] is Level.WARNING
+    assert errors_of(findings) == []
 
 
 def test_sqlite_is_a_warning_not_a_refusal():
@@ -215,4 +222,4 @@ def test_check_config_in_production_reports_instead_of_refusing_to_load(monkeypa
 
 
 def test_the_rules_cover_each_topic_once():
-    assert len(set(settings_check.RULES)) == len(settings_check.RULES) == 6
+    assert len(set(settings_check.RULES)) == len(settings_check.RULES) == 7
