@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path.mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(instance_path, config))
 
+    from myalmaty.core import logs
+
+    logs.init_app(app)  # first, so that everything after it logs through it
+    if app.config["ENV_NAME"] == "production" and not _checking_config_only():
+        _refuse_unsafe_settings(app)
+
     if app.config["PROXY_FIX"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -42,9 +49,41 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def _checking_config_only() -> bool:
+    """`flask check-config` reports every finding itself, so its app must get as far as it."""
+    return "check-config" in sys.argv[1:]
+
+
+def _refuse_unsafe_settings(app: Flask) -> None:
+    """Production starts only with settings that pass `flask check-config`; warnings are logged.
+
+    `flask` commands are refused too, except over the catalogues: `translate compile` is what
+    fixes them, and `db upgrade` runs between `git pull` and it in the upgrade runbook.
+    """
+    import os
+
+    import click
+
+    from myalmaty.config import ConfigError
+    from myalmaty.core.settings_check import Level, check_settings, errors_of
+
+    serving = click.get_current_context(silent=True) is None
+    findings = check_settings(app.config, os.environ, catalogues=serving)
+    for finding in findings:
+        if finding.level is Level.WARNING:
+            app.logger.warning("Settings: %s", finding)
+    errors = errors_of(findings)
+    if errors:
+        reasons = "\n".join(f"  - {error}" for error in errors)
+        raise ConfigError(
+            f"Refusing to start with MYALMATY_ENV=production:\n{reasons}\n"
+            "Fix these settings (`flask check-config` lists every check), then start again."
+        )
+
+
 def _init_extensions(app: Flask) -> None:
     from myalmaty import domain  # noqa: F401 - every model registered before anything maps
-    from myalmaty.core import errors, i18n, mail, security
+    from myalmaty.core import errors, i18n, metrics, security
     from myalmaty.core.database import configure_sqlite
     from myalmaty.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -60,7 +99,7 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    mail.init_app(app)
+    metrics.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

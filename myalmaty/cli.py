@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 from pathlib import Path
 
 import click
 from babel.messages.frontend import CommandLineInterface
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from myalmaty.config import PROJECT_ROOT
 from myalmaty.core.backup import BackupError, create_backup, restore_backup
+from myalmaty.core.jobs import job_queue, work
+from myalmaty.core.settings_check import Level, check_settings, errors_of
 
 TRANSLATIONS = PROJECT_ROOT / "translations"
 POT_FILE = TRANSLATIONS / "messages.pot"
@@ -91,6 +94,37 @@ def restore_command(path: Path) -> None:
                "the database is migrated to the latest schema.")
 
 
+@click.command("check-config")
+@with_appcontext
+def check_config_command() -> None:
+    """Check the settings against the production rules (exit code 1 if start would be refused)."""
+    config = current_app.config
+    findings = check_settings(config, os.environ)
+    click.echo(f"Settings of MYALMATY_ENV={config['ENV_NAME']}, checked against the rules "
+               "production starts with:")
+    for finding in findings:
+        click.echo(f"  {finding}")
+    errors = errors_of(findings)
+    warnings = sum(finding.level is Level.WARNING for finding in findings)
+    if errors:
+        click.echo(f"{len(errors)} error(s), {warnings} warning(s): production would refuse to "
+                   "start with these settings.", err=True)
+        raise SystemExit(1)
+    click.echo(f"No errors, {warnings} warning(s): production can start with these settings.")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run background jobs (mail) from the Redis queue at REDIS_URL, retrying failed ones."""
+    queue = job_queue(current_app.config)
+    if queue is None:
+        raise click.ClickException("REDIS_URL is not set: jobs run inside the app and no worker "
+                                   "is needed.")
+    work(queue, burst=burst)
+
+
 # Each feature contributes its commands through a `register(app)` function.
 FEATURE_COMMANDS = (
     "myalmaty.auth.commands",  # create-user
@@ -103,5 +137,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(check_config_command)
+    app.cli.add_command(worker_command)
     for module_name in FEATURE_COMMANDS:
         import_module(module_name).register(app)

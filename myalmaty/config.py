@@ -1,6 +1,6 @@
 """Settings, read from the environment once at start-up.
 
-Every variable is documented in README.md's configuration table; keep the two in step.
+Every variable is documented in docs/deploy.md's settings tables (a test checks it).
 """
 
 from __future__ import annotations
@@ -63,6 +63,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(instance_path / "uploads"),
+        # Set when the reverse proxy sends photo files itself (deploy/Caddyfile, deploy/nginx.conf):
+        # the internal location that maps to UPLOAD_FOLDER, e.g. /_photos/.
+        "PHOTOS_INTERNAL_PATH": os.environ.get("PHOTOS_INTERNAL_PATH", ""),
         "MAX_PHOTO_BYTES": _env_int("MAX_PHOTO_BYTES", 5 * 1024 * 1024),
         # Requests carry a photo plus form fields; anything larger is refused with 413.
         "MAX_CONTENT_LENGTH": _env_int("MAX_PHOTO_BYTES", 5 * 1024 * 1024) + 1024 * 1024,
@@ -86,6 +89,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "RATELIMIT_SUBMIT": os.environ.get("RATELIMIT_SUBMIT", "10 per hour"),
         "RATELIMIT_COMMENT": os.environ.get("RATELIMIT_COMMENT", "30 per hour"),
         "RATELIMIT_REPORT": os.environ.get("RATELIMIT_REPORT", "30 per hour"),
+        # Redis for shared state beyond the rate limits; /readyz checks it when set.
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _env_int("MAIL_PORT", 587),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
@@ -115,6 +120,11 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "PROXY_FIX": _env_bool("PROXY_FIX", False),
+        # JSON lines for a log collector in production, readable lines on a developer's console.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT") or ("json" if production else "text"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        # Prometheus metrics at /metrics (requests by route and status, latency).
+        "METRICS_ENABLED": _env_bool("METRICS_ENABLED", False),
         "WTF_CSRF_TIME_LIMIT": None,
     }
     settings.update(overrides)

@@ -58,6 +58,22 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         admin.dispose()
 
 
+# Settings that pass the production check (`flask check-config`), for tests that start the app
+# with MYALMATY_ENV=production.
+PRODUCTION_SETTINGS = {
+    "SECRET_KEY": "9f2c4e1b7a6d3c8e0f5a2b9d4c7e1a3f6b8d0c2e4a6f8b1d",
+    "PUBLIC_BASE_URL": "https://ideas.almaty.example",
+    "MAIL_SERVER": "smtp.almaty.example",
+}
+
+
+def production_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MYALMATY_ENV=production, with no worker count inherited from the shell running the tests."""
+    monkeypatch.setenv("MYALMATY_ENV", "production")
+    for name in ("WEB_CONCURRENCY", "GUNICORN_CMD_ARGS", "LOG_FORMAT"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def make_test_config(database_url: str, tmp_path, **overrides) -> dict:
     config = {
         "TESTING": True,
@@ -212,3 +228,20 @@ def requires_postgres() -> str:
     if IN_CI:
         pytest.fail("CI=true needs PostgreSQL: set TEST_POSTGRES_URL or TEST_DATABASE_URL")
     pytest.skip("set TEST_POSTGRES_URL to a PostgreSQL database to run this test")
+
+
+def requires_redis() -> str:
+    """A Redis URL for a test that needs one (TEST_REDIS_URL, else the local server's db 15).
+
+    Unreachable: skipped locally, a failure under CI=true.
+    """
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        if IN_CI:
+            pytest.fail(f"CI=true needs Redis at {url} (TEST_REDIS_URL)")
+        pytest.skip(f"no Redis at {url}; set TEST_REDIS_URL to run this test")
+    return url

@@ -1,8 +1,12 @@
-"""Database set-up: SQLite pragmas and the health check."""
+"""Database set-up: SQLite pragmas, and what the readiness check asks of the database."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -31,3 +35,16 @@ def database_is_reachable(engine: Engine) -> bool:
     except sa.exc.SQLAlchemyError:
         return False
     return True
+
+
+@cache
+def head_revisions(migrations_directory: str) -> frozenset[str]:
+    """The newest revision(s) of the migrations this code ships (read once: they never change
+    while the app runs)."""
+    return frozenset(ScriptDirectory(migrations_directory).get_heads())
+
+
+def database_revisions(engine: Engine) -> frozenset[str]:
+    """The revision(s) `flask db upgrade` last brought the database to; none if it never ran."""
+    with engine.connect() as connection:
+        return frozenset(MigrationContext.configure(connection).get_current_heads())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, has_request_context, request, session
@@ -101,3 +102,23 @@ def init_app(app: Flask) -> None:
             "url_with_language": url_with_language,
         }
 
+
+
+def catalogue_problems(directory: Path, languages: tuple[str, ...] = LANGUAGES) -> list[str]:
+    """What is wrong with the compiled catalogues the pages are translated from (none: []).
+
+    flask-babel shows the English source text for a language whose `.mo` file is missing, so
+    a forgotten `translate compile` would silently serve English; one compiled before the last
+    change to its `.po` file would serve yesterday's wording. Production refuses to start, and
+    /readyz answers 503, on either.
+    """
+    problems = []
+    for language in languages:
+        po = directory / language / "LC_MESSAGES" / "messages.po"
+        mo = po.with_suffix(".mo")
+        if not mo.is_file():
+            problems.append(f"{language}: {mo} is missing (run `flask translate compile`)")
+        elif po.is_file() and mo.stat().st_mtime < po.stat().st_mtime:
+            problems.append(f"{language}: {mo} is older than its .po file "
+                            "(run `flask translate compile`)")
+    return problems

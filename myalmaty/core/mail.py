@@ -1,8 +1,9 @@
-"""Outgoing e-mail: through SMTP when configured, otherwise written to the log.
+"""Outgoing e-mail: through SMTP as a background job when configured, otherwise written to the log.
 
-Development and tests have no mail server; the log (logger `myalmaty.mail`) shows each message
-whole, so a password-reset link can be copied from the console. Under TESTING the messages are
-also kept in `app.extensions["mail_outbox"]`.
+Development and tests have no mail server; the log (logger `myalmaty.mail`, written to the
+console by `myalmaty.core.logs`) shows each message whole, links included, so a registration or
+password-reset link can be copied from it. Under TESTING the messages are also kept in
+`app.extensions["mail_outbox"]`.
 """
 
 from __future__ import annotations
@@ -12,23 +13,11 @@ import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import Flask, current_app
+from flask import current_app
+
+from myalmaty.core.jobs import enqueue
 
 log = logging.getLogger("myalmaty.mail")
-
-
-def init_app(app: Flask) -> None:
-    """Without a mail server the log is the mailbox: make sure it reaches the console.
-
-    Nothing else configures logging yet, and Python drops INFO records by default, so a
-    registration or password-reset link written to the log would appear nowhere.
-    """
-    if app.config.get("MAIL_SERVER") or app.testing or log.handlers:
-        return
-    console = logging.StreamHandler()
-    console.setFormatter(logging.Formatter("%(message)s"))
-    log.addHandler(console)
-    log.setLevel(logging.INFO)
 
 
 @dataclass(frozen=True)
@@ -39,6 +28,7 @@ class Mail:
 
 
 def send_mail(to: str, subject: str, body: str) -> Mail:
+    """Send one message: as a background job through SMTP, or written to the log."""
     mail = Mail(to=to, subject=str(subject), body=str(body))
     config = current_app.config
     if config.get("TESTING"):
@@ -46,19 +36,24 @@ def send_mail(to: str, subject: str, body: str) -> Mail:
     if not config.get("MAIL_SERVER"):
         log.info("Mail to %s\nSubject: %s\n\n%s", mail.to, mail.subject, mail.body)
         return mail
+    # A mail server that is slow or down must neither hold up a resident's request (nor tell,
+    # by how long it takes, whether an address has an account) nor lose the message.
+    enqueue(deliver, mail.to, mail.subject, mail.body)
+    return mail
+
+
+def deliver(to: str, subject: str, body: str) -> None:
+    """The job: hand one message to the SMTP server. It raises on failure, so the queue retries."""
+    config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
-    message.set_content(mail.body)
-    try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        # A mail server that is down must not turn a moderator's decision into an error page.
-        log.exception("Could not send mail to %s: %s", mail.to, mail.subject)
-    return mail
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)
+    log.info("Mail sent to %s: %s", to, subject)

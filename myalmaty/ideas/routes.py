@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template, request, send_file, url_for
+from flask import current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from myalmaty.core import maps
@@ -22,7 +22,7 @@ from myalmaty.ideas.filters import (
 )
 from myalmaty.ideas.forms import ActionForm, CommentForm, SupportForm
 from myalmaty.ideas.history import history_entry
-from myalmaty.ideas.web import photo_store
+from myalmaty.ideas.web import photo_response, photo_store
 
 
 def _filters_and_choices() -> tuple[IdeaFilters, dict[str, Any]]:
@@ -113,9 +113,4 @@ def photo(key: str, size: str) -> ResponseReturnValue:
     # The key's shape is checked (by the store) before a query sees it.
     path = or_404(photo_store().existing_file(key, size))
     idea = or_404(queries.visible_idea_with_photo(key, current_account(required=False)))
-    response = send_file(path, mimetype="image/jpeg", conditional=True)
-    # Photos of ideas not (yet) public must not stay in shared caches.
-    response.headers["Cache-Control"] = (
-        "public, max-age=86400" if idea.is_public else "private, no-cache"
-    )
-    return response
+    return photo_response(path, public=idea.is_public)

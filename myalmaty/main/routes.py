@@ -1,13 +1,12 @@
-"""The home page and the health check."""
+"""The home page, and the checks a load balancer and a monitoring system poll."""
 
 from __future__ import annotations
 
-from flask import jsonify, render_template
+from flask import current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
 
-from myalmaty.core.database import database_is_reachable
-from myalmaty.extensions import db
-from myalmaty.main import bp, queries
+from myalmaty.extensions import db, migrate
+from myalmaty.main import bp, health, queries
 
 
 @bp.get("/")
@@ -17,6 +16,18 @@ def home() -> ResponseReturnValue:
 
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
-    if database_is_reachable(db.engine):
-        return jsonify(status="ok", database="ok")
-    return jsonify(status="error", database="unreachable"), 503
+    """The process answers: nothing else is touched, so a slow database never restarts it."""
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz() -> ResponseReturnValue:
+    """Whether this process can serve residents: 503 (and each check's answer) when it cannot."""
+    checks = health.readiness(current_app.config, db.engine, migrate.directory)
+    ready = all(check.ok for check in checks)
+    body = {
+        "status": "ready" if ready else "not ready",
+        "checks": {check.name: {"ok": check.ok, **({"detail": check.detail} if check.detail else {})}
+                   for check in checks},
+    }
+    return jsonify(body), 200 if ready else 503

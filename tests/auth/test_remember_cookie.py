@@ -10,7 +10,12 @@ from flask import Flask
 
 from myalmaty import create_app
 from myalmaty.extensions import db
-from tests.conftest import FreshContextClient, make_test_config
+from tests.conftest import (
+    PRODUCTION_SETTINGS,
+    FreshContextClient,
+    make_test_config,
+    production_environment,
+)
 from tests.factories import TEST_PASSWORD, make_user
 
 
@@ -44,8 +49,8 @@ def test_the_remember_cookie_is_http_only_and_same_site_lax(client):
 
 @pytest.fixture
 def production_app(_schema, tmp_path, monkeypatch) -> Iterator[Flask]:
-    monkeypatch.setenv("MYALMATY_ENV", "production")
-    app = create_app(make_test_config(_schema, tmp_path))
+    production_environment(monkeypatch)
+    app = create_app(make_test_config(_schema, tmp_path, **PRODUCTION_SETTINGS))
     app.test_client_class = FreshContextClient
     yield app
     with app.app_context():

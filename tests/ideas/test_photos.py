@@ -174,3 +174,23 @@ def test_photo_keys_that_are_not_ours_are_404(client, key):
 
 def test_an_unknown_photo_key_is_404(client):
     assert client.get(f"/ideas/photos/{'a' * 32}/full").status_code == 404
+
+
+def test_behind_a_proxy_that_sends_files_the_app_only_decides_who_may_see_the_photo(
+    app, client, auth, resident, idea_form
+):
+    app.config["PHOTOS_INTERNAL_PATH"] = "/_photos/"
+    auth.as_user(resident)
+    submit(client, idea_form(), picture())
+    idea = the_idea()
+
+    response = client.get(f"/ideas/photos/{idea.photo_key}/thumb")
+
+    assert response.status_code == 200
+    assert response.data == b""
+    assert response.headers["X-Accel-Redirect"] == f"/_photos/{idea.photo_key}-thumb.jpg"
+    assert response.mimetype == "image/jpeg"
+    assert "private" in response.headers["Cache-Control"]
+    with client.session_transaction() as session:
+        session.clear()
+    assert "X-Accel-Redirect" not in client.get(f"/ideas/photos/{idea.photo_key}/thumb").headers
