@@ -122,51 +122,86 @@ def any_text(max_size: int = 40) -> st.SearchStrategy[str]:
     )
 
 
-def numbers() -> st.SearchStrategy[str]:
-    return st.one_of(
-        st.sampled_from(NUMBERS),
-        st.integers(min_value=-(2**80), max_value=2**80).map(str),
-        st.floats(allow_nan=True, allow_infinity=True).map(repr),
-    )
+# Strategies are built once: building them per example costs more than sending the request.
+TEXT = any_text()
+SHORT_TEXT = any_text(max_size=12)
+NUMBER = st.one_of(
+    st.sampled_from(NUMBERS),
+    st.integers(min_value=-(2**80), max_value=2**80).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+
+# Whole numbers past the bounds: PostgreSQL's integer (2^31), bigint (2^63), Python's limit on
+# converting digits (4,300). Drawn on their own as well as among NUMBER, so a route walked with
+# few examples still meets them.
+BIG = st.one_of(
+    st.sampled_from(["2147483648", "4294967296", "9223372036854775807", "9223372036854775808",
+                     "1" + "0" * 30, "9" * 300, "9" * 5000]),
+    st.integers(min_value=2**31, max_value=2**80).map(str),
+)
 
 
-def values(pools: Pools) -> st.SearchStrategy[str]:
-    """A value for any field or parameter: real tokens first (they shrink there), then numbers,
-    dates, flags and text."""
-    pool = st.sampled_from(list(pools.tokens)) if pools.tokens else st.nothing()
-    return st.one_of(pool, numbers(), st.sampled_from(DATES), st.sampled_from(FLAGS), any_text())
+class Generators:
+    """The strategies that draw on a world's pools, built once per world."""
 
+    def __init__(self, pools: Pools) -> None:
+        self.pools = pools
+        tokens = st.sampled_from(list(pools.tokens)) if pools.tokens else st.nothing()
+        # Real tokens first (a failure shrinks towards them), then numbers, dates, flags, text.
+        self.value = st.one_of(tokens, NUMBER, BIG, st.sampled_from(DATES), st.sampled_from(FLAGS),
+                               TEXT)
+        self.fields = self.pairs(pools.field_names)
+        self.query_fields = self.pairs(pools.query_names)
+        self.files = st.lists(
+            st.tuples(st.one_of(st.sampled_from(["photo", "boundary_file", "file"]), SHORT_TEXT),
+                      TEXT,
+                      st.one_of(st.sampled_from(list(pools.files)), st.binary(max_size=64))),
+            max_size=2,
+        )
+        self.query_string = st.one_of(st.just(""), self.query_fields.map(urlencode), QUERY_GARBAGE)
+        self.body = bodies(self)
+        self._addresses: dict[RouteMethod, st.SearchStrategy[str]] = {}
+        self._path_values: dict[tuple[str, str, tuple[str, ...]], st.SearchStrategy[str]] = {}
 
-def names(known: Sequence[str]) -> st.SearchStrategy[str]:
-    return st.one_of(st.sampled_from(list(known)), any_text(max_size=12))
+    def pairs(self, known: Sequence[str], max_size: int = 8) -> st.SearchStrategy[list[tuple[str, str]]]:
+        """Fields as a list of pairs: some missing, some doubled, some nobody asked for."""
+        names = st.one_of(st.sampled_from(list(known)), SHORT_TEXT)
+        return st.lists(st.tuples(names, self.value), max_size=max_size)
 
+    def address(self, route: RouteMethod) -> st.SearchStrategy[str]:
+        if route not in self._addresses:
+            self._addresses[route] = _address(route, self)
+        return self._addresses[route]
 
-def pairs(pools: Pools, known: Sequence[str], max_size: int = 8) -> st.SearchStrategy[list[tuple[str, str]]]:
-    """Fields as a list of pairs: some missing, some doubled, some nobody asked for."""
-    return st.lists(st.tuples(names(known), values(pools)), max_size=max_size)
+    def path_value(self, converter: str, name: str, choices: tuple[str, ...]) -> st.SearchStrategy[str]:
+        key = (converter, name, choices)
+        if key not in self._path_values:
+            self._path_values[key] = _path_value(self.pools, converter, name, choices)
+        return self._path_values[key]
 
 
 def _encoded(text: str, safe: str) -> str:
     return quote(text.encode("utf-8", "surrogatepass"), safe=safe)
 
 
-def path_value(pools: Pools, converter: str, name: str, choices: tuple[str, ...]) -> st.SearchStrategy[str]:
+def _path_value(pools: Pools, converter: str, name: str, choices: tuple[str, ...]) -> st.SearchStrategy[str]:
     """One `<…>` of an address, already percent-encoded."""
     ids = pools.ids.get(name, ())
     real = st.sampled_from([str(i) for i in ids]) if ids else st.nothing()
+    # Often a real id, so that most requests get past the routing to the view.
     if converter == "int":
-        raw = st.one_of(real, numbers(), any_text(max_size=12))
+        raw = st.one_of(real, real, BIG, NUMBER, SHORT_TEXT)
     elif converter == "any":
-        raw = st.one_of(st.sampled_from(choices) if choices else st.nothing(), any_text(12))
+        raw = st.one_of(st.sampled_from(choices) if choices else st.nothing(), SHORT_TEXT)
     else:
-        raw = st.one_of(real, any_text())
+        raw = st.one_of(real, TEXT)
     safe = "/" if converter == "path" else ""
     encoded = raw.filter(lambda t: t != "" or converter == "path").map(lambda t: _encoded(t, safe))
     # Percent-escapes that decode to no UTF-8 at all, or to a NUL.
     return st.one_of(encoded, st.sampled_from(["%FF", "%C0%AF", "%00", "%E2%82", "%2e%2e"]))
 
 
-def address(route: RouteMethod, pools: Pools) -> st.SearchStrategy[str]:
+def _address(route: RouteMethod, gens: Generators) -> st.SearchStrategy[str]:
     parts = route.parts()
     if not parts:
         return st.just(route.rule)
@@ -175,17 +210,14 @@ def address(route: RouteMethod, pools: Pools) -> st.SearchStrategy[str]:
         text, values_ = route.rule, iter(filled)
         return RULE_PART.sub(lambda _m: next(values_), text)
 
-    return st.tuples(*(path_value(pools, c, n, ch) for c, n, ch in parts)).map(lambda t: build(list(t)))
+    return st.tuples(*(gens.path_value(c, n, ch) for c, n, ch in parts)).map(lambda t: build(list(t)))
 
 
-def query_strings(pools: Pools) -> st.SearchStrategy[str]:
-    proper = pairs(pools, pools.query_names).map(urlencode)
-    garbage = st.one_of(
-        st.binary(max_size=40).map(lambda b: quote(b, safe="=&")),
-        st.sampled_from(["page=%FF", "q=%00", "q=%", "=&=&&", "page", "a=1;b=2", "q=ÿþ",
-                         "page=1&page=2&page=-3", "lang=%00&next=%2F%2Fevil"]),
-    )
-    return st.one_of(st.just(""), proper, garbage)
+QUERY_GARBAGE = st.one_of(
+    st.binary(max_size=40).map(lambda b: quote(b, safe="=&")),
+    st.sampled_from(["page=%FF", "q=%00", "q=%", "=&=&&", "page", "a=1;b=2", "q=ÿþ",
+                     "page=1&page=2&page=-3", "lang=%00&next=%2F%2Fevil"]),
+)
 
 
 def _multipart(boundary: str, parts: list[tuple[str, str | None, bytes]]) -> bytes:
@@ -201,89 +233,99 @@ def _multipart(boundary: str, parts: list[tuple[str, str | None, bytes]]) -> byt
     return b"".join(chunks) + f"--{boundary}--\r\n".encode()
 
 
+BOUNDARY = "walkboundary7MA4YWxk"
+BOOL = st.booleans()
+BODY_KINDS = st.sampled_from(["none", "form", "form", "form", "multipart", "broken-multipart",
+                              "json", "wrong-type", "not-utf8", "too-large"])
+NO_BODY_TYPES = st.sampled_from([None, "application/x-www-form-urlencoded"])
+BROKEN_MULTIPART_TYPES = st.sampled_from([
+    f"multipart/form-data; boundary={BOUNDARY}", "multipart/form-data",
+    "multipart/form-data; boundary=", f"multipart/form-data; boundary={BOUNDARY}x",
+])
+JSON_DOCUMENTS = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | SHORT_TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(SHORT_TEXT, inner, max_size=3),
+    max_leaves=6,
+)
+BAD_JSON = st.sampled_from([b"{", b'{"a": NaN}', b"\xff", b"", b"[1,2", b"null"])
+JSON_TYPES = st.sampled_from(["application/json", "application/json; charset=utf-8", "text/json"])
+WRONG_TYPES = st.sampled_from(CONTENT_TYPES)
+SMALL_BYTES = st.binary(max_size=80)
+NOT_UTF8 = st.sampled_from([
+    b"title=\xff\xfe&body=\xc0\xaf", b"\xff\xff=\xff", b"q=%FF%FE", b"title=%00&body=%",
+    b"a=%C0%AF&a=%ED%A0%80",
+])
+OVERSIZE = st.integers(min_value=1, max_value=4096)
+OVERSIZE_TYPES = st.sampled_from(
+    ["application/x-www-form-urlencoded", f"multipart/form-data; boundary={BOUNDARY}", "application/json"]
+)
+BREAKS = st.sampled_from(["cut", "newlines", "bytes", "unterminated"])
+
+
+def _as_parts(fields: list[tuple[str, str]]) -> list[tuple[str, str | None, bytes]]:
+    return [(name, None, value.encode()) for name, value in fields]
+
+
 @st.composite
-def bodies(draw: st.DrawFn, pools: Pools) -> tuple[bytes | None, str | None]:
+def bodies(draw: st.DrawFn, gens: Generators) -> tuple[bytes | None, str | None]:
     """A body and its content type, of one of the kinds a route may not expect."""
-    kind = draw(st.sampled_from(
-        ["none", "form", "form", "form", "multipart", "broken-multipart", "json", "wrong-type",
-         "not-utf8", "too-large"]
-    ))
-    fields = draw(pairs(pools, pools.field_names))
+    kind = draw(BODY_KINDS)
     if kind == "none":
-        return None, draw(st.sampled_from([None, "application/x-www-form-urlencoded"]))
+        return None, draw(NO_BODY_TYPES)
+    if kind == "not-utf8":
+        return draw(NOT_UTF8), "application/x-www-form-urlencoded"
+    if kind == "too-large":
+        size = gens.pools.max_body + draw(OVERSIZE)
+        return b"title=" + b"x" * size, draw(OVERSIZE_TYPES)
+    fields = draw(gens.fields)
     if kind == "form":
         return urlencode(fields).encode(), "application/x-www-form-urlencoded"
     if kind == "multipart":
-        files = draw(st.lists(
-            st.tuples(names(["photo", "boundary_file", "file"]), any_text(20),
-                      st.one_of(st.sampled_from(list(pools.files)), st.binary(max_size=64))),
-            max_size=2,
-        ))
-        parts = [(n, None, v.encode("utf-8", "surrogatepass")) for n, v in fields]
-        parts += [(n, f, content) for n, f, content in files]
-        boundary = "walkboundary7MA4YWxk"
-        return _multipart(boundary, parts), f"multipart/form-data; boundary={boundary}"
+        parts = _as_parts(fields) + [(n, f, content) for n, f, content in draw(gens.files)]
+        return _multipart(BOUNDARY, parts), f"multipart/form-data; boundary={BOUNDARY}"
     if kind == "broken-multipart":
-        boundary = "walkboundary7MA4YWxk"
-        whole = _multipart(boundary, [(n, None, v.encode("utf-8", "surrogatepass")) for n, v in fields])
-        body = draw(st.one_of(
-            st.just(whole[: len(whole) // 2]),  # cut short
-            st.just(whole.replace(b"\r\n", b"\n")),  # bare newlines
-            st.binary(max_size=80),
-            st.just(b"--" + boundary.encode() + b"\r\nContent-Disposition: form-data\r\n\r\nx"),
-        ))
-        content_type = draw(st.sampled_from([
-            f"multipart/form-data; boundary={boundary}", "multipart/form-data",
-            "multipart/form-data; boundary=", f"multipart/form-data; boundary={boundary}x",
-        ]))
-        return body, content_type
+        whole = _multipart(BOUNDARY, _as_parts(fields))
+        body = {
+            "cut": whole[: len(whole) // 2],
+            "newlines": whole.replace(b"\r\n", b"\n"),
+            "bytes": draw(SMALL_BYTES),
+            "unterminated": f"--{BOUNDARY}\r\nContent-Disposition: form-data\r\n\r\nx".encode(),
+        }[draw(BREAKS)]
+        return body, draw(BROKEN_MULTIPART_TYPES)
     if kind == "json":
-        document = draw(st.one_of(
-            st.just(dict(fields)),
-            st.just([list(p) for p in fields]),
-            st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | any_text(),
-                         lambda inner: st.lists(inner, max_size=3) | st.dictionaries(any_text(8), inner, max_size=3),
-                         max_leaves=6),
-        ))
-        body = draw(st.one_of(
-            st.just(json.dumps(document).encode()),
-            st.sampled_from([b"{", b"{\"a\": NaN}", b"\xff", b"", b"[1,2", b"null"]),
-        ))
-        return body, draw(st.sampled_from(["application/json", "application/json; charset=utf-8",
-                                           "text/json"]))
-    if kind == "wrong-type":
-        body = draw(st.one_of(st.just(urlencode(fields).encode()), st.binary(max_size=80)))
-        return body, draw(st.sampled_from(CONTENT_TYPES))
-    if kind == "not-utf8":
-        return draw(st.sampled_from([
-            b"title=\xff\xfe&body=\xc0\xaf", b"\xff\xff=\xff", b"q=%FF%FE", b"title=%00&body=%",
-            b"a=%C0%AF&a=%ED%A0%80",
-        ])), "application/x-www-form-urlencoded"
-    size = pools.max_body + draw(st.integers(min_value=1, max_value=4096))
-    return b"title=" + b"x" * size, draw(st.sampled_from(
-        ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json"]
-    ))
+        if draw(BOOL):
+            body = draw(BAD_JSON)
+        else:
+            document = dict(fields) if draw(BOOL) else draw(JSON_DOCUMENTS)
+            body = json.dumps(document).encode()
+        return body, draw(JSON_TYPES)
+    # "wrong-type": a form or bytes, said to be something else
+    body = urlencode(fields).encode() if draw(BOOL) else draw(SMALL_BYTES)
+    return body, draw(WRONG_TYPES)
+
+
+METHOD_CHOICE = st.integers(min_value=0, max_value=3)  # 0: another method, else its own
+OTHER_METHOD = st.sampled_from(OTHER_METHODS)
+HEADERS = st.lists(st.tuples(
+    st.sampled_from(["Accept-Language", "Accept", "Referer", "X-Requested-With"]),
+    st.one_of(st.sampled_from(LANGUAGES), st.sampled_from(["application/json", "*/*"]),
+              TEXT.map(lambda t: t.encode("utf-8").decode("latin-1"))),
+), max_size=2)
+ROLE = st.sampled_from(ROLES)
 
 
 @st.composite
-def requests(draw: st.DrawFn, route: RouteMethod, pools: Pools) -> Sent:
+def requests(draw: st.DrawFn, route: RouteMethod, gens: Generators) -> Sent:
     """A request to `route`: mostly with its own method, now and then with one it refuses."""
-    method = draw(st.one_of(
-        st.just(route.method), st.just(route.method), st.just(route.method),
-        st.sampled_from(OTHER_METHODS),
-    ))
-    body, content_type = draw(bodies(pools)) if method != "GET" or draw(st.booleans()) else (None, None)
-    headers = draw(st.lists(st.tuples(
-        st.sampled_from(["Accept-Language", "Accept", "Referer", "X-Requested-With"]),
-        st.one_of(st.sampled_from(LANGUAGES), st.sampled_from(["application/json", "*/*"]),
-                  any_text(20).map(lambda t: t.encode("utf-8", "surrogatepass").decode("latin-1"))),
-    ), max_size=2))
+    method = route.method if draw(METHOD_CHOICE) else draw(OTHER_METHOD)
+    with_body = method != "GET" or draw(BOOL)
+    body, content_type = draw(gens.body) if with_body else (None, None)
     return Sent(
-        role=draw(st.sampled_from(ROLES)),
+        role=draw(ROLE),
         method=method,
-        path=draw(address(route, pools)),
-        query_string=draw(query_strings(pools)),
+        path=draw(gens.address(route)),
+        query_string=draw(gens.query_string),
         body=body,
         content_type=content_type,
-        headers=tuple((n, v.replace("\r", "").replace("\n", "")) for n, v in headers),
+        headers=tuple((n, v.replace("\r", "").replace("\n", "")) for n, v in draw(HEADERS)),
     )

@@ -75,7 +75,7 @@ def test_no_route_fails_or_refuses_silently(world: World, route: RouteMethod) ->
     @settings(max_examples=examples_per_route(), suppress_health_check=[
         HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
     ])
-    @given(sent=requests(route, world.pools))
+    @given(sent=requests(route, world.gens))
     def walk(sent: Sent) -> None:
         nonlocal reached
         if check(sent, world) == route.key and sent.method == route.method:

@@ -10,6 +10,7 @@ request that signs out, or flashes a message, cannot leak into the next one.
 from __future__ import annotations
 
 import enum
+import functools
 import os
 import uuid
 from collections import Counter
@@ -31,7 +32,7 @@ from myalmaty.extensions import db
 from tests import factories as f
 from tests.conftest import FreshContextClient, _postgres_url_with_schema, make_test_config
 from tests.ideas.photos_data import picture
-from tests.property.strategies import KNOWN_CONVERTERS, Pools, RouteMethod, Sent
+from tests.property.strategies import KNOWN_CONVERTERS, Generators, Pools, RouteMethod, Sent
 
 # Methods a rule lists that are not walked on their own: Flask adds both to every rule.
 NOT_WALKED_METHODS = {
@@ -49,6 +50,7 @@ MAX_PHOTO_BYTES = 48 * 1024
 MAX_BODY = 64 * 1024
 
 
+@functools.cache
 def _route_app() -> Flask:
     """The app as configured for tests, for reading its URL map (no database is opened)."""
     return create_app(make_test_config("sqlite://", Path("/nonexistent")))
@@ -208,6 +210,7 @@ class World:
                    b'{"type": "Point", "coordinates": [NaN, 1e999]}', b"\xff\xd8\xff\xe0" + b"\x00" * 40),
             max_body=MAX_BODY,
         )
+        self.gens = Generators(self.pools)
 
     def _seed(self) -> tuple[dict[str, list[int]], list[str], dict[int, dict[str, Any]]]:
         resident = f.make_user(Role.RESIDENT, display_name="Walk resident")
