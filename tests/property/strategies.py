@@ -103,13 +103,14 @@ class Sent:
     body: bytes | None = None
     content_type: str | None = None
     headers: tuple[tuple[str, str], ...] = field(default=())
+    cookie: str = ""  # sent besides the role's session (anonymous: instead of one)
 
     def __repr__(self) -> str:  # bodies can be long: a shrunk failure should stay readable
         body = self.body if self.body is None or len(self.body) < 600 else (
             self.body[:300] + b"..." + f"({len(self.body)} bytes)".encode())
         return (f"Sent(role={self.role!r}, method={self.method!r}, path={self.path!r}, "
                 f"query_string={self.query_string!r}, content_type={self.content_type!r}, "
-                f"headers={self.headers!r}, body={body!r})")
+                f"headers={self.headers!r}, cookie={self.cookie!r}, body={body!r})")
 
 
 def any_text(max_size: int = 40) -> st.SearchStrategy[str]:
@@ -312,6 +313,15 @@ HEADERS = st.lists(st.tuples(
               TEXT.map(lambda t: t.encode("utf-8").decode("latin-1"))),
 ), max_size=2)
 ROLE = st.sampled_from(ROLES)
+# Cookies a visitor may bring: forged, truncated or stale sessions and remember-me tokens.
+FORGED_COOKIES = st.one_of(
+    st.just(""),
+    st.tuples(st.sampled_from(["session", "remember_token"]),
+              st.one_of(st.sampled_from(["", "x", ".eJyrVopPy0kszkgtVrKKrlZKzs_NTUyMLw", "1|abc",
+                                         "2147483648:ffff|00", "9" * 400 + ":x|y", "%00"]),
+                        TEXT.map(lambda t: quote(t.encode())))
+              ).map(lambda pair: f"{pair[0]}={pair[1]}"),
+)
 
 
 @st.composite
@@ -328,4 +338,5 @@ def requests(draw: st.DrawFn, route: RouteMethod, gens: Generators) -> Sent:
         body=body,
         content_type=content_type,
         headers=tuple((n, v.replace("\r", "").replace("\n", "")) for n, v in draw(HEADERS)),
+        cookie=draw(FORGED_COOKIES),
     )

@@ -13,7 +13,6 @@ import enum
 import functools
 import os
 import uuid
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -80,32 +79,28 @@ def unwalkable_converters(routes: list[RouteMethod]) -> list[str]:
     return [f"{r.rule} ({c})" for r in routes for c, _, _ in r.parts() if c not in KNOWN_CONVERTERS]
 
 
+def _subclasses(cls: type) -> Iterator[type]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
 def form_field_names() -> list[str]:
     """The name of every field of every form of the app (a new form's fields come for free)."""
-    def subclasses(cls: type) -> Iterator[type]:
-        for sub in cls.__subclasses__():
-            yield sub
-            yield from subclasses(sub)
-
     _route_app()  # imports every blueprint, so every form class exists
     found: set[str] = set()
-    for form in subclasses(AppForm):
+    for form in _subclasses(AppForm):
         found.update(name for name in dir(form) if hasattr(getattr(form, name, None), "field_class"))
     return sorted(found)
 
 
 def enum_values() -> list[str]:
     """The value of every enum the app defines (stages, statuses, roles, reasons, formats...)."""
-    def subclasses(cls: type) -> Iterator[type]:
-        for sub in cls.__subclasses__():
-            yield sub
-            yield from subclasses(sub)
-
     return sorted({
         str(member.value)
-        for kind in subclasses(enum.Enum)
+        for kind in _subclasses(enum.Enum)
         if kind.__module__.startswith("myalmaty.")
-        for member in kind  # type: ignore[var-annotated]
+        for member in kind
         if isinstance(member.value, str | int)
     })
 
@@ -188,7 +183,6 @@ class World:
         ))
         self.app.test_client_class = FreshContextClient
         self.client = self.app.test_client(use_cookies=False)
-        self.reached: Counter[str] = Counter()
         self._last_endpoint: str | None = None
 
         def note_endpoint() -> None:
@@ -298,8 +292,11 @@ class World:
     def send(self, sent: Sent) -> tuple[TestResponse, str | None]:
         """The response to `sent`, and the rule it was routed to (None when no rule matched)."""
         headers = list(sent.headers)
-        if sent.role != "anonymous":
-            headers.append(("Cookie", f"session={self.sessions[sent.role]}"))
+        cookies = [f"session={self.sessions[sent.role]}"] if sent.role != "anonymous" else []
+        if sent.cookie:
+            cookies.append(sent.cookie)
+        if cookies:
+            headers.append(("Cookie", "; ".join(cookies)))
         self._last_endpoint = None
         response = self.client.open(
             sent.path, method=sent.method, query_string=sent.query_string, data=sent.body,
