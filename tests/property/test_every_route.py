@@ -87,6 +87,26 @@ def test_no_route_fails_or_refuses_silently(world: World, route: RouteMethod) ->
     assert reached, f"no request reached {route.key}: the walk does not cover it"
 
 
+def test_a_new_route_is_walked_without_a_test_of_its_own(world: World) -> None:
+    app = create_app(make_test_config("sqlite://", Path("/nonexistent")))
+
+    @app.route("/_walk/things/<int:thing_id>/<any(a, b):kind>", methods=["GET", "POST"])
+    def thing(thing_id: int, kind: str) -> str:
+        return ""
+
+    added = [r for r in walked_routes(app) if r.endpoint == "thing"]
+    assert {r.key for r in added} == {"GET /_walk/things/<int:thing_id>/<any(a, b):kind>",
+                                      "POST /_walk/things/<int:thing_id>/<any(a, b):kind>"}
+    assert not set(added) & set(ROUTES)
+
+    @settings(max_examples=5)
+    @given(sent=requests(added[0], world.gens))
+    def addressed(sent: Sent) -> None:
+        assert sent.path.startswith("/_walk/things/")
+
+    addressed()
+
+
 def test_every_rule_is_walked() -> None:
     """Each rule of the URL map, with each method, is walked, or excluded with a reason."""
     app = create_app(make_test_config("sqlite://", Path("/nonexistent")))

@@ -61,12 +61,12 @@ def limit_settings() -> list[str]:
             if name.startswith("RATELIMIT_") and isinstance(value, str) and " per " in value]
 
 
-def walked_routes() -> list[RouteMethod]:
+def walked_routes(app: Flask | None = None) -> list[RouteMethod]:
     """Every rule of the URL map with every method it takes, but those excluded above."""
     return sorted(
         (
             RouteMethod(rule.endpoint, rule.rule, method)
-            for rule in _route_app().url_map.iter_rules()
+            for rule in (app or _route_app()).url_map.iter_rules()
             if rule.endpoint not in NOT_WALKED_RULES
             for method in sorted(rule.methods or ())
             if method not in NOT_WALKED_METHODS
