@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from myalmaty import create_app
 from tests.conftest import make_test_config
@@ -56,10 +56,6 @@ def plain(route: RouteMethod, world: World, role: str) -> Sent:
 def check(sent: Sent, world: World) -> str | None:
     response, routed = world.send(sent)
     status = response.status_code
-    # What the examples got, for --hypothesis-show-statistics: a walk answered 404 everywhere
-    # would check little.
-    event("status", status)
-    event("routed", routed is not None)
     assert status < 500, f"{status} for {sent!r}"
     if status >= 400:
         assert message_of(response), (
