@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 
 from myalmaty import create_app
 from myalmaty.cli import compile_catalogues
@@ -24,6 +25,16 @@ from myalmaty.extensions import db
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_PASSWORD = "correct horse battery"
+
+# Hypothesis: in CI the same examples every run (a fixed seed) and no example database written
+# into the checkout; locally a random seed each run, and failures remembered in .hypothesis/.
+# HYPOTHESIS_PROFILE picks one by name (`HYPOTHESIS_PROFILE=ci` replays CI's examples).
+settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if IN_CI else "dev"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -12,19 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import request
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import SUBMIT_METHODS, _Auto
 from wtforms import Field, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from myalmaty.core.errors import DomainError
 from myalmaty.core.numbers import EARLIEST_YEAR, LATEST_YEAR, MAX_ID, bounded_number, year_in_range
 from myalmaty.core.text import clean_line, clean_text
 
 OUT_OF_DATE = _l("This form is out of date: reload the page and try again.")
+NOT_A_FORM = _l("This form can only be sent from its page: what arrived was not a form.")
 
 
 def _text_filter(clean: Callable[[str | None], str]) -> Callable[[Any], Any]:
@@ -58,6 +62,15 @@ class AppForm(FlaskForm):
                 own = tuple(unbound_field.kwargs.get("filters", ()))
                 options = {**options, "filters": (clean, *own)}
             return super().bind_field(form, unbound_field, options)
+
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            # Flask-WTF reads a JSON body as the form when no form data came: a list or a
+            # number there is a TypeError (a 500), an object puts non-text values in text
+            # fields. The app's forms are sent by its pages, so JSON is refused with a message.
+            if (formdata is _Auto and request.method in SUBMIT_METHODS and request.is_json
+                    and not (request.form or request.files)):
+                raise DomainError(NOT_A_FORM)
+            return super().wrap_formdata(form, formdata)
 
 
 class WholeNumberField(IntegerField):
