@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Flask
@@ -44,7 +45,7 @@ from myalmaty.domain.ideas import (
 from myalmaty.extensions import db
 from myalmaty.ideas import engagement
 from myalmaty.moderation import services as moderation
-from tests.conftest import TEST_PASSWORD, _empty_all_tables
+from tests.conftest import TEST_PASSWORD
 from tests.factories import make_category, make_idea, make_user
 
 PEOPLE = 3
@@ -57,29 +58,46 @@ idea_no = st.integers(0, IDEAS - 1)
 comment_no = st.integers(0, 63)
 
 
-def expected_counts() -> dict[int, tuple[int, int]]:
-    """Each idea's (support_count, comment_count) by definition, from the rows."""
-    ideas = list(db.session.scalars(sa.select(Idea)))
+@dataclass
+class Seen:
+    """What the rows of one run's ideas say, read in three queries after every step."""
+
+    stored: dict[int, tuple[int, int]]  # (support_count, comment_count) as stored
+    defined: dict[int, tuple[int, int]]  # the same, by definition
+    versions: dict[int, int]
+    statuses: dict[int, IdeaStatus]
+    comments: list[int]
+
+
+def look(ids: list[int]) -> Seen:
+    ideas = db.session.execute(
+        sa.select(Idea.id, Idea.status, Idea.duplicate_of_id, Idea.support_count,
+                  Idea.comment_count, Idea.version)
+        .where(Idea.id.in_(ids))
+    ).all()
     supporters: dict[int, set[int]] = defaultdict(set)
-    for support in db.session.scalars(sa.select(Support)):
-        supporters[support.idea_id].add(support.user_id)
+    for user_id, idea_id in db.session.execute(
+        sa.select(Support.user_id, Support.idea_id).where(Support.idea_id.in_(ids))
+    ):
+        supporters[idea_id].add(user_id)
+    comments = db.session.execute(
+        sa.select(Comment.id, Comment.idea_id, Comment.status)
+        .where(Comment.idea_id.in_(ids)).order_by(Comment.id)
+    ).all()
     visible: dict[int, int] = defaultdict(int)
-    for comment in db.session.scalars(sa.select(Comment)):
-        visible[comment.idea_id] += comment.status is CommentStatus.VISIBLE
-    family: dict[int, set[int]] = {idea.id: set(supporters[idea.id]) for idea in ideas}
+    for _, idea_id, status in comments:
+        visible[idea_id] += status is CommentStatus.VISIBLE
+    family = {idea.id: set(supporters[idea.id]) for idea in ideas}
     for idea in ideas:
         if idea.status is IdeaStatus.DUPLICATE and idea.duplicate_of_id is not None:
             family[idea.duplicate_of_id] |= supporters[idea.id]
-    return {idea.id: (len(family[idea.id]), visible[idea.id]) for idea in ideas}
-
-
-def stored_counts() -> dict[int, tuple[int, int]]:
-    rows = db.session.execute(sa.select(Idea.id, Idea.support_count, Idea.comment_count))
-    return {idea_id: (supports, comments) for idea_id, supports, comments in rows}
-
-
-def versions() -> dict[int, int]:
-    return dict(db.session.execute(sa.select(Idea.id, Idea.version)).all())
+    return Seen(
+        stored={idea.id: (idea.support_count, idea.comment_count) for idea in ideas},
+        defined={idea.id: (len(family[idea.id]), visible[idea.id]) for idea in ideas},
+        versions={idea.id: idea.version for idea in ideas},
+        statuses={idea.id: idea.status for idea in ideas},
+        comments=[comment_id for comment_id, _, _ in comments],
+    )
 
 
 class Counts(RuleBasedStateMachine):
@@ -87,8 +105,8 @@ class Counts(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        db.session.rollback()
-        _empty_all_tables()
+        # Each run makes people and ideas of its own and looks at nothing else: cheaper than
+        # emptying the tables 80 times (the `app` fixture empties them at the end).
         category = make_category()
         self.people = [make_user().id for _ in range(PEOPLE)]
         self.moderator_id = make_user(role=Role.MODERATOR).id
@@ -96,6 +114,8 @@ class Counts(RuleBasedStateMachine):
         self.ideas = [make_idea(author=author, category=category).id for _ in range(IDEAS)]
         db.session.commit()
         self.deleted = False
+        self.seen = look(self.ideas)
+        self.keeps_versions = False
 
     @initialize(supports=st.lists(st.booleans(), min_size=PEOPLE * IDEAS,
                                   max_size=PEOPLE * IDEAS),
@@ -108,6 +128,7 @@ class Counts(RuleBasedStateMachine):
         if duplicate:
             moderation.mark_duplicate(self.moderator, self.idea(1), self.idea(0), version=None)
         db.session.commit()
+        self.seen = look(self.ideas)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -128,30 +149,29 @@ class Counts(RuleBasedStateMachine):
         return found
 
     def comment(self, n: int) -> Comment:
-        comments = list(db.session.scalars(sa.select(Comment).order_by(Comment.id)))
-        return comments[n % len(comments)]
+        found = db.session.get(Comment, self.seen.comments[n % len(self.seen.comments)])
+        assert found is not None
+        return found
 
     def attempt(self, action, *, keeps_versions: bool) -> None:
         """Run a service as a request would: commit what it did, or roll back its refusal."""
-        before = versions()
+        self.keeps_versions = keeps_versions
         try:
             action()
         except (DomainError, PermissionDenied):
             db.session.rollback()
             return
         db.session.commit()
-        if keeps_versions:
-            assert versions() == before, "counting must not make moderators' forms stale"
 
     def ideas_in(self, status: IdeaStatus) -> list[Idea]:
-        return list(db.session.scalars(
-            sa.select(Idea).where(Idea.status == status).order_by(Idea.id)))
+        return [self.idea(n) for n, idea_id in enumerate(self.ideas)
+                if self.seen.statuses[idea_id] is status]
 
     def any_in(self, status: IdeaStatus) -> bool:
-        return bool(db.session.scalar(sa.select(sa.exists().where(Idea.status == status))))
+        return status in self.seen.statuses.values()
 
     def any_comment(self) -> bool:
-        return bool(db.session.scalar(sa.select(sa.exists().where(Comment.id.isnot(None)))))
+        return bool(self.seen.comments)
 
     # --- what residents do -----------------------------------------------------------------
 
@@ -233,7 +253,12 @@ class Counts(RuleBasedStateMachine):
 
     @invariant()
     def every_count_is_its_definition(self) -> None:
-        assert stored_counts() == expected_counts()
+        before, self.seen = self.seen, look(self.ideas)
+        assert self.seen.stored == self.seen.defined
+        if self.keeps_versions:
+            assert self.seen.versions == before.versions, (
+                "counting must not make moderators' forms stale")
+        self.keeps_versions = False
 
 
 def test_stored_counts_never_drift_from_their_definitions(app: Flask) -> None:
