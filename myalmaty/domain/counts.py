@@ -18,7 +18,6 @@ the API's cache validators read, and only when a count really changes.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import NamedTuple, cast
 
 import sqlalchemy as sa
@@ -34,7 +33,7 @@ COUNTS = ("support_count", "comment_count")
 
 
 def supporters(idea_id: sa.ColumnElement[int]) -> sa.ScalarSelect[int]:
-    """The definition of `support_count` for the idea `idea_id` (a column or a value)."""
+    """The definition of `support_count`, for the idea whose id is `idea_id` (a column)."""
     supported = so.aliased(Idea)
     return (
         sa.select(sa.func.count(sa.distinct(Support.user_id)))
@@ -49,7 +48,7 @@ def supporters(idea_id: sa.ColumnElement[int]) -> sa.ScalarSelect[int]:
 
 
 def visible_comments(idea_id: sa.ColumnElement[int]) -> sa.ScalarSelect[int]:
-    """The definition of `comment_count` for the idea `idea_id`."""
+    """The definition of `comment_count`, for the idea whose id is `idea_id` (a column)."""
     return (
         sa.select(sa.func.count(Comment.id))
         .where(Comment.idea_id == idea_id, Comment.status == CommentStatus.VISIBLE)
@@ -57,7 +56,7 @@ def visible_comments(idea_id: sa.ColumnElement[int]) -> sa.ScalarSelect[int]:
     )
 
 
-def recount(*ideas: Idea, changed_at: dt.datetime | None = None) -> None:
+def recount(*ideas: Idea) -> None:
     """Recompute the stored counts of these ideas and of the originals they duplicate.
 
     Pending ORM changes are flushed first (a new duplicate mark changes its original's count).
@@ -81,7 +80,7 @@ def recount(*ideas: Idea, changed_at: dt.datetime | None = None) -> None:
         .where(row.id.in_(ids), sa.or_(row.support_count != support,
                                        row.comment_count != comments))
         .values(support_count=support, comment_count=comments,
-                updated_at=changed_at or utcnow())
+                updated_at=utcnow())
     )
     for idea_id in ids:
         loaded = db.session.identity_map.get(so.util.identity_key(Idea, idea_id))
