@@ -14,6 +14,7 @@ from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.counts import recount
 from myalmaty.domain.ideas import (
     Comment,
     Idea,
@@ -108,16 +109,14 @@ def make_idea(status: IdeaStatus = IdeaStatus.PUBLISHED, **fields: Any) -> Idea:
 
 def make_support(idea: Idea, user: User | None = None) -> Support:
     support = _save(Support(idea_id=idea.id, user_id=(user or make_user()).id))
-    idea.support_count += 1
-    db.session.flush()
+    recount(idea)
     return support
 
 
 def make_comment(idea: Idea, author: User | None = None, **fields: Any) -> Comment:
     fields.setdefault("body", "A good idea; I would come.")
     comment = _save(Comment(idea=idea, author=author or make_user(), **fields))
-    idea.comment_count += 1
-    db.session.flush()
+    recount(idea)
     return comment
 
 

@@ -1,8 +1,7 @@
 """What residents do with published ideas: support them, comment, report abuse.
 
-The counters on Idea (support_count, comment_count) are changed with single UPDATE statements
-(`count = count + 1`), so two residents acting at once both count, and the idea's optimistic
-lock (`version`) is left alone: a support must not make a moderator's open form stale.
+The counters on Idea (support_count, comment_count) are recomputed by domain.counts after each
+change, never added to: a supporter of a duplicate who then supports its original is one person.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from myalmaty.core.permissions import PermissionDenied
 from myalmaty.core.text import clean_text
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import record_event
+from myalmaty.domain.counts import recount
 from myalmaty.domain.ideas import (
     Comment,
     CommentStatus,
@@ -33,10 +33,6 @@ from myalmaty.ideas import policy
 COMMENT_LENGTH = (2, 2000)
 REPORT_NOTE_LENGTH = 1000
 
-# A mapped class's table is a Table; SQLAlchemy types `__table__` as any FromClause.
-ideas_table = cast(sa.Table, Idea.__table__)
-
-
 ALREADY_REPORTED = _l("You have already reported this; moderators will look at it.")
 
 
@@ -44,16 +40,6 @@ class AlreadyReported(DomainError):
     """Each resident reports a thing once; a second report changes nothing."""
 
     status_code = 409
-
-
-def _change_counter(idea: Idea, column: str, delta: int) -> None:
-    counter = ideas_table.c[column]
-    db.session.execute(
-        sa.update(ideas_table)
-        .where(ideas_table.c.id == idea.id, counter + delta >= 0)
-        .values({column: counter + delta})
-    )
-    db.session.expire(idea, [column, "updated_at"])
 
 
 def _supports(user: User, idea: Idea) -> bool:
@@ -72,9 +58,8 @@ def set_support(user: User, idea: Idea, support: bool) -> bool:
         result = db.session.execute(
             sa.delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id)
         )
-        deleted = cast("sa.CursorResult[Any]", result).rowcount  # a DELETE's result counts rows
-        if deleted:
-            _change_counter(idea, "support_count", -deleted)
+        if cast("sa.CursorResult[Any]", result).rowcount:  # a DELETE's result counts rows
+            recount(idea)
         return False
     if policy.is_author(user, idea):
         raise DomainError(_l("You cannot support your own idea: supports show who else wants "
@@ -88,7 +73,7 @@ def set_support(user: User, idea: Idea, support: bool) -> bool:
             db.session.add(Support(idea_id=idea.id, user_id=user.id))
     except sa.exc.IntegrityError:
         return True  # another request of the same resident got there first
-    _change_counter(idea, "support_count", +1)
+    recount(idea)
     return True
 
 
@@ -102,8 +87,7 @@ def add_comment(author: User, idea: Idea, body: str) -> Comment:
                          low=low, high=high)
     comment = Comment(idea_id=idea.id, author_id=author.id, body=body)
     db.session.add(comment)
-    db.session.flush()
-    _change_counter(idea, "comment_count", +1)
+    recount(idea)
     return comment
 
 

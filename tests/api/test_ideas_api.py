@@ -20,13 +20,15 @@ def city(app):
                             name_en="Panfilov")
     ideas = {
         "cinema": make_idea(title="Courtyard cinema", category=culture, quarter=panfilov,
-                            lat=43.2583, lon=76.9536, support_count=4),
+                            lat=43.2583, lon=76.9536),
         "murals": make_idea(title="Murals", lat=43.2350, lon=76.9900,
                             stage=IdeaStage.IN_PROGRESS),
         "pending": make_idea(title="Pending", status=IdeaStatus.PENDING, category=culture),
         "hidden": make_idea(title="Hidden", status=IdeaStatus.HIDDEN),
         "rejected": make_idea(title="Rejected", status=IdeaStatus.REJECTED),
     }
+    for _ in range(4):  # real supports: a support through the site recounts them
+        make_support(ideas["cinema"])
     db.session.commit()
     return ideas
 

@@ -13,6 +13,7 @@ from myalmaty.auth.passwords import password_matches
 from myalmaty.core.geo import is_in_almaty, parse_boundary
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role
+from myalmaty.domain import counts
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent
 from myalmaty.domain.ideas import (
@@ -145,6 +146,7 @@ def test_counters_match_the_supports_and_visible_comments(runner):
         assert all(s.user_id != idea.author_id for s in supports if s.idea_id == idea.id)
     residents = {u.id for u in all_rows(User) if u.role is Role.RESIDENT}
     assert {s.user_id for s in supports} <= residents
+    assert counts.drifts() == []  # the originals of duplicates count each person once
 
 
 def test_most_supported_and_most_discussed_are_different_ideas(runner):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from myalmaty.core.errors import DomainError
+from myalmaty.domain.accounts import User
 from myalmaty.domain.ideas import Idea, IdeaStatus, Support
 from myalmaty.extensions import db
+from myalmaty.ideas import engagement
 from myalmaty.moderation import services
 from tests.factories import make_comment, make_idea, make_support, make_user
 
@@ -90,6 +93,62 @@ def test_two_duplicates_of_one_original_and_undoing_one(app, moderator):
     db.session.commit()
     assert original.support_count == 2
     assert first.support_count == 2
+
+
+# --- supports after the mark: the original counts each person once ---------------------------
+
+
+@pytest.fixture
+def marked(moderator, overlapping) -> tuple[Idea, Idea]:
+    """The overlapping pair, the copy marked as a duplicate: the original counts A B C D E."""
+    original, copy = overlapping
+    services.mark_duplicate(moderator, copy, original, version=copy.version)
+    db.session.commit()
+    assert original.support_count == 5
+    return original, copy
+
+
+def supporters(idea: Idea) -> set[int]:
+    return set(db.session.scalars(sa.select(Support.user_id).where(Support.idea_id == idea.id)))
+
+
+def someone(ids: set[int]) -> User:
+    user = db.session.get(User, min(ids))
+    assert user is not None
+    return user
+
+
+def test_a_supporter_of_the_duplicate_who_supports_the_original_is_counted_once(app, marked):
+    original, copy = marked
+    engagement.set_support(someone(supporters(copy) - supporters(original)), original, True)
+    db.session.commit()
+    assert original.support_count == 5  # was 6: the support added 1 to the union
+    assert copy.support_count == 4
+
+
+def test_withdrawing_from_the_original_keeps_a_person_who_supports_the_duplicate(app, marked):
+    original, copy = marked
+    engagement.set_support(someone(supporters(copy) & supporters(original)), original, False)
+    db.session.commit()
+    assert original.support_count == 5  # was 4: B still supports the duplicate
+
+
+def test_withdrawing_from_the_duplicate_lowers_the_original(app, marked):
+    original, copy = marked
+    engagement.set_support(someone(supporters(copy) - supporters(original)), copy, False)
+    db.session.commit()
+    assert (original.support_count, copy.support_count) == (4, 3)  # was (5, 3)
+
+
+def test_marking_and_undoing_leave_the_originals_version_alone(app, moderator, overlapping):
+    """The original's count changes, not the original: a moderator editing it is not stale."""
+    original, copy = overlapping
+    version = original.version
+    services.mark_duplicate(moderator, copy, original, version=copy.version)
+    db.session.commit()
+    services.undo_duplicate(moderator, copy, version=copy.version)
+    db.session.commit()
+    assert original.version == version
 
 
 def test_chains_are_refused(app, moderator):

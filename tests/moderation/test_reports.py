@@ -65,6 +65,19 @@ def test_hiding_a_comment_keeps_it_and_lowers_the_visible_count(app, moderator):
     assert idea.comment_count == 2
 
 
+def test_hiding_and_restoring_a_comment_leave_the_ideas_version_alone(app, moderator):
+    """Only the count changes: a moderator with the idea open is not told it changed."""
+    idea = make_idea()
+    comment = make_comment(idea)
+    db.session.commit()
+    version = idea.version
+    services.hide_comment(moderator, comment, reason="Spam")
+    db.session.commit()
+    services.restore_comment(moderator, comment)
+    db.session.commit()
+    assert (idea.version, idea.comment_count) == (version, 1)
+
+
 def test_the_reports_page_groups_reports_per_target(app, as_moderator):
     idea = make_idea(title="Reported idea")
     comment = make_comment(make_idea(), body="Reported comment")

@@ -14,7 +14,6 @@ from myalmaty.moderation.services.bulk import (
 )
 from myalmaty.moderation.services.common import get_group, get_idea, get_recommendation
 from myalmaty.moderation.services.duplicates import (
-    distinct_supporters,
     mark_duplicate,
     undo_duplicate,
 )
@@ -55,7 +54,6 @@ __all__ = [
     "create_group",
     "dismiss_reports",
     "dissolve_group",
-    "distinct_supporters",
     "edit_idea",
     "get_group",
     "get_idea",

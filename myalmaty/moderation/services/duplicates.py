@@ -1,7 +1,8 @@
 """Duplicates: an idea marked as a duplicate of a published one, and the undo.
 
 Nothing moves and nothing is deleted: the duplicate keeps its supports, comments and author and
-points at its original (`duplicate_of_id`). Support counts are recomputed from the Support rows:
+points at its original (`duplicate_of_id`). Support counts are recomputed from the Support rows
+(domain.counts defines them):
 
 * the original's `support_count` is the number of DISTINCT residents supporting the original or
   any of its duplicates (someone who supported both counts once);
@@ -22,7 +23,8 @@ from flask_babel import lazy_gettext as _l
 from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.models import utcnow
 from myalmaty.domain.audit import ModerationEvent, record_event
-from myalmaty.domain.ideas import Idea, IdeaStatus, Support
+from myalmaty.domain.counts import recount
+from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.extensions import db
 from myalmaty.moderation.services.common import (
     check_idea_version,
@@ -33,23 +35,6 @@ from myalmaty.moderation.services.common import (
 
 if TYPE_CHECKING:
     from myalmaty.domain.accounts import User
-
-
-def distinct_supporters(idea: Idea) -> int:
-    """Supporters of the idea and of every idea marked as its duplicate, each counted once."""
-    family = sa.select(Idea.id).where(
-        sa.or_(Idea.id == idea.id,
-               sa.and_(Idea.duplicate_of_id == idea.id, Idea.status == IdeaStatus.DUPLICATE))
-    )
-    return db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Support.user_id))).where(Support.idea_id.in_(family))
-    ) or 0
-
-
-def own_supporters(idea: Idea) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Support).where(Support.idea_id == idea.id)
-    ) or 0
 
 
 def has_duplicates(idea: Idea) -> bool:
@@ -90,7 +75,7 @@ def mark_duplicate(
     # A duplicate stays reachable (it points to its original), so it counts as shown from now.
     idea.published_at = idea.published_at or utcnow()
     flush()
-    original.support_count = distinct_supporters(original)
+    recount(original)
     event = record_event(
         actor, "idea.duplicate", idea=idea,
         before=before,
@@ -128,8 +113,7 @@ def undo_duplicate(actor: User, idea: Idea, *, version: int | None, note: str = 
     if status is IdeaStatus.PENDING and previous.get("published_at") is None:
         idea.published_at = None
     flush()
-    original.support_count = distinct_supporters(original)
-    idea.support_count = distinct_supporters(idea)
+    recount(original, idea)
     event = record_event(
         actor, "idea.unduplicate", idea=idea,
         before={"status": IdeaStatus.DUPLICATE, "duplicate_of_id": original.id},

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.models import utcnow
 from myalmaty.domain.audit import ModerationEvent, record_event
+from myalmaty.domain.counts import recount
 from myalmaty.domain.ideas import (
     Comment,
     CommentStatus,
@@ -47,15 +48,6 @@ def resolve_open_reports(
     return [report.id for report in reports]
 
 
-def recount_visible_comments(idea: Idea) -> None:
-    """Idea.comment_count counts the comments people can read, so hiding one lowers it."""
-    idea.comment_count = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Comment).where(
-            Comment.idea_id == idea.id, Comment.status == CommentStatus.VISIBLE
-        )
-    ) or 0
-
-
 def hide_comment(actor: User, comment: Comment, *, reason: str) -> ModerationEvent:
     require_moderator(actor)
     reason = reason.strip()
@@ -67,7 +59,7 @@ def hide_comment(actor: User, comment: Comment, *, reason: str) -> ModerationEve
     comment.status = CommentStatus.HIDDEN
     comment.hidden_reason = reason
     flush()
-    recount_visible_comments(comment.idea)
+    recount(comment.idea)
     report_ids = resolve_open_reports(actor, comment=comment, actioned=True)
     event = record_event(
         actor, "comment.hide", idea=comment.idea, comment=comment,
@@ -87,7 +79,7 @@ def restore_comment(actor: User, comment: Comment) -> ModerationEvent:
     comment.status = CommentStatus.VISIBLE
     comment.hidden_reason = ""
     flush()
-    recount_visible_comments(comment.idea)
+    recount(comment.idea)
     event = record_event(
         actor, "comment.restore", idea=comment.idea, comment=comment,
         before={"status": CommentStatus.HIDDEN, "hidden_reason": previous_reason},
