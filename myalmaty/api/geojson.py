@@ -74,7 +74,7 @@ def versioned_json(version: str, build: Callable[[], Any], mimetype: str) -> Res
     """A JSON response whose ETag comes from `version` (plus language and query string).
 
     When the browser already holds that version, the answer is a 304 and the body is never
-    built: the map's revalidation costs one aggregate query, not thousands of features.
+    built: a revalidation costs one read of the change marker, not thousands of features.
     """
     from myalmaty.core.i18n import current_locale
 

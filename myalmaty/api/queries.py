@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from myalmaty.core.geo import BBox
+from myalmaty.domain.changes import current_version
 from myalmaty.domain.ideas import Idea
 from myalmaty.domain.reference import Category, Quarter
 from myalmaty.extensions import db
@@ -37,26 +38,9 @@ def _matching(query: AnySelect, filters: IdeaFilters, bbox: BBox | None) -> AnyS
     return query
 
 
-def collection_version(filters: IdeaFilters, bbox: BBox | None) -> str:
-    """What changes whenever the collection's body would: how many ideas match, and the latest
-    change to any of them or to their categories' and quarters' names (one aggregate query).
-
-    An idea leaving the set lowers the count unless another enters, and one entering was
-    changed last. Counters are updated by UPDATE statements, which also set updated_at.
-    """
-    row = db.session.execute(
-        _matching(
-            sa.select(
-                sa.func.count(Idea.id),
-                sa.func.max(Idea.updated_at),
-                sa.func.max(Category.updated_at),
-                sa.func.max(Quarter.updated_at),
-            ).select_from(Idea),
-            filters,
-            bbox,
-        )
-    ).one()
-    return "|".join(str(value) for value in row)
+def collection_version() -> str:
+    """The change marker (`domain.changes`): one row read, whatever the number of ideas."""
+    return str(current_version(db.session))
 
 
 def feature_rows(
