@@ -61,7 +61,8 @@ def _shows(session: so.Session, obj: object, new: bool) -> bool:
     if isinstance(obj, Idea):
         published = obj.status is IdeaStatus.PUBLISHED if new else _was_or_is_published(obj)
         return published and (new or session.is_modified(obj))
-    return isinstance(obj, (Category, Quarter)) and (new or session.is_modified(obj))
+    # A new category or quarter shows nowhere until an idea is in it; renaming one shows.
+    return isinstance(obj, (Category, Quarter)) and not new and session.is_modified(obj)
 
 
 @sa.event.listens_for(so.Session, "before_flush")
