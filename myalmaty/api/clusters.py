@@ -14,10 +14,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from myalmaty.api.queries import slim_rows
 from myalmaty.core import grid
 from myalmaty.core.geo import BBox
 from myalmaty.domain.ideas import Idea
-from myalmaty.domain.reference import Category
 from myalmaty.extensions import db
 from myalmaty.ideas.filters import IdeaFilters
 from myalmaty.ideas.queries import filter_conditions
@@ -56,16 +56,7 @@ def _point(row: Any) -> dict[str, Any]:
 
 def _points(filters: IdeaFilters, where: list[sa.ColumnElement[bool]], locale: str,
             limit: int) -> list[dict[str, Any]]:
-    name = getattr(Category, f"name_{locale}", Category.name_ru)
-    rows = db.session.execute(
-        sa.select(Idea.id, Idea.lat, Idea.lon, Idea.title, Idea.stage,
-                  sa.func.coalesce(sa.func.nullif(name, ""), Category.name_ru).label("category"))
-        .join(Category, Category.id == Idea.category_id)
-        .where(*filter_conditions(filters), *where)
-        .order_by(Idea.id)
-        .limit(limit)
-    )
-    return [_point(row) for row in rows]
+    return [_point(row) for row in slim_rows(filters, where, locale, limit)]
 
 
 def map_view(filters: IdeaFilters, bbox: BBox, zoom: int, locale: str) -> MapView:

@@ -66,3 +66,22 @@ def feature_rows(
     if idea_id is not None:
         query = query.where(Idea.id == idea_id)
     return list(db.session.execute(query))
+
+
+def slim_rows(filters: IdeaFilters, where: list[sa.ColumnElement[bool]], locale: str,
+              limit: int | None = None) -> list[sa.Row]:
+    """What the map needs of each idea (id, point, title, category, stage); the rest of an
+    idea comes with its popup, from `feature_rows` for that one idea."""
+    query = (
+        sa.select(Idea.id, Idea.lat, Idea.lon, Idea.title, Idea.stage,
+                  _name_in(Category, locale).label("category"))
+        .join(Category, Category.id == Idea.category_id)
+        .where(*filter_conditions(filters), *where)
+        .order_by(Idea.id)
+    )
+    return list(db.session.execute(query if limit is None else query.limit(limit)))
+
+
+def in_bbox(bbox: BBox) -> list[sa.ColumnElement[bool]]:
+    return [Idea.lon.between(bbox.min_lon, bbox.max_lon),
+            Idea.lat.between(bbox.min_lat, bbox.max_lat)]

@@ -12,7 +12,13 @@ from flask_babel import lazy_gettext as _l
 from myalmaty.api import bp
 from myalmaty.api import queries as api_queries
 from myalmaty.api.clusters import map_view
-from myalmaty.api.geojson import GEOJSON, Serialiser, cached_json, versioned_json
+from myalmaty.api.geojson import (
+    GEOJSON,
+    Serialiser,
+    cached_json,
+    slim_collection,
+    versioned_json,
+)
 from myalmaty.core.errors import InvalidParameter
 from myalmaty.core.i18n import current_locale
 from myalmaty.core.numbers import bounded_number
@@ -50,13 +56,17 @@ def _idea_url_prefix() -> str:
 
 @bp.get("/ideas")
 def ideas() -> ResponseReturnValue:
+    """Every published idea matching the filters, in full; within `bbox`, slim features."""
     filters = parse_filters(request.args)
     bbox = parse_bbox(request.args)
     queries.check_filters(filters)
     locale = current_locale()
 
     def build() -> dict[str, Any]:
-        rows = api_queries.feature_rows(filters, bbox, locale)
+        if bbox is not None:  # a map's view: slim features
+            return slim_collection(api_queries.slim_rows(filters, api_queries.in_bbox(bbox),
+                                                         locale))
+        rows = api_queries.feature_rows(filters, None, locale)
         return Serialiser(_idea_url_prefix()).collection(rows)
 
     return versioned_json(api_queries.collection_version(), build, GEOJSON)
