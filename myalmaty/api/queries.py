@@ -24,18 +24,12 @@ def _name_in(model: type[Category] | type[Quarter], locale: str) -> sa.ColumnEle
 AnySelect = TypeVar("AnySelect", bound=sa.Select[*tuple[Any, ...]])
 
 
-def _matching(query: AnySelect, filters: IdeaFilters, bbox: BBox | None) -> AnySelect:
-    query = (
+def _matching(query: AnySelect, filters: IdeaFilters) -> AnySelect:
+    return (
         query.join(Category, Category.id == Idea.category_id)
         .outerjoin(Quarter, Quarter.id == Idea.quarter_id)
         .where(*filter_conditions(filters))
     )
-    if bbox is not None:
-        query = query.where(
-            Idea.lon.between(bbox.min_lon, bbox.max_lon),
-            Idea.lat.between(bbox.min_lat, bbox.max_lat),
-        )
-    return query
 
 
 def collection_version() -> str:
@@ -43,10 +37,8 @@ def collection_version() -> str:
     return str(current_version(db.session))
 
 
-def feature_rows(
-    filters: IdeaFilters, bbox: BBox | None, locale: str, idea_id: int | None = None
-) -> list[sa.Row]:
-    """Published ideas matching the filters (inside `bbox` if given), as rows for GeoJSON."""
+def feature_rows(filters: IdeaFilters, locale: str, idea_id: int | None = None) -> list[sa.Row]:
+    """Published ideas matching the filters, in full, as rows for GeoJSON."""
     query = (
         sa.select(
             Idea.id,
@@ -62,7 +54,7 @@ def feature_rows(
         )
         .order_by(Idea.id)
     )
-    query = _matching(query, filters, bbox)
+    query = _matching(query, filters)
     if idea_id is not None:
         query = query.where(Idea.id == idea_id)
     return list(db.session.execute(query))

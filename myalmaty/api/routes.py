@@ -66,7 +66,7 @@ def ideas() -> ResponseReturnValue:
         if bbox is not None:  # a map's view: slim features
             return slim_collection(api_queries.slim_rows(filters, api_queries.in_bbox(bbox),
                                                          locale))
-        rows = api_queries.feature_rows(filters, None, locale)
+        rows = api_queries.feature_rows(filters, locale)
         return Serialiser(_idea_url_prefix()).collection(rows)
 
     return versioned_json(api_queries.collection_version(), build, GEOJSON)
@@ -89,7 +89,7 @@ def clusters() -> ResponseReturnValue:
 
 @bp.get("/ideas/<int:idea_id>")
 def idea(idea_id: int) -> ResponseReturnValue:
-    rows = api_queries.feature_rows(IdeaFilters(), None, current_locale(), idea_id=idea_id)
+    rows = api_queries.feature_rows(IdeaFilters(), current_locale(), idea_id=idea_id)
     if not rows:
         return _error(404, _("There is no published idea with this number."))
     return cached_json(Serialiser(_idea_url_prefix()).feature(rows[0]), GEOJSON)
