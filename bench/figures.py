@@ -134,18 +134,15 @@ class Floors:
 
     def features(self, bbox: BBox) -> str:
         rows = self.rows(
-            "SELECT i.id, i.created_at, i.title, i.lat, i.lon, i.stage, i.support_count, "
-            "i.comment_count, c.name_ru, q.name_ru FROM ideas i "
-            "JOIN categories c ON c.id = i.category_id "
-            "LEFT JOIN quarters q ON q.id = i.quarter_id WHERE i.status = 'published' "
+            "SELECT i.id, i.lat, i.lon, i.title, i.stage, c.name_ru FROM ideas i "
+            "JOIN categories c ON c.id = i.category_id WHERE i.status = 'published' "
             "AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ? ORDER BY i.id",
             (bbox.min_lon, bbox.max_lon, bbox.min_lat, bbox.max_lat))
         return json.dumps({"type": "FeatureCollection", "features": [
             {"type": "Feature", "id": r[0],
-             "geometry": {"type": "Point", "coordinates": [r[4], r[3]]},
-             "properties": {"title": r[2], "stage": r[5], "support_count": r[6],
-                            "comment_count": r[7], "category": r[8], "quarter": r[9],
-                            "url": f"/ideas/{r[0]}"}} for r in rows]}, ensure_ascii=False)
+             "geometry": {"type": "Point", "coordinates": [r[2], r[1]]},
+             "properties": {"id": r[0], "title": r[3], "category": r[5], "stage": r[4]}}
+            for r in rows]}, ensure_ascii=False, separators=(",", ":"))
 
     def list_page(self, page: int) -> str:
         ids = [r[0] for r in self.rows(

@@ -11,6 +11,7 @@ Create Date: 2026-12-04 07:42:43.763791
 
 """
 import math
+import secrets
 
 import sqlalchemy as sa
 from alembic import op
@@ -64,7 +65,7 @@ def upgrade():
     sa.Column('version', sa.BigInteger(), server_default='1', nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_content_version'))
     )
-    op.execute("INSERT INTO content_version (id, version) VALUES (1, 1)")
+    op.execute(f"INSERT INTO content_version (id, version) VALUES (1, {secrets.randbelow(1 << 40)})")
     with op.batch_alter_table('agenda_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agenda_items_added_by_id'), ['added_by_id'], unique=False)
 

@@ -56,7 +56,8 @@ def _point(row: Any) -> dict[str, Any]:
 
 def _points(filters: IdeaFilters, where: list[sa.ColumnElement[bool]], locale: str,
             limit: int) -> list[dict[str, Any]]:
-    return [_point(row) for row in slim_rows(filters, where, locale, limit)]
+    rows = slim_rows(filters, where, locale, limit, in_order=False)
+    return [_point(row) for row in sorted(rows, key=lambda row: row.id)]
 
 
 def map_view(filters: IdeaFilters, bbox: BBox, zoom: int, locale: str) -> MapView:

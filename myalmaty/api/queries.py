@@ -61,16 +61,21 @@ def feature_rows(filters: IdeaFilters, locale: str, idea_id: int | None = None) 
 
 
 def slim_rows(filters: IdeaFilters, where: list[sa.ColumnElement[bool]], locale: str,
-              limit: int | None = None) -> list[sa.Row]:
+              limit: int | None = None, in_order: bool = True) -> list[sa.Row]:
     """What the map needs of each idea (id, point, title, category, stage); the rest of an
-    idea comes with its popup, from `feature_rows` for that one idea."""
+    idea comes with its popup, from `feature_rows` for that one idea.
+
+    `in_order=False` when the caller's conditions pick few rows by an index: ordering by id
+    would tempt SQLite to walk the whole table in id order instead.
+    """
     query = (
         sa.select(Idea.id, Idea.lat, Idea.lon, Idea.title, Idea.stage,
                   _name_in(Category, locale).label("category"))
         .join(Category, Category.id == Idea.category_id)
         .where(*filter_conditions(filters), *where)
-        .order_by(Idea.id)
     )
+    if in_order:
+        query = query.order_by(Idea.id)
     return list(db.session.execute(query if limit is None else query.limit(limit)))
 
 

@@ -58,18 +58,24 @@ class _IdsFirstPagination(Pagination):
         return [by_id[i] for i in page_ids if i in by_id]
 
     def _query_count(self) -> int:
-        ids = self._query_args["ids"].order_by(None).subquery()
-        return db.session.scalar(sa.select(sa.func.count()).select_from(ids)) or 0
+        return self._query_args["count_ids"](self._query_args["ids"])
+
+
+def count_of(ids: sa.Select[Any]) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(
+        ids.order_by(None).subquery())) or 0
 
 
 def paginate_ids(
-    ids: sa.Select[Any], load: Callable[[list[int]], Sequence[Any]], page: int, per_page: int
+    ids: sa.Select[Any], load: Callable[[list[int]], Sequence[Any]], page: int, per_page: int,
+    count: Callable[[sa.Select[Any]], int] = count_of,
 ) -> Pagination:
-    """Like `paginate`, for a select of ids in order and a loader of the rows they name."""
+    """Like `paginate`, for a select of ids in order and a loader of the rows they name;
+    `count` counts them (a caller may keep counts)."""
     page = min(max(page, 1), MAX_ID)
-    pagination = _IdsFirstPagination(page=page, per_page=per_page, error_out=False, count=True,
-                                     ids=ids, load=load)
+    options: dict[str, Any] = {"ids": ids, "load": load, "count_ids": count}
+    pagination = _IdsFirstPagination(page=page, per_page=per_page, error_out=False, **options)
     if page > 1 and not pagination.items and pagination.total:
         pagination = _IdsFirstPagination(page=pagination.pages, per_page=per_page,
-                                         error_out=False, count=True, ids=ids, load=load)
+                                         error_out=False, **options)
     return pagination

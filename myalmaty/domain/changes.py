@@ -7,6 +7,7 @@ aggregate over every idea. It is bumped inside the very transaction that makes t
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -34,9 +35,15 @@ class ContentVersion(Model):
 _marker = cast(sa.Table, ContentVersion.__table__)
 
 
+def _first_version() -> int:
+    # A database made afresh starts from a number no earlier one is likely to have reached:
+    # what a process keeps by version (counts, and ETags in browsers) cannot be taken for it.
+    return secrets.randbelow(1 << 40)
+
+
 @sa.event.listens_for(_marker, "after_create")
 def _insert_the_row(target: Any, connection: sa.Connection, **_kw: Any) -> None:
-    connection.execute(sa.insert(_marker).values(id=MARKER_ID, version=1))
+    connection.execute(sa.insert(_marker).values(id=MARKER_ID, version=_first_version()))
 
 
 def current_version(session: so.Session | so.scoped_session[Any]) -> int:
@@ -49,7 +56,7 @@ def _bump(connection: sa.Connection) -> None:
     )
     if not result.rowcount:
         # The row is made with the table; a database emptied table by table has lost it.
-        connection.execute(sa.insert(_marker).values(id=MARKER_ID, version=2))
+        connection.execute(sa.insert(_marker).values(id=MARKER_ID, version=_first_version()))
 
 
 def _was_or_is_published(idea: Idea) -> bool:

@@ -4,6 +4,7 @@ queries, whatever the number of ideas, comments or events."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,9 +14,10 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import orm as so
 
 from myalmaty.core.errors import InvalidParameter
-from myalmaty.core.pagination import paginate_ids
+from myalmaty.core.pagination import count_of, paginate_ids
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.changes import current_version
 from myalmaty.domain.ideas import (
     Comment,
     CommentStatus,
@@ -102,11 +104,29 @@ def ideas_for_cards(idea_ids: list[int]) -> list[Idea]:
     ))
 
 
+# Counting the matching ideas reads every entry of an index; the count can only change when
+# the change marker does (`domain.changes`), so each process keeps the latest counts by it.
+_counts: dict[tuple[int, IdeaFilters], int] = {}
+_KEPT_COUNTS = 256
+
+
+def _published_count(filters: IdeaFilters) -> Callable[[sa.Select[Any]], int]:
+    def count(ids: sa.Select[Any]) -> int:
+        key = (current_version(db.session), filters)
+        if key not in _counts:
+            if len(_counts) >= _KEPT_COUNTS:
+                _counts.clear()
+            _counts[key] = count_of(ids)
+        return _counts[key]
+
+    return count
+
+
 def published_page(filters: IdeaFilters, sort: Sort, page: int, per_page: int) -> Pagination:
-    """One page of published ideas in three queries whatever its size or depth: the page's
-    ids (from an index, in order), their rows, and the count."""
+    """One page of published ideas in a few queries whatever its size or depth: the page's
+    ids (from an index, in order), their rows, and the count (unless known for this version)."""
     ids = sa.select(Idea.id).where(*filter_conditions(filters)).order_by(*_ORDER[sort])
-    return paginate_ids(ids, ideas_for_cards, page, per_page)
+    return paginate_ids(ids, ideas_for_cards, page, per_page, count=_published_count(filters))
 
 
 # --- one idea -------------------------------------------------------------------------------

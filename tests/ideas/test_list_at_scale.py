@@ -51,6 +51,25 @@ def test_a_deep_page_takes_the_same_queries_as_the_first(client, app, count_quer
     app.config["IDEAS_PER_PAGE"] = 5
     with count_queries() as first:
         assert client.get("/ideas/?sort=supported").status_code == 200
+    queries._counts.clear()
     with count_queries() as deep:
         assert client.get("/ideas/?sort=supported&page=6").status_code == 200
     assert deep.count == first.count
+
+
+def test_the_count_is_kept_until_the_change_marker_moves(client, app, count_queries):
+    category = make_category()
+    for _ in range(3):
+        make_idea(category=category)
+    db.session.commit()
+    client.get("/ideas/")
+    with count_queries() as again:
+        assert client.get("/ideas/").status_code == 200
+    assert not any("count(" in s for s in again.statements)
+    make_idea(category=category)
+    db.session.commit()
+    with count_queries() as changed:
+        html = client.get("/ideas/?lang=en").get_data(as_text=True)
+    assert any("count(" in s for s in changed.statements)
+    assert queries.published_page(IdeaFilters(), Sort.NEWEST, 1, 10).total == 4
+    assert html
