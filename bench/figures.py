@@ -112,7 +112,7 @@ class Floors:
 
     def rows(self, sql: str, params: tuple = ()) -> list[Any]:
         if self.postgres:
-            sql = sql.replace("?", "%s")
+            sql = sql.replace("%", "%%").replace("?", "%s")
         cursor = self.connection.cursor()
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -2,7 +2,8 @@
 themselves when few are in view.
 
 A response is bounded whatever the number of ideas: at most MAX_CELLS clusters (the level is
-chosen so that the view spans no more cells), or at most POINTS_UP_TO ideas. Whole cells are
+chosen so that the view spans no more cells), or at most POINTS_UP_TO ideas (MAX_POINTS from
+the zoom of a street). Whole cells are
 answered (not only the part inside the box), so a cluster's count does not change while the
 map is dragged, and the counts of a view holding every idea add up to the list's total.
 """
@@ -26,6 +27,10 @@ from myalmaty.ideas.queries import filter_conditions
 MAX_CELLS = 600
 # Below this many ideas in view the map shows each of them.
 POINTS_UP_TO = 400
+# From this zoom (a street) the map shows each idea whatever their number, up to MAX_POINTS
+# (ideas at one spot are then spread out by the browser): every idea can be reached.
+POINTS_FROM_ZOOM = 18
+MAX_POINTS = 2000
 _ideas = Idea.__table__
 
 
@@ -65,6 +70,10 @@ def map_view(filters: IdeaFilters, bbox: BBox, zoom: int, locale: str) -> MapVie
     cells = grid.level_for(bbox, zoom, MAX_CELLS)
     column = _ideas.c[grid.cell_column(cells.level)]
     where = _in_cells(cells)
+    if zoom >= POINTS_FROM_ZOOM:
+        points = _points(filters, where, locale, MAX_POINTS + 1)
+        return MapView(cells.level, min(len(points), MAX_POINTS), [], points[:MAX_POINTS],
+                       len(points) > MAX_POINTS)
     rows = db.session.execute(
         sa.select(column, sa.func.count(), sa.func.avg(Idea.lat), sa.func.avg(Idea.lon),
                   sa.func.min(Idea.lon), sa.func.min(Idea.lat),

@@ -89,7 +89,7 @@ def test_the_map_the_list_and_the_api_count_the_same_ideas(client, spread, clust
                           q=args.get("q", ""))
     listed = queries.published_page(filters, Sort.NEWEST, 1, 10).total
     api = len(client.get(f"/api/ideas?{query}").get_json()["features"])
-    for zoom in (3, 10, 12, 14, 16):
+    for zoom in (3, 10, 12, 14, 16, 18):
         data = view(client, f"bbox={WORLD}&zoom={zoom}&{query}")
         assert shown(data) == data["total"] == listed == api, zoom
     assert listed > 0
@@ -103,9 +103,16 @@ def test_every_idea_is_reachable_by_zooming_in(client, spread, clustering):
         assert feature["id"] in {p["id"] for p in data["points"]}
 
 
+def test_from_the_zoom_of_a_street_every_idea_comes_one_by_one(client, spread, clustering):
+    data = view(client, f"bbox={CITY}&zoom=18")
+    assert data["clusters"] == [] and len(data["points"]) == 60
+    assert view(client, f"bbox={CITY}&zoom=17")["clusters"]
+
+
 def test_the_answer_stays_bounded_whatever_the_number_of_ideas(client, spread, monkeypatch):
     monkeypatch.setattr(clusters, "POINTS_UP_TO", 5)
     monkeypatch.setattr(clusters, "MAX_CELLS", 6)
+    monkeypatch.setattr(clusters, "MAX_POINTS", 6)
     for zoom in (0, 12, 18, 22):
         for box in (CITY, WORLD):
             data = view(client, f"bbox={box}&zoom={zoom}")
