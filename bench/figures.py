@@ -99,6 +99,7 @@ class Floors:
     """The same reads with the bare driver."""
 
     def __init__(self, database_url: str) -> None:
+        self._count: int | None = None
         url = sa.make_url(database_url)
         self.postgres = url.get_backend_name() == "postgresql"
         if self.postgres:
@@ -145,6 +146,10 @@ class Floors:
             for r in rows]}, ensure_ascii=False, separators=(",", ":"))
 
     def list_page(self, page: int) -> str:
+        # As the app: the count is read once per change marker, the marker every time.
+        version = self.rows("SELECT version FROM content_version WHERE id = 1")[0][0]
+        if self._count is None:
+            self._count = self.rows("SELECT count(*) FROM ideas WHERE status = 'published'")[0][0]
         ids = [r[0] for r in self.rows(
             "SELECT id FROM ideas WHERE status = 'published' "
             "ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?",
@@ -155,8 +160,8 @@ class Floors:
             "i.comment_count, c.name_ru, q.name_ru, u.display_name FROM ideas i "
             "JOIN categories c ON c.id = i.category_id JOIN users u ON u.id = i.author_id "
             f"LEFT JOIN quarters q ON q.id = i.quarter_id WHERE i.id IN ({marks})", tuple(ids))
-        total = self.rows("SELECT count(*) FROM ideas WHERE status = 'published'")[0][0]
-        return json.dumps({"total": total, "rows": [list(map(str, r)) for r in rows]},
+        return json.dumps({"total": self._count, "version": version,
+                           "rows": [list(map(str, r)) for r in rows]},
                           ensure_ascii=False)
 
     def explain(self, statement: str, params: Any) -> list[str]:

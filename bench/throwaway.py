@@ -107,6 +107,10 @@ def fill(database_url: str, ideas: int, seed: int = 1) -> None:
                 })
             db.session.execute(sa.insert(table), rows)
             db.session.commit()
-        db.session.execute(sa.text("ANALYZE"))
         db.session.commit()
+        # As autovacuum would soon: statistics, and on PostgreSQL the visibility map that
+        # index-only scans need.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text(
+                "VACUUM ANALYZE" if connection.dialect.name == "postgresql" else "ANALYZE"))
         db.engine.dispose()
