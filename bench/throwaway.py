@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -36,7 +37,10 @@ BATCH = 10_000
 def throwaway_database(kind: str, postgres_url: str) -> Iterator[str]:
     if kind == "sqlite":
         folder = Path(tempfile.mkdtemp(prefix="myalmaty-bench-"))
-        yield f"sqlite:///{folder / 'bench.sqlite3'}"
+        try:
+            yield f"sqlite:///{folder / 'bench.sqlite3'}"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
         return
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
