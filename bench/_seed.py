@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from myalmaty import create_app
+from myalmaty.core import grid
 from myalmaty.core.geo import geometry_summary
 from myalmaty.core.models import utcnow
 from myalmaty.domain.accounts import User
@@ -75,5 +76,7 @@ def add_ideas(app: Flask, count: int, seed: int = 1) -> None:
                 "support_count": rng.randrange(50), "comment_count": rng.randrange(10),
                 "created_at": now, "updated_at": now,
             })
+            # A bulk insert skips the model's events: the map's cells are computed here.
+            rows[-1].update(grid.cell_keys(rows[-1]["lat"], rows[-1]["lon"]))
         db.session.execute(sa.insert(Idea), rows)
         db.session.commit()

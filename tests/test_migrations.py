@@ -57,3 +57,38 @@ def test_migrations_match_the_models_on_postgresql(tmp_path):
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_the_map_cells_migration_fills_existing_ideas(tmp_path):
+    from myalmaty.core import grid
+
+    app = create_app(make_test_config(f"sqlite:///{tmp_path}/cells.sqlite3", tmp_path))
+    with app.app_context():
+        upgrade(revision="e89bea8fbf0b")
+        now = "2026-05-01 10:00:00"
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO users (id, email, display_name, role, locale, active, created_at, "
+                "updated_at) VALUES (1, 'a@example.kz', 'A', 'resident', 'ru', 1, :now, :now)"),
+                {"now": now})
+            connection.execute(sa.text(
+                "INSERT INTO categories (id, slug, name_ru, name_kk, name_en, position, archived,"
+                " created_at, updated_at) VALUES (1, 'c', 'К', 'С', 'C', 0, 0, :now, :now)"),
+                {"now": now})
+            for idea_id, status in ((1, "published"), (2, "pending")):
+                connection.execute(sa.text(
+                    "INSERT INTO ideas (id, title, description, first_step, category_id, lat, "
+                    "lon, author_id, status, created_at, updated_at) VALUES (:id, 't', 'd', "
+                    "'f', 1, 43.2583, 76.9536, 1, :status, :now, :now)"),
+                    {"id": idea_id, "status": status, "now": now})
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(sa.text(
+                "SELECT id, published_at, cell_10, cell_18 FROM ideas ORDER BY id")).all()
+            marker = connection.execute(sa.text("SELECT count(*) FROM content_version")).scalar()
+        downgrade(revision="base")
+        db.engine.dispose()
+    assert rows[0].published_at is not None and rows[1].published_at is None
+    assert (rows[0].cell_10, rows[0].cell_18) == (grid.cell_key(43.2583, 76.9536, 10),
+                                                  grid.cell_key(43.2583, 76.9536, 18))
+    assert marker == 1

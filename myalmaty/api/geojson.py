@@ -50,6 +50,21 @@ class Serialiser:
         return {"type": "FeatureCollection", "features": [self.feature(row) for row in rows]}
 
 
+def slim_feature(row: Any) -> dict[str, Any]:
+    """A feature with what a map draws: the rest comes from GET /api/ideas/<id>."""
+    return {
+        "type": "Feature",
+        "id": row.id,
+        "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+        "properties": {"id": row.id, "title": row.title, "category": row.category,
+                       "stage": row.stage.value},
+    }
+
+
+def slim_collection(rows: list[Any]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": [slim_feature(row) for row in rows]}
+
+
 def _dumps(payload: Any) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
@@ -74,7 +89,7 @@ def versioned_json(version: str, build: Callable[[], Any], mimetype: str) -> Res
     """A JSON response whose ETag comes from `version` (plus language and query string).
 
     When the browser already holds that version, the answer is a 304 and the body is never
-    built: the map's revalidation costs one aggregate query, not thousands of features.
+    built: a revalidation costs one read of the change marker, not thousands of features.
     """
     from myalmaty.core.i18n import current_locale
 

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from myalmaty.core.geo import BBox
+from myalmaty.domain.changes import current_version
 from myalmaty.domain.ideas import Idea
 from myalmaty.domain.reference import Category, Quarter
 from myalmaty.extensions import db
@@ -23,46 +24,21 @@ def _name_in(model: type[Category] | type[Quarter], locale: str) -> sa.ColumnEle
 AnySelect = TypeVar("AnySelect", bound=sa.Select[*tuple[Any, ...]])
 
 
-def _matching(query: AnySelect, filters: IdeaFilters, bbox: BBox | None) -> AnySelect:
-    query = (
+def _matching(query: AnySelect, filters: IdeaFilters) -> AnySelect:
+    return (
         query.join(Category, Category.id == Idea.category_id)
         .outerjoin(Quarter, Quarter.id == Idea.quarter_id)
         .where(*filter_conditions(filters))
     )
-    if bbox is not None:
-        query = query.where(
-            Idea.lon.between(bbox.min_lon, bbox.max_lon),
-            Idea.lat.between(bbox.min_lat, bbox.max_lat),
-        )
-    return query
 
 
-def collection_version(filters: IdeaFilters, bbox: BBox | None) -> str:
-    """What changes whenever the collection's body would: how many ideas match, and the latest
-    change to any of them or to their categories' and quarters' names (one aggregate query).
-
-    An idea leaving the set lowers the count unless another enters, and one entering was
-    changed last. Counters are updated by UPDATE statements, which also set updated_at.
-    """
-    row = db.session.execute(
-        _matching(
-            sa.select(
-                sa.func.count(Idea.id),
-                sa.func.max(Idea.updated_at),
-                sa.func.max(Category.updated_at),
-                sa.func.max(Quarter.updated_at),
-            ).select_from(Idea),
-            filters,
-            bbox,
-        )
-    ).one()
-    return "|".join(str(value) for value in row)
+def collection_version() -> str:
+    """The change marker (`domain.changes`): one row read, whatever the number of ideas."""
+    return str(current_version(db.session))
 
 
-def feature_rows(
-    filters: IdeaFilters, bbox: BBox | None, locale: str, idea_id: int | None = None
-) -> list[sa.Row]:
-    """Published ideas matching the filters (inside `bbox` if given), as rows for GeoJSON."""
+def feature_rows(filters: IdeaFilters, locale: str, idea_id: int | None = None) -> list[sa.Row]:
+    """Published ideas matching the filters, in full, as rows for GeoJSON."""
     query = (
         sa.select(
             Idea.id,
@@ -78,7 +54,31 @@ def feature_rows(
         )
         .order_by(Idea.id)
     )
-    query = _matching(query, filters, bbox)
+    query = _matching(query, filters)
     if idea_id is not None:
         query = query.where(Idea.id == idea_id)
     return list(db.session.execute(query))
+
+
+def slim_rows(filters: IdeaFilters, where: list[sa.ColumnElement[bool]], locale: str,
+              limit: int | None = None, in_order: bool = True) -> list[sa.Row]:
+    """What the map needs of each idea (id, point, title, category, stage); the rest of an
+    idea comes with its popup, from `feature_rows` for that one idea.
+
+    `in_order=False` when the caller's conditions pick few rows by an index: ordering by id
+    would tempt SQLite to walk the whole table in id order instead.
+    """
+    query = (
+        sa.select(Idea.id, Idea.lat, Idea.lon, Idea.title, Idea.stage,
+                  _name_in(Category, locale).label("category"))
+        .join(Category, Category.id == Idea.category_id)
+        .where(*filter_conditions(filters), *where)
+    )
+    if in_order:
+        query = query.order_by(Idea.id)
+    return list(db.session.execute(query if limit is None else query.limit(limit)))
+
+
+def in_bbox(bbox: BBox) -> list[sa.ColumnElement[bool]]:
+    return [Idea.lon.between(bbox.min_lon, bbox.max_lon),
+            Idea.lat.between(bbox.min_lat, bbox.max_lat)]

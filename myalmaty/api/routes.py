@@ -11,13 +11,26 @@ from flask_babel import lazy_gettext as _l
 
 from myalmaty.api import bp
 from myalmaty.api import queries as api_queries
-from myalmaty.api.geojson import GEOJSON, Serialiser, cached_json, versioned_json
+from myalmaty.api.clusters import map_view
+from myalmaty.api.geojson import (
+    GEOJSON,
+    Serialiser,
+    cached_json,
+    slim_collection,
+    versioned_json,
+)
 from myalmaty.core.errors import InvalidParameter
 from myalmaty.core.i18n import current_locale
 from myalmaty.core.numbers import bounded_number
 from myalmaty.core.text import clean_line, clean_text
 from myalmaty.ideas import queries
-from myalmaty.ideas.filters import IdeaFilters, parse_bbox, parse_filters
+from myalmaty.ideas.filters import (
+    IdeaFilters,
+    parse_bbox,
+    parse_filters,
+    parse_zoom,
+    require_bbox,
+)
 from myalmaty.ideas.location import parse_coordinate
 from myalmaty.ideas.similarity import similar_ideas
 
@@ -43,21 +56,40 @@ def _idea_url_prefix() -> str:
 
 @bp.get("/ideas")
 def ideas() -> ResponseReturnValue:
+    """Every published idea matching the filters, in full; within `bbox`, slim features."""
     filters = parse_filters(request.args)
     bbox = parse_bbox(request.args)
     queries.check_filters(filters)
     locale = current_locale()
 
     def build() -> dict[str, Any]:
-        rows = api_queries.feature_rows(filters, bbox, locale)
+        if bbox is not None:  # a map's view: slim features
+            return slim_collection(api_queries.slim_rows(filters, api_queries.in_bbox(bbox),
+                                                         locale))
+        rows = api_queries.feature_rows(filters, locale)
         return Serialiser(_idea_url_prefix()).collection(rows)
 
-    return versioned_json(api_queries.collection_version(filters, bbox), build, GEOJSON)
+    return versioned_json(api_queries.collection_version(), build, GEOJSON)
+
+
+@bp.get("/ideas/clusters")
+def clusters() -> ResponseReturnValue:
+    """The map's view: clusters of ideas (or the ideas themselves) in `bbox` at `zoom`."""
+    filters = parse_filters(request.args)
+    bbox = require_bbox(request.args)
+    zoom = parse_zoom(request.args)
+    queries.check_filters(filters)
+    locale = current_locale()
+    return versioned_json(
+        api_queries.collection_version(),
+        lambda: map_view(filters, bbox, zoom, locale).as_json(zoom),
+        "application/json",
+    )
 
 
 @bp.get("/ideas/<int:idea_id>")
 def idea(idea_id: int) -> ResponseReturnValue:
-    rows = api_queries.feature_rows(IdeaFilters(), None, current_locale(), idea_id=idea_id)
+    rows = api_queries.feature_rows(IdeaFilters(), current_locale(), idea_id=idea_id)
     if not rows:
         return _error(404, _("There is no published idea with this number."))
     return cached_json(Serialiser(_idea_url_prefix()).feature(rows[0]), GEOJSON)

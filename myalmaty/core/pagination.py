@@ -7,7 +7,7 @@ shows something, and no number, however long, reaches the database beyond the id
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,4 +42,40 @@ def paginate(query: sa.Select[Any], page: int, per_page: int) -> Pagination:
         pagination = db.paginate(
             query, page=pagination.pages, per_page=per_page, error_out=False, count=True
         )
+    return pagination
+
+
+class _IdsFirstPagination(Pagination):
+    """Pages a select of ids (which an index can answer in order), then loads the page's rows
+    with `load` in one more query: sorting never drags whole rows and their joins along."""
+
+    def _query_items(self) -> list[Any]:
+        ids = self._query_args["ids"].limit(self.per_page).offset(self._query_offset)
+        page_ids = list(db.session.scalars(ids))
+        if not page_ids:
+            return []
+        by_id = {row.id: row for row in self._query_args["load"](page_ids)}
+        return [by_id[i] for i in page_ids if i in by_id]
+
+    def _query_count(self) -> int:
+        return self._query_args["count_ids"](self._query_args["ids"])
+
+
+def count_of(ids: sa.Select[Any]) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(
+        ids.order_by(None).subquery())) or 0
+
+
+def paginate_ids(
+    ids: sa.Select[Any], load: Callable[[list[int]], Sequence[Any]], page: int, per_page: int,
+    count: Callable[[sa.Select[Any]], int] = count_of,
+) -> Pagination:
+    """Like `paginate`, for a select of ids in order and a loader of the rows they name;
+    `count` counts them (a caller may keep counts)."""
+    page = min(max(page, 1), MAX_ID)
+    options: dict[str, Any] = {"ids": ids, "load": load, "count_ids": count}
+    pagination = _IdsFirstPagination(page=page, per_page=per_page, error_out=False, **options)
+    if page > 1 and not pagination.items and pagination.total:
+        pagination = _IdsFirstPagination(page=pagination.pages, per_page=per_page,
+                                         error_out=False, **options)
     return pagination

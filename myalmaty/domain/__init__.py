@@ -2,6 +2,7 @@
 
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.changes import ContentVersion
 from myalmaty.domain.ideas import Comment, Idea, Report, Support
 from myalmaty.domain.reference import (
     AgendaItem,
@@ -16,6 +17,7 @@ __all__ = [
     "AgendaItem",
     "Category",
     "Comment",
+    "ContentVersion",
     "Forum",
     "Idea",
     "IdeaGroup",

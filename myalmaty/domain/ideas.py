@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm as so
 
+from myalmaty.core import grid
 from myalmaty.core.models import LabelledEnum, TimestampMixin, enum_column, utcnow
 from myalmaty.extensions import Model
 
@@ -92,6 +93,16 @@ class Idea(TimestampMixin, Model):
         sa.CheckConstraint("support_count >= 0 AND comment_count >= 0", name="counts_positive"),
         sa.Index("ix_ideas_status_created_at", "status", "created_at"),
         sa.Index("ix_ideas_status_lon_lat", "status", "lon", "lat"),
+        # The list's three orders, each read from an index in order (core.pagination).
+        sa.Index("ix_ideas_status_published_at_id", "status", "published_at", "id"),
+        sa.Index("ix_ideas_status_support_count_id", "status", "support_count", "id"),
+        sa.Index("ix_ideas_status_comment_count_id", "status", "comment_count", "id"),
+        # The map's clusters: one GROUP BY per level, answered from the index alone.
+        *(
+            sa.Index(f"ix_ideas_status_{grid.cell_column(level)}", "status",
+                     grid.cell_column(level), "lat", "lon")
+            for level in grid.LEVELS
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -131,7 +142,15 @@ class Idea(TimestampMixin, Model):
     answered_at: so.Mapped[dt.datetime | None]
     support_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     comment_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
-    published_at: so.Mapped[dt.datetime | None] = so.mapped_column(index=True)
+    # Set for every published idea (`_keep_derived_columns`), so the newest-first list sorts on
+    # it alone, from an index.
+    published_at: so.Mapped[dt.datetime | None]
+    # The point's cell on the map's grid at each level of `core.grid` (kept with lat/lon).
+    cell_10: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0, server_default="0")
+    cell_12: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0, server_default="0")
+    cell_14: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0, server_default="0")
+    cell_16: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0, server_default="0")
+    cell_18: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0, server_default="0")
     # Optimistic locking: two moderators acting on one idea cannot silently overwrite each other.
     version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
 
@@ -157,6 +176,21 @@ class Idea(TimestampMixin, Model):
 
     def __repr__(self) -> str:
         return f"<Idea {self.id} {self.status.value}>"
+
+
+@sa.event.listens_for(Idea, "before_insert")
+@sa.event.listens_for(Idea, "before_update")
+def _keep_derived_columns(_mapper: object, _connection: object, idea: Idea) -> None:
+    """Columns that follow others, kept in step by whichever code writes the idea (bulk
+    statements that set lat/lon or publish must do the same: see `grid.cell_keys`)."""
+    state = sa.inspect(idea)
+    if state.attrs.lat.history.has_changes() or state.attrs.lon.history.has_changes() \
+            or idea.cell_10 in (None, 0):
+        for column, key in grid.cell_keys(idea.lat, idea.lon).items():
+            setattr(idea, column, key)
+    if idea.status is IdeaStatus.PUBLISHED and idea.published_at is None:
+        # created_at is still unset before an INSERT (its default comes with the statement).
+        idea.published_at = getattr(idea, "created_at", None) or utcnow()
 
 
 class Support(Model):
@@ -249,7 +283,9 @@ class Report(TimestampMixin, Model):
         server_default=ReportStatus.OPEN.value,
         index=True,
     )
-    resolved_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    resolved_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id"), index=True
+    )
     resolved_at: so.Mapped[dt.datetime | None]
 
     reporter: so.Mapped[User] = so.relationship(foreign_keys=[reporter_id])

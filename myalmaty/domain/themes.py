@@ -34,7 +34,9 @@ class IdeaGroup(TimestampMixin, Model):
     )
     public_answer: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     answered_at: so.Mapped[dt.datetime | None]
-    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    created_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id"), index=True
+    )
     # Dissolving keeps the group (and the log of which ideas it held) so that it can be undone.
     dissolved_at: so.Mapped[dt.datetime | None]
     version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
@@ -76,7 +78,7 @@ class RecommendationLink(TimestampMixin, Model):
     idea_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("ideas.id"), index=True)
     group_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("idea_groups.id"), index=True)
     rationale: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
-    linked_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    linked_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
 
     recommendation: so.Mapped[Recommendation] = so.relationship()
     idea: so.Mapped[Idea | None] = so.relationship(back_populates="recommendation_links")

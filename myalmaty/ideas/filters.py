@@ -16,12 +16,14 @@ from flask_babel import lazy_gettext as _l
 from myalmaty.core.errors import InvalidParameter
 from myalmaty.core.geo import BBox
 from myalmaty.core.models import LabelledEnum
+from myalmaty.core.numbers import bounded_number
 from myalmaty.core.text import clean_line
 from myalmaty.domain.ideas import IdeaStage
 
 MAX_QUERY_LENGTH = 200
 MAX_SLUG_LENGTH = 60
 MAX_WORDS = 8
+MAX_ZOOM = 22
 # `quarter=none`: ideas that lie in no creative quarter (yet).
 NO_QUARTER = "none"
 
@@ -133,3 +135,19 @@ def parse_bbox(args: Mapping[str, str]) -> BBox | None:
     ):
         raise InvalidParameter("bbox", message)
     return BBox(min_lon, min_lat, max_lon, max_lat)
+
+
+def parse_zoom(args: Mapping[str, str]) -> int:
+    """`zoom=` of a map view: a whole number from 0 to MAX_ZOOM (required)."""
+    zoom = bounded_number(clean_line(args.get("zoom")), 0, MAX_ZOOM)
+    if zoom is None:
+        raise InvalidParameter("zoom", _l("The zoom must be a whole number from 0 to %(max)s."),
+                               max=MAX_ZOOM)
+    return zoom
+
+
+def require_bbox(args: Mapping[str, str]) -> BBox:
+    bbox = parse_bbox(args)
+    if bbox is None:
+        raise InvalidParameter("bbox", _l("Give the map's view as bbox=minLon,minLat,maxLon,maxLat."))
+    return bbox

@@ -4,6 +4,7 @@ queries, whatever the number of ideas, comments or events."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,9 +14,10 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import orm as so
 
 from myalmaty.core.errors import InvalidParameter
-from myalmaty.core.pagination import paginate
+from myalmaty.core.pagination import count_of, paginate_ids
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.changes import current_version
 from myalmaty.domain.ideas import (
     Comment,
     CommentStatus,
@@ -82,26 +84,49 @@ def filter_choices() -> tuple[list[Category], list[Quarter]]:
 
 # --- the list -------------------------------------------------------------------------------
 
+# Each order is served by an index on (status, column, id): see domain.ideas.
 _ORDER: dict[Sort, tuple[sa.ColumnElement[Any], ...]] = {
-    Sort.NEWEST: (sa.func.coalesce(Idea.published_at, Idea.created_at).desc(), Idea.id.desc()),
+    Sort.NEWEST: (Idea.published_at.desc(), Idea.id.desc()),
     Sort.SUPPORTED: (Idea.support_count.desc(), Idea.id.desc()),
     Sort.DISCUSSED: (Idea.comment_count.desc(), Idea.id.desc()),
 }
 
 
-def published_page(filters: IdeaFilters, sort: Sort, page: int, per_page: int) -> Pagination:
-    """One page of published ideas: two queries (the page, the count) whatever its size."""
-    query = (
+def ideas_for_cards(idea_ids: list[int]) -> list[Idea]:
+    return list(db.session.scalars(
         sa.select(Idea)
-        .where(*filter_conditions(filters))
+        .where(Idea.id.in_(idea_ids))
         .options(
             so.joinedload(Idea.category),
             so.joinedload(Idea.quarter),
             so.joinedload(Idea.author),
         )
-        .order_by(*_ORDER[sort])
-    )
-    return paginate(query, page, per_page)
+    ))
+
+
+# Counting the matching ideas reads every entry of an index; the count can only change when
+# the change marker does (`domain.changes`), so each process keeps the latest counts by it.
+_counts: dict[tuple[int, IdeaFilters], int] = {}
+_KEPT_COUNTS = 256
+
+
+def _published_count(filters: IdeaFilters) -> Callable[[sa.Select[Any]], int]:
+    def count(ids: sa.Select[Any]) -> int:
+        key = (current_version(db.session), filters)
+        if key not in _counts:
+            if len(_counts) >= _KEPT_COUNTS:
+                _counts.clear()
+            _counts[key] = count_of(ids)
+        return _counts[key]
+
+    return count
+
+
+def published_page(filters: IdeaFilters, sort: Sort, page: int, per_page: int) -> Pagination:
+    """One page of published ideas in a few queries whatever its size or depth: the page's
+    ids (from an index, in order), their rows, and the count (unless known for this version)."""
+    ids = sa.select(Idea.id).where(*filter_conditions(filters)).order_by(*_ORDER[sort])
+    return paginate_ids(ids, ideas_for_cards, page, per_page, count=_published_count(filters))
 
 
 # --- one idea -------------------------------------------------------------------------------

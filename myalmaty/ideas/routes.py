@@ -48,8 +48,8 @@ def map_view() -> ResponseReturnValue:
     filters, context = _filters_and_choices()
     parts = maps.render_parts(maps.ideas_overview_map(context["quarters"]))
     query: dict[str, Any] = filters.as_args()
-    return render_template("ideas/map.html", parts=parts, api_url=url_for("api.ideas", **query),
-                           **context)
+    return render_template("ideas/map.html", parts=parts,
+                           clusters_url=url_for("api.clusters", **query), **context)
 
 
 def render_detail(idea: Idea, comment_form: CommentForm | None = None,

@@ -1,6 +1,9 @@
-/* The public map: published ideas from GET /api/ideas (GeoJSON, the page's filters), as
- * clustered markers. Popups are DOM nodes filled with textContent: a resident's text never
- * becomes HTML. The page itself stays the same size whatever the number of ideas. */
+/* The public map: what the view shows, from GET /api/ideas/clusters (the page's filters plus
+ * the view's box and zoom). Many ideas come as clusters drawn as labelled circles (a click
+ * zooms in on one); a few come one by one, as markers grouped by Leaflet.markercluster so that
+ * ideas at one spot spread out. A marker's popup loads its idea from GET /api/ideas/<id>.
+ * Requests wait for the map to stop moving, and a newer view cancels an older request.
+ * Popups are DOM nodes filled with textContent: a resident's text never becomes HTML. */
 (function () {
   "use strict";
   var frame = document.querySelector("[data-ideas-map]");
@@ -8,8 +11,13 @@
   var map = window[frame.dataset.mapName];
   var status = document.getElementById(frame.dataset.status);
   if (!map) { return; }
-  var cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
-  map.addLayer(cluster);
+  var markers = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+  var clusters = L.layerGroup();
+  map.addLayer(clusters);
+  map.addLayer(markers);
+  var pending = null;
+  var timer = null;
+  var DEBOUNCE_MS = 250;
 
   function say(text) { if (status) { status.textContent = text; } }
 
@@ -24,9 +32,8 @@
     return p;
   }
 
-  function popup(properties) {
-    var box = document.createElement("div");
-    box.className = "idea-popup";
+  function fill(box, properties) {
+    box.textContent = "";
     var heading = document.createElement("p");
     heading.className = "idea-popup-title";
     var link = document.createElement("a");
@@ -40,30 +47,92 @@
     box.appendChild(line("idea-popup-counts",
       label("labelSupports", properties.support_count) + " · " +
       label("labelComments", properties.comment_count)));
+  }
+
+  function getJSON(url, signal) {
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin",
+                        signal: signal })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      });
+  }
+
+  // The popup's node is returned at once and filled when its idea has loaded; Leaflet asks
+  // again on update(), and gets the same node.
+  function popup(point, marker) {
+    if (point.box) { return point.box; }
+    var box = point.box = document.createElement("div");
+    box.className = "idea-popup";
+    box.appendChild(line("idea-popup-meta", frame.dataset.labelLoading || ""));
+    getJSON(frame.dataset.ideaApi + "/" + encodeURIComponent(point.id))
+      .then(function (feature) { fill(box, feature.properties); })
+      .catch(function () {
+        box.textContent = "";
+        box.appendChild(line("idea-popup-meta", frame.dataset.labelError || ""));
+      })
+      .then(function () { if (marker.isPopupOpen()) { marker.getPopup().update(); } });
     return box;
   }
 
-  fetch(frame.dataset.api, { headers: { Accept: "application/geo+json" }, credentials: "same-origin" })
-    .then(function (response) {
-      if (!response.ok) { throw new Error(String(response.status)); }
-      return response.json();
-    })
-    .then(function (collection) {
-      var markers = (collection.features || []).map(function (feature) {
-        var coordinates = feature.geometry.coordinates;  // RFC 7946: [lon, lat]
-        var marker = L.marker([coordinates[1], coordinates[0]], {
-          title: feature.properties.title,
-          alt: feature.properties.title
-        });
-        marker.bindPopup(function () { return popup(feature.properties); });
-        return marker;
-      });
-      cluster.addLayers(markers);
-      say(markers.length ? label("labelCount", markers.length) : (frame.dataset.labelEmpty || ""));
-      frame.dataset.loaded = String(markers.length);
-    })
-    .catch(function () {
-      say(frame.dataset.labelError || "");
-      frame.dataset.loaded = "error";
+  function pointMarker(point) {
+    var marker = L.marker([point.point[1], point.point[0]], { title: point.title, alt: point.title });
+    marker.bindPopup(function () { return popup(point, marker); });
+    return marker;
+  }
+
+  function clusterMarker(cluster) {
+    var count = String(cluster.count);
+    var size = cluster.count < 100 ? 36 : cluster.count < 1000 ? 44 : 52;
+    var circle = document.createElement("div");
+    var number = document.createElement("span");
+    number.textContent = count;
+    circle.appendChild(number);
+    var text = label("labelCluster", count);
+    var marker = L.marker([cluster.centre[1], cluster.centre[0]], {
+      icon: L.divIcon({ className: "idea-cluster", html: circle, iconSize: [size, size] }),
+      title: text, alt: text, keyboard: true
     });
+    marker.on("click", function () {
+      var b = cluster.bounds;
+      var bounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
+      var zoom = Math.min(map.getBoundsZoom(bounds), map.getMaxZoom());
+      map.setView(bounds.getCenter(), Math.max(zoom, map.getZoom() + 1));
+    });
+    return marker;
+  }
+
+  function draw(view) {
+    clusters.clearLayers();
+    markers.clearLayers();
+    view.clusters.forEach(function (cluster) { clusters.addLayer(clusterMarker(cluster)); });
+    markers.addLayers(view.points.map(pointMarker));
+    say(view.total ? label("labelCount", view.total) : (frame.dataset.labelEmpty || ""));
+    frame.dataset.loaded = String(view.total);
+  }
+
+  function load() {
+    if (pending) { pending.abort(); }
+    pending = window.AbortController ? new AbortController() : null;
+    var b = map.getBounds();
+    var box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v, i) {
+      var limit = i % 2 ? 85 : 180;
+      return Math.max(-limit, Math.min(limit, v)).toFixed(6);
+    }).join(",");
+    var url = frame.dataset.clusters + (frame.dataset.clusters.indexOf("?") < 0 ? "?" : "&") +
+      "bbox=" + box + "&zoom=" + Math.round(map.getZoom());
+    getJSON(url, pending && pending.signal)
+      .then(draw)
+      .catch(function (error) {
+        if (error && error.name === "AbortError") { return; }
+        say(frame.dataset.labelError || "");
+        frame.dataset.loaded = "error";
+      });
+  }
+
+  map.on("moveend", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(load, DEBOUNCE_MS);
+  });
+  load();
 }());

@@ -200,3 +200,11 @@ def test_the_collection_takes_one_query_whatever_the_number_of_ideas(client, cou
     with count_queries() as many:
         assert len(client.get("/api/ideas?category=c").get_json()["features"]) == 50
     assert many.count == few.count <= 3
+
+
+def test_a_bbox_answers_slim_features(client, city):
+    data = client.get("/api/ideas?bbox=76.0,43.0,77.5,43.5&lang=en").get_json()
+    cinema = data["features"][0]
+    assert cinema["geometry"] == {"type": "Point", "coordinates": [76.9536, 43.2583]}
+    assert cinema["properties"] == {"id": city["cinema"].id, "title": "Courtyard cinema",
+                                    "category": "Culture", "stage": "new"}

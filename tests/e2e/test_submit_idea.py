@@ -86,3 +86,35 @@ def test_the_public_map_clusters_ideas_and_shows_a_hostile_title_as_text(page):
     expect(page.locator(".leaflet-popup")).to_contain_text("Supports: 0")
     assert errors == []
     assert page.outside_requests == []
+
+
+def test_many_ideas_come_as_clusters_that_open_up_when_clicked(page, monkeypatch):
+    from playwright.sync_api import expect
+
+    from myalmaty.api import clusters
+
+    monkeypatch.setattr(clusters, "POINTS_UP_TO", 10)
+    category = make_category(name_en="Culture")
+    author = make_user()
+    for n in range(30):  # two groups of 15, a kilometre and more apart
+        lat, lon = (CENTRE[0], CENTRE[1]) if n % 2 else (43.2383, 76.9156)
+        make_idea(title=f"Idea {n}", category=category, author=author,
+                  lat=lat + (n // 2) * 0.00004, lon=lon)
+    db.session.commit()
+    errors = watch_errors(page)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "/api/" in r.url else None)
+
+    page.goto(page.base_url + "/ideas/map?lang=en")
+    expect(page.locator("[data-ideas-map]")).to_have_attribute("data-loaded", "30")
+    expect(page.locator("#map-status")).to_have_text("Ideas on the map: 30")
+    clusters_shown = page.locator(".idea-cluster")
+    expect(clusters_shown).to_have_count(2)
+    expect(clusters_shown.first).to_have_text("15")
+    assert all("/api/ideas/clusters?" in url and "bbox=" in url and "zoom=" in url
+               for url in requests)
+    page.get_by_title("Ideas here: 15. Zoom in to see them.").first.click()
+    expect(page.locator(".leaflet-marker-icon[title^='Idea']").first).to_be_attached()
+    expect(page.locator("[data-ideas-map]")).to_have_attribute("data-loaded", "15")
+    assert errors == []
+    assert page.outside_requests == []

@@ -95,7 +95,7 @@ def test_list_and_map_link_to_each_other_with_the_same_filters(client, city):
     assert 'href="/ideas/map?category=culture&amp;q=cinema"' in html
     html = client.get("/ideas/map?category=culture&q=cinema").get_data(as_text=True)
     assert 'href="/ideas/?category=culture&amp;q=cinema"' in html
-    assert 'data-api="/api/ideas?category=culture&amp;q=cinema"' in html
+    assert 'data-clusters="/api/ideas/clusters?category=culture&amp;q=cinema"' in html
 
 
 def test_the_list_takes_a_constant_number_of_queries_at_any_page_size(client, app,
