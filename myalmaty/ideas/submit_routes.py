@@ -24,7 +24,12 @@ from myalmaty.domain.lookups import (
 )
 from myalmaty.ideas import bp, policy, queries, services
 from myalmaty.ideas.forms import ActionForm, EditIdeaForm, IdeaForm
-from myalmaty.ideas.location import QUARTER_AUTO, QUARTER_NONE, parse_coordinate
+from myalmaty.ideas.location import (
+    OUTSIDE_ALMATY,
+    QUARTER_AUTO,
+    QUARTER_NONE,
+    parse_coordinate,
+)
 from myalmaty.ideas.routes import render_detail
 from myalmaty.ideas.web import photo_store
 
@@ -45,7 +50,8 @@ def _form_page(template: str, form: IdeaForm, status: int = 200, **context: Any)
     parts = maps.render_parts(maps.location_picker_map(quarters, _form_point(form)))
     centres = {str(q.id): [round(q.centre_lat, 6), round(q.centre_lon, 6)] for q in quarters}
     return render_template(template, form=form, parts=parts,
-                           quarter_centres=json.dumps(centres), **context), status
+                           quarter_centres=json.dumps(centres), outside_almaty=OUTSIDE_ALMATY,
+                           **context), status
 
 
 def _in_my_ideas(idea: Idea) -> str:
