@@ -146,3 +146,19 @@ class TestWithCsrf:
         assert response.status_code == 302
         db.session.refresh(idea)
         assert idea.status is IdeaStatus.PENDING
+
+    def test_the_confirmation_page_carries_the_token_that_withdraws(self, client, auth,
+                                                                    resident):
+        idea = make_idea(status=IdeaStatus.PENDING, author=resident)
+        db.session.commit()
+        auth.as_user(resident)
+        assert client.post(f"/ideas/{idea.id}/withdraw",
+                           data={"version": str(idea.version)}).status_code == 400
+        page = client.get(f"/ideas/{idea.id}/withdraw").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        assert token
+        response = client.post(f"/ideas/{idea.id}/withdraw",
+                               data={"csrf_token": token.group(1), "version": str(idea.version)})
+        assert response.status_code == 302
+        db.session.refresh(idea)
+        assert idea.status is IdeaStatus.WITHDRAWN
