@@ -1,4 +1,5 @@
-"""The public JSON API: published ideas as GeoJSON, and ideas alike while a resident types."""
+"""The public JSON API: published ideas as GeoJSON, ideas alike while a resident types, and
+the quarter of a point the picker map places."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ from myalmaty.api.geojson import (
     versioned_json,
 )
 from myalmaty.core.errors import InvalidParameter
+from myalmaty.core.geo import is_in_almaty
 from myalmaty.core.i18n import current_locale
 from myalmaty.core.numbers import bounded_number
 from myalmaty.core.text import clean_line, clean_text
+from myalmaty.domain.lookups import quarter_containing
 from myalmaty.ideas import queries
 from myalmaty.ideas.filters import (
     IdeaFilters,
@@ -135,4 +138,21 @@ def similar() -> ResponseReturnValue:
             }
             for s in found
         ]
+    })
+
+
+@bp.get("/place")
+def place() -> ResponseReturnValue:
+    """Whether a point is in Almaty and which quarter covers it, as the server will decide when
+    the idea is sent: the picker shows it as soon as the pin is placed."""
+    lat, lon = _optional_coordinate("lat"), _optional_coordinate("lon")
+    if lat is None or not -90 <= lat <= 90:
+        raise InvalidParameter("lat", _l("Latitude must be between -90 and 90."))
+    if lon is None or not -180 <= lon <= 180:
+        raise InvalidParameter("lon", _l("Longitude must be between -180 and 180."))
+    inside = is_in_almaty(lat, lon)
+    quarter = quarter_containing(lat, lon) if inside else None
+    return cached_json({
+        "inside_almaty": inside,
+        "quarter": {"id": quarter.id, "name": quarter.name} if quarter is not None else None,
     })

@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "idea.hide": _l("Hidden"),
     "idea.restore": _l("Restored"),
     "idea.auto_hide": _l("Hidden after reports, until a moderator reviews it"),
+    "idea.resubmit": _l("Sent back for review by its author"),
     "comment.hide": _l("Comment hidden"),
     "comment.restore": _l("Comment restored"),
     "report.dismiss": _l("Reports dismissed"),

@@ -13,8 +13,9 @@ from myalmaty.core.errors import render_error
 from myalmaty.core.permissions import login_required
 from myalmaty.core.ratelimits import rate_limited
 from myalmaty.core.web import Rendered, current_account, or_404, run_decision
+from myalmaty.domain.accounts import User
 from myalmaty.domain.ideas import Comment, Idea, Report, ReportReason
-from myalmaty.ideas import bp, engagement, queries
+from myalmaty.ideas import bp, engagement, policy, queries
 from myalmaty.ideas.engagement import ALREADY_REPORTED, AlreadyReported
 from myalmaty.ideas.forms import CommentForm, ReportForm, SupportForm
 from myalmaty.ideas.routes import render_detail
@@ -66,7 +67,18 @@ def _reported_once(report: Callable[[], Report]) -> Report | None:
 def _thanks_for_report(report: Report | None) -> str:
     if report is None:
         return str(ALREADY_REPORTED)
+    if report.idea is not None and not report.idea.is_public:
+        return _("Thank you. Several residents reported this idea, so it is hidden until a "
+                 "moderator reviews it.")
     return _("Thank you. Moderators will look at your report.")
+
+
+def _after_idea_report(idea: Idea, reporter: User) -> str:
+    """Back to the idea, unless this report hid it from the reporter (the list instead: the
+    idea's own page would now be a 404)."""
+    if policy.can_view(reporter, idea):
+        return url_for("ideas.detail", idea_id=idea.id)
+    return url_for("ideas.index")
 
 
 def _report_page(form: ReportForm, idea: Idea, comment: Comment | None = None,
@@ -96,7 +108,7 @@ def report(idea_id: int) -> ResponseReturnValue:
             reports_to_hide=current_app.config["REPORTS_TO_HIDE"],
         )),
         success=_thanks_for_report,
-        done=url_for("ideas.detail", idea_id=idea_id),
+        done=lambda _report: _after_idea_report(idea, reporter),
         rerender=page,
     )
 

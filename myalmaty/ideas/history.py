@@ -1,6 +1,6 @@
 """The history of an idea as its author reads it: audit-log entries in plain words.
 
-The author's own steps (submit, edit, withdraw) are named here; moderators' decisions are
+The author's own steps (submit, edit, withdraw, resubmit) are named here; moderators' decisions are
 described by the moderation feature's presenters, so the audit log, e-mails and this page say
 the same thing.
 """
@@ -19,6 +19,7 @@ AUTHOR_ACTION_LABELS = {
     "idea.submit": _l("You submitted the idea"),
     "idea.edit": _l("You edited the idea"),
     "idea.withdraw": _l("You withdrew the idea"),
+    "idea.resubmit": _l("You sent the idea back for review"),
 }
 
 

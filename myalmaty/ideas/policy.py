@@ -26,6 +26,12 @@ def can_change(user: User | None, idea: Idea) -> bool:
     return is_author(user, idea) and idea.status is IdeaStatus.PENDING
 
 
+def can_resubmit(user: User | None, idea: Idea) -> bool:
+    """A withdrawn idea may go back to the moderation queue, by its author's own choice."""
+    return bool(is_author(user, idea) and user is not None and user.is_active
+                and idea.status is IdeaStatus.WITHDRAWN)
+
+
 def can_take_part(user: User | None, idea: Idea) -> bool:
     """Supporting and commenting are for published ideas (a duplicate's go to its original)."""
     return bool(user is not None and user.is_authenticated and user.is_active

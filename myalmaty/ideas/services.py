@@ -1,4 +1,5 @@
-"""What a resident does with their own idea: submit it, edit or withdraw it while it waits.
+"""What a resident does with their own idea: submit it, edit or withdraw it while it waits,
+and send a withdrawn one back for review.
 
 Plain functions: the acting user comes as an argument, rules are checked here (not only in the
 routes), changes are flushed and never committed (the route commits once).
@@ -162,6 +163,24 @@ def withdraw_idea(author: User, idea: Idea, *, version: int | None = None) -> Id
     db.session.flush()
     record_event(author, "idea.withdraw", idea=idea,
                  before={"status": IdeaStatus.PENDING}, after={"status": IdeaStatus.WITHDRAWN})
+    return idea
+
+
+def resubmit_idea(author: User, idea: Idea, *, version: int | None = None) -> Idea:
+    """The author sends a withdrawn idea back to the moderation queue, where it waits (and may
+    be changed) as when it was first submitted. Only withdrawn ideas: a rejected or hidden
+    one was a moderator's decision, not the author's to undo."""
+    if not policy.is_author(author, idea):
+        raise PermissionDenied("author")
+    if not policy.can_resubmit(author, idea):
+        raise Conflict(_l("Only a withdrawn idea can be sent back for review."))
+    if version is not None and version != idea.version:
+        raise Conflict(_l("The idea was changed in the meantime. Reload the page to see the "
+                          "latest version."))
+    idea.status = IdeaStatus.PENDING
+    db.session.flush()
+    record_event(author, "idea.resubmit", idea=idea,
+                 before={"status": IdeaStatus.WITHDRAWN}, after={"status": IdeaStatus.PENDING})
     return idea
 
 

@@ -1,4 +1,5 @@
-"""Submitting an idea, and changing or withdrawing it while it awaits moderation."""
+"""Submitting an idea, changing or withdrawing it while it awaits moderation, and sending a
+withdrawn one back for review."""
 
 from __future__ import annotations
 
@@ -23,7 +24,12 @@ from myalmaty.domain.lookups import (
 )
 from myalmaty.ideas import bp, policy, queries, services
 from myalmaty.ideas.forms import ActionForm, EditIdeaForm, IdeaForm
-from myalmaty.ideas.location import QUARTER_AUTO, QUARTER_NONE, parse_coordinate
+from myalmaty.ideas.location import (
+    OUTSIDE_ALMATY,
+    QUARTER_AUTO,
+    QUARTER_NONE,
+    parse_coordinate,
+)
 from myalmaty.ideas.routes import render_detail
 from myalmaty.ideas.web import photo_store
 
@@ -44,7 +50,8 @@ def _form_page(template: str, form: IdeaForm, status: int = 200, **context: Any)
     parts = maps.render_parts(maps.location_picker_map(quarters, _form_point(form)))
     centres = {str(q.id): [round(q.centre_lat, 6), round(q.centre_lon, 6)] for q in quarters}
     return render_template(template, form=form, parts=parts,
-                           quarter_centres=json.dumps(centres), **context), status
+                           quarter_centres=json.dumps(centres), outside_almaty=OUTSIDE_ALMATY,
+                           **context), status
 
 
 def _in_my_ideas(idea: Idea) -> str:
@@ -127,17 +134,39 @@ def edit(idea_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/<int:idea_id>/withdraw")
+@bp.route("/<int:idea_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(idea_id: int) -> ResponseReturnValue:
+    """Withdrawing is asked first on a page of its own (a plain form: no script needed)."""
+    author = current_account()
+    idea = _own_idea(idea_id, author)
+    form = ActionForm()
+    if not form.is_submitted():
+        if not policy.can_change(author, idea):
+            flash(_("Only an idea that awaits moderation can be withdrawn."), "warning")
+            return redirect(url_for("ideas.detail", idea_id=idea.id))
+        form.version.data = idea.version
+        return render_template("ideas/withdraw.html", idea=idea, form=form)
+    return run_decision(
+        form,
+        lambda: services.withdraw_idea(author, idea, version=form.version_number),
+        success=_("Your idea is withdrawn. It stays in your list, but moderators will not "
+                  "review it. You can send it back for review at any time."),
+        done=_in_my_ideas,
+        rerender=lambda status: render_detail(idea, status=status),
+    )
+
+
+@bp.post("/<int:idea_id>/resubmit")
+@login_required
+def resubmit(idea_id: int) -> ResponseReturnValue:
     author = current_account()
     idea = _own_idea(idea_id, author)
     form = ActionForm()
     return run_decision(
         form,
-        lambda: services.withdraw_idea(author, idea, version=form.version_number),
-        success=_("Your idea is withdrawn. It stays in your list, but moderators will not "
-                  "review it."),
+        lambda: services.resubmit_idea(author, idea, version=form.version_number),
+        success=_("Your idea is back in the moderation queue; you can still change it here."),
         done=_in_my_ideas,
         rerender=lambda status: render_detail(idea, status=status),
     )

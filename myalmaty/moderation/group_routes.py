@@ -41,14 +41,14 @@ def groups() -> ResponseReturnValue:
 @bp.post("/groups")
 @moderator_required
 def create_group() -> ResponseReturnValue:
-    """Creating a theme leads to its page, where ideas are added to it."""
+    """Creating a theme leads to its page, scrolled to the form that adds ideas to it."""
     form = forms.GroupForm(prefix="create")
     return run_decision(
         form,
         lambda: services.create_group(current_account(), title=form.title.data,
                                       summary=form.summary.data or ""),
         success=_("The theme is created."),
-        done=lambda group: url_for(".group", group_id=group.id),
+        done=lambda group: url_for(".group", group_id=group.id, _anchor="add-idea"),
         rerender=lambda status: render_groups(form, status),
     )
 

@@ -1,7 +1,9 @@
 /* The submit form's location picker.
  * A click or tap on the map places a draggable pin; the latitude and longitude inputs follow
  * it, and typing into them moves the pin. "Use my location" asks the browser where allowed.
- * The server checks the point again (inside Almaty, inside the chosen quarter). */
+ * Once a pin is placed, the status line (a live region) says which quarter the point is in,
+ * or that it is outside the city, as GET /api/place answers: the same rule the server applies
+ * when the idea is sent (it checks the point again). */
 (function () {
   "use strict";
   var frame = document.querySelector("[data-location-picker]");
@@ -38,10 +40,36 @@
     marker.addTo(map);
   }
 
+  // Only the answer for the latest point is shown (a slower earlier one is dropped).
+  var placeRequest = 0;
+
+  function placeSentence(place) {
+    if (!place.inside_almaty) { return frame.dataset.msgOutside || ""; }
+    if (place.quarter) { return (frame.dataset.msgQuarter || "").replace("{name}", place.quarter.name); }
+    return frame.dataset.msgNoQuarter || "";
+  }
+
+  // Says where the pin is: the point at once, then the point with its quarter in one
+  // sentence, so a screen reader hears the quarter without a second interruption.
+  function describePoint(lat, lon, placed) {
+    var request = ++placeRequest;
+    if (placed) { say(placed); }
+    if (!frame.dataset.placeUrl || !window.fetch) { return; }
+    var url = frame.dataset.placeUrl + "?lat=" + encodeURIComponent(lat.toFixed(6)) +
+      "&lon=" + encodeURIComponent(lon.toFixed(6));
+    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (place) {
+        if (!place || request !== placeRequest) { return; }
+        say((placed ? placed + " " : "") + placeSentence(place));
+      })
+      .catch(function () { /* the server checks the point when the idea is sent */ });
+  }
+
   function writeInputs(latlng) {
     latInput.value = latlng.lat.toFixed(6);
     lonInput.value = latlng.lng.toFixed(6);
-    say((frame.dataset.msgPlaced || "")
+    describePoint(latlng.lat, latlng.lng, (frame.dataset.msgPlaced || "")
       .replace("{lat}", latInput.value).replace("{lon}", lonInput.value));
     announcePoint();
   }
@@ -52,6 +80,7 @@
     if (lat === null || lon === null || Math.abs(lat) > 90 || Math.abs(lon) > 180) { return; }
     placeMarker([lat, lon]);
     map.panTo([lat, lon]);
+    describePoint(lat, lon, "");
     announcePoint();
   }
 
@@ -79,8 +108,10 @@
         var latlng = L.latLng(position.coords.latitude, position.coords.longitude);
         placeMarker(latlng);
         map.setView(latlng, 16);
-        writeInputs(latlng);
-        say(frame.dataset.msgLocated || "");
+        latInput.value = latlng.lat.toFixed(6);
+        lonInput.value = latlng.lng.toFixed(6);
+        describePoint(latlng.lat, latlng.lng, frame.dataset.msgLocated || "");
+        announcePoint();
       }, function () {
         say(frame.dataset.msgDenied || "");
       }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });

@@ -3,6 +3,8 @@ published ideas from the API and shows a hostile title as plain text."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from myalmaty.extensions import db
@@ -49,7 +51,20 @@ def test_a_resident_pins_an_idea_on_the_map_and_finds_it_awaiting_moderation(pag
     expect(page.locator(".leaflet-marker-icon")).to_have_count(1)
     assert 43.1 < float(lat.input_value()) < 43.4
     assert 76.8 < float(lon.input_value()) < 77.1
-    expect(page.locator("#picker-status")).to_contain_text("Pin placed")
+    status = page.locator("#picker-status")
+    expect(status).to_contain_text("Pin placed")
+    # The quarter follows in the same announcement, as soon as the server has answered.
+    expect(status).to_have_text(re.compile(r"Pin placed: .*\. (Quarter: |Not in a creative quarter)"))
+
+    def type_point(point_lat: float, point_lon: float) -> None:
+        lat.fill(str(point_lat))
+        lon.fill(str(point_lon))
+        lon.dispatch_event("change")
+
+    type_point(51.128, 71.43)  # Astana
+    expect(status).to_contain_text("This point is outside Almaty.")
+    type_point(*CENTRE)
+    expect(status).to_have_text("Quarter: Panfilov Park.")
 
     page.get_by_role("button", name="Send the idea").click()
     page.wait_for_url("**/ideas/mine*")
@@ -118,3 +133,19 @@ def test_many_ideas_come_as_clusters_that_open_up_when_clicked(page, monkeypatch
     expect(page.locator("[data-ideas-map]")).to_have_attribute("data-loaded", "15")
     assert errors == []
     assert page.outside_requests == []
+
+
+@pytest.mark.parametrize(("width", "opened"), [(1280, True), (360, False)])
+def test_filters_are_open_on_a_wide_screen_and_folded_on_a_phone(page, width, opened):
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": width, "height": 800})
+    for path in ("/ideas/?lang=en", "/ideas/map?lang=en"):
+        page.goto(page.base_url + path)
+        filters = page.locator("details#filters")
+        if opened:
+            expect(filters).to_have_attribute("open", "")
+            expect(page.get_by_label("Words")).to_be_visible()
+        else:
+            expect(filters).not_to_have_attribute("open", re.compile(".*"))
+            expect(page.get_by_label("Words")).to_be_hidden()

@@ -200,3 +200,24 @@ def test_quarters_archived_are_neither_filters_nor_outlines(client, city):
     assert isinstance(old, Quarter)
     html = client.get("/ideas/map?lang=en").get_data(as_text=True)
     assert "Old quarter" not in html
+
+
+@pytest.mark.parametrize("path", ["/ideas/", "/ideas/map"])
+def test_filters_open_on_wide_screens_and_stay_folded_on_phones(client, path):
+    response = client.get(path)
+    html = response.get_data(as_text=True)
+    # Folded as sent (a phone shows the list or the map first) ...
+    assert re.search(r'<details class="filters card" id="filters"\s*>', html)
+    # ... and opened before the first paint where the screen is wide, by a script the page's
+    # Content-Security-Policy allows.
+    script = re.search(r'<script nonce="([^"]+)">([^<]*getElementById\("filters"\)[^<]*)</script>',
+                       html)
+    assert script, "no script opens the filters"
+    nonce, body = script.groups()
+    assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+    assert 'matchMedia("(min-width: 900px)")' in body and "filters.open = true" in body
+
+
+def test_filters_in_use_are_open_on_any_screen(client):
+    html = client.get("/ideas/?q=cinema").get_data(as_text=True)
+    assert re.search(r'<details class="filters card" id="filters"\s*open>', html)

@@ -192,6 +192,34 @@ def test_enough_reports_from_different_residents_hide_the_idea(client, auth, app
     assert client.get(f"/ideas/{idea.id}").status_code == 404
 
 
+def test_the_reporter_who_hides_the_idea_lands_on_a_page_that_thanks_them(client, auth, app,
+                                                                         idea):
+    app.config["REPORTS_TO_HIDE"] = 3
+    make_report(idea=idea)
+    make_report(idea=idea)
+    third = make_user()
+    db.session.commit()
+    auth.as_user(third)
+    response = client.post(f"/ideas/{idea.id}/report?lang=en", data={"reason": "offensive"})
+    assert response.status_code == 302
+    assert response.location.startswith("/ideas") and f"/ideas/{idea.id}" not in response.location
+    landing = client.get(response.location)
+    assert landing.status_code == 200
+    html = landing.get_data(as_text=True)
+    assert "Thank you. Several residents reported this idea, so it is hidden until a " \
+           "moderator reviews it." in html
+    assert client.get(f"/ideas/{idea.id}").status_code == 404  # the reporter no longer sees it
+
+
+def test_a_report_that_does_not_hide_the_idea_returns_to_it(client, auth, app, resident, idea):
+    app.config["REPORTS_TO_HIDE"] = 3
+    auth.as_user(resident)
+    response = client.post(f"/ideas/{idea.id}/report?lang=en", data={"reason": "spam"})
+    assert response.location == f"/ideas/{idea.id}"
+    assert "Moderators will look at your report." in client.get(response.location).get_data(
+        as_text=True)
+
+
 def test_fewer_reports_leave_the_idea_published(client, auth, app, resident, idea):
     app.config["REPORTS_TO_HIDE"] = 3
     make_report(idea=idea)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
 from myalmaty.domain.audit import ModerationEvent
 from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.extensions import db
-from tests.factories import CENTRE, make_category, make_quarter
+from tests.factories import CENTRE, make_category, make_idea, make_quarter
 
 
 def only_idea() -> Idea:
@@ -28,6 +30,27 @@ def test_the_form_shows_the_map_the_fallbacks_and_the_small_steps_hint(client, a
     assert "Public space" in html
     assert "/static/js/location-picker.js" in html
     assert "tiles.test" in html
+
+
+@pytest.mark.parametrize("path", ["/ideas/new", "edit"])
+def test_the_picker_is_told_where_to_ask_for_the_quarter_and_what_to_say(client, auth, resident,
+                                                                        category, quarter, path):
+    if path == "edit":
+        idea = make_idea(status=IdeaStatus.PENDING, author=resident)
+        db.session.commit()
+        path = f"/ideas/{idea.id}/edit"
+    auth.as_user(resident)
+    html = client.get(path, query_string={"lang": "kk"}).get_data(as_text=True)
+    picker = re.search(r'<div class="map-frame[^"]*"[^>]*data-location-picker[^>]*>', html)
+    assert picker, "no picker map"
+    attributes = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', picker.group(0)))
+    assert attributes["place-url"] == "/api/place"
+    # In the page's language, with the name filled in by the script.
+    assert attributes["msg-quarter"] == "Орам: {name}."
+    assert attributes["msg-no-quarter"].startswith("Креативті орамда емес")
+    assert attributes["msg-outside"].startswith("Бұл нүкте Алматыдан тыс")
+    # The status line the script writes into is announced.
+    assert re.search(r'<p id="picker-status"[^>]*aria-live="polite"', html)
 
 
 def test_a_resident_submits_an_idea_that_awaits_moderation(client, auth, resident, idea_form,

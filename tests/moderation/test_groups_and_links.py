@@ -147,10 +147,11 @@ def test_creating_a_theme_leads_to_the_new_themes_page(app, as_moderator):
     response = as_moderator.post("/moderation/groups", data={"create-title": "Courtyards"})
     group = db.session.scalar(db.select(IdeaGroup).filter_by(title="Courtyards"))
     assert response.status_code == 302
-    assert response.location == f"/moderation/groups/{group.id}"
+    # Its page, at the form that adds ideas: ready for the first one.
+    assert response.location == f"/moderation/groups/{group.id}#add-idea"
     page = as_moderator.get(response.location).get_data(as_text=True)
     assert "The theme is created." in page
-    assert "Add an idea" in page
+    assert 'id="add-idea"' in page and "Add an idea" in page
 
 
 def test_a_theme_without_a_title_keeps_the_typed_summary(app, as_moderator):
