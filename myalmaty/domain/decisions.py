@@ -18,10 +18,14 @@ if TYPE_CHECKING:
     from myalmaty.domain.audit import ModerationEvent
 
 
+# Every action `record_event` may write, named for the log's filter; `record_event` refuses
+# any other, so an action cannot reach the log without words for it.
 ACTION_LABELS = {
+    "idea.submit": _l("Idea submitted"),
+    "idea.withdraw": _l("Idea withdrawn by the author"),
     "idea.publish": _l("Published"),
     "idea.reject": _l("Rejected"),
-    "idea.edit": _l("Corrected by a moderator"),
+    "idea.edit": _l("Idea edited"),
     "idea.duplicate": _l("Marked as a duplicate"),
     "idea.unduplicate": _l("No longer marked as a duplicate"),
     "idea.stage": _l("Stage changed"),
@@ -45,6 +49,20 @@ ACTION_LABELS = {
     "group.unlink": _l("Theme unlinked from a forum recommendation"),
     "group.dissolve": _l("Theme dissolved"),
     "group.restore": _l("Theme restored"),
+    "user.role": _l("Role changed"),
+    "user.active": _l("Sign-in allowed or stopped"),
+    "quarter.boundary": _l("Quarter boundary set"),
+}
+
+# The author's own steps, as others read them (the author reads "You …", see ideas.history).
+BY_AUTHOR_LABELS = {
+    "idea.submit": _l("The author submitted the idea"),
+    "idea.edit": _l("The author edited the idea"),
+    "idea.withdraw": _l("The author withdrew the idea"),
+}
+# The same actions taken by someone else.
+BY_OTHERS_LABELS = {
+    "idea.edit": _l("Corrected by a moderator"),
 }
 
 FIELD_LABELS = {
@@ -72,6 +90,15 @@ FIELD_LABELS = {
     "hidden_reason": _l("Reason for hiding"),
     "link_id": _l("Link to a recommendation"),
     "recommendation": _l("Recommendation"),
+    "lat": _l("Place on the map"),
+    "lon": _l("Place on the map"),
+    "photo_key": _l("Photo"),
+    "open_reports": _l("Open reports"),
+    "role": _l("Role"),
+    "active": _l("Can sign in"),
+    "bbox": _l("Boundary"),
+    "joined": _l("Ideas that joined the quarter"),
+    "left": _l("Ideas that left the quarter"),
 }
 
 # Values stored in before/after that are enum members, shown by their translated label.
@@ -83,12 +110,30 @@ ENUM_FIELDS: dict[str, Any] = {
 
 def action_label(action: str) -> str:
     label = ACTION_LABELS.get(action)
-    return str(label) if label is not None else action
+    return str(label) if label is not None else str(_l("Moderation decision"))
+
+
+def by_author(event: ModerationEvent) -> bool:
+    """Whether the idea's own author took this step (their idea is loaded with the event)."""
+    idea = event.idea
+    return idea is not None and event.actor_id is not None and event.actor_id == idea.author_id
+
+
+def event_label(event: ModerationEvent) -> str:
+    """The action's name for this entry: the author's own steps are labelled as theirs."""
+    labels = BY_AUTHOR_LABELS if by_author(event) else BY_OTHERS_LABELS
+    label = labels.get(event.action)
+    return str(label) if label is not None else action_label(event.action)
 
 
 def field_label(name: str) -> str:
     label = FIELD_LABELS.get(name)
-    return str(label) if label is not None else name
+    return str(label) if label is not None else str(_l("Other detail"))
+
+
+def field_labels(names: Any) -> str:
+    """Changed fields named once each, in order (latitude and longitude are one place)."""
+    return ", ".join(dict.fromkeys(field_label(name) for name in names))
 
 
 def in_current_language(value: Any) -> str:
@@ -147,9 +192,10 @@ def describe_decision(event: ModerationEvent) -> str:
     if action == "idea.reject":
         return _("Your idea was not published. Reason: %(reason)s.",
                  reason=value_label("rejection_reason", after.get("rejection_reason")))
+    if action == "idea.edit" and by_author(event):
+        return _("You edited: %(fields)s.", fields=field_labels(after))
     if action == "idea.edit":
-        return _("A moderator corrected: %(fields)s.",
-                 fields=", ".join(field_label(name) for name in after))
+        return _("A moderator corrected: %(fields)s.", fields=field_labels(after))
     if action == "idea.duplicate":
         return _("Marked as a duplicate of idea number %(number)s; its supporters are counted "
                  "there.", number=after.get("duplicate_of_id"))
