@@ -133,6 +133,8 @@ def _value(name: str, value: Any, event: ModerationEvent, names: Names) -> str:
             return "—"
     if name == "active":
         return str(_l("Yes") if value else _l("No"))
+    if name == "original_support_count":
+        return ngettext("%(num)d supporter", "%(num)d supporters", int(value))
     if name in ("joined", "left"):
         return ngettext("%(num)d idea", "%(num)d ideas", int(value))
     text = value_label(name, value, event.action)
