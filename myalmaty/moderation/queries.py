@@ -327,9 +327,9 @@ def log_names(events: list[ModerationEvent]) -> Names:
     categories = db.session.scalars(sa.select(Category).where(Category.id.in_(wanted["categories"])))
     quarters = db.session.scalars(sa.select(Quarter).where(Quarter.id.in_(wanted["quarters"])))
     return Names(
-        users={user_id: name for user_id, name in users},
+        users=dict(users.all()),
         ideas={i.id: f"{i.reference} {i.title}" for i in ideas},
-        themes={theme_id: title for theme_id, title in themes},
+        themes=dict(themes.all()),
         categories={c.id: c.name for c in categories},
         quarters={q.id: q.name for q in quarters},
     )
