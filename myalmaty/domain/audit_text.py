@@ -111,8 +111,12 @@ def _idea_list(value: Any, names: Names) -> str:
     return shown
 
 
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
 def _value(name: str, value: Any, event: ModerationEvent, names: Names) -> str:
-    if value is None or value == "" or value == []:
+    if _empty(value):
         return "—"
     if name in ID_FIELDS:
         return names.of(ID_FIELDS[name], value)
@@ -165,13 +169,14 @@ def changes(event: ModerationEvent, names: Names) -> list[Change]:
     for name in fields:
         old, new = before.get(name), after.get(name)
         if name in ("bbox", "photo_key", "lat"):
-            rows.append(_summed_up(name, old, new))
+            if old or new:
+                rows.append(_summed_up(name, old, new))
             continue
         if name in ("joined", "left") and not new:
             continue
         rows.append(Change(
             field_label(name),
-            _value(name, old, event, names) if name in before else "",
+            "" if _empty(old) else _value(name, old, event, names),
             _value(name, new, event, names),
         ))
     return rows

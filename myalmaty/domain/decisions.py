@@ -139,7 +139,8 @@ def field_labels(names: Any) -> str:
 def in_current_language(value: Any) -> str:
     """Snapshots keep translated titles as {"ru": ..., "kk": ..., "en": ...}."""
     if isinstance(value, dict):
-        return str(value.get(current_locale()) or value.get("ru") or "—")
+        given = [v for v in value.values() if v]
+        return str(value.get(current_locale()) or value.get("ru") or (given[0] if given else "—"))
     return "—" if value is None else str(value)
 
 

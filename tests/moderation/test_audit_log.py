@@ -60,7 +60,7 @@ def _samples(ids: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "idea.withdraw": {"before": {"status": "pending"}, "after": {"status": "withdrawn"}},
         "idea.publish": status,
         "idea.reject": {"before": {"status": "pending"},
-                        "after": {"status": "rejected", "rejection_reason": "spam"}},
+                        "after": {"status": "rejected", "rejection_reason": "offensive"}},
         "idea.edit": {"before": {"title": "Tpyo", "category_id": None, "lat": 43.2, "lon": 76.9},
                       "after": {"title": "Typo", "category_id": category, "lat": 43.3,
                                 "lon": 76.8}},
@@ -172,6 +172,8 @@ def test_every_action_renders_in_words_with_names_never_codes_or_ids(app, as_mod
                  "Courtyard life", "Resident Asel", "More shade", "Moderator", "Resident",
                  "boundary changed", "moved", "2 reports", "3 reports", "2 ideas"):
         assert name in text, name
+    assert RejectionReason.OFFENSIVE.label in text and "offensive" not in text
+    assert "photo removed" not in text  # a new idea without a photo lost none
     assert "…" in text and LONG_TEXT not in text  # long values are shortened
     assert "76.8" not in text and "43.3" not in text  # neither coordinates nor a boundary box
 
