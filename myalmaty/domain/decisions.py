@@ -198,6 +198,12 @@ def describe_decision(event: ModerationEvent) -> str:
     if action == "idea.edit":
         return _("A moderator corrected: %(fields)s.", fields=field_labels(after))
     if action == "idea.duplicate":
+        # Named when the idea is still that one's duplicate (the original is loaded with it).
+        original = event.idea.duplicate_of if event.idea is not None else None
+        if original is not None and original.id == after.get("duplicate_of_id"):
+            return _("Marked as a duplicate of the idea “%(title)s” (%(reference)s); its "
+                     "supporters are counted there.", title=original.title,
+                     reference=original.reference)
         return _("Marked as a duplicate of idea number %(number)s; its supporters are counted "
                  "there.", number=after.get("duplicate_of_id"))
     if action == "idea.unduplicate":

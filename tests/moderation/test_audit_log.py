@@ -343,3 +343,16 @@ def test_the_reason_and_status_of_a_rejection_read_as_words(app, as_moderator, m
     text = _text(_entries(as_moderator.get("/moderation/log").get_data(as_text=True)))
     assert RejectionReason.NOT_PUBLIC_SPACE.label in text and IdeaStatus.REJECTED.label in text
     assert event.after["rejection_reason"] not in text
+
+
+def test_the_author_reads_which_idea_theirs_duplicates_by_its_title(app, client, auth, moderator):
+    author = make_user(locale="en")
+    original = make_idea(title="Open-air cinema in the park")
+    idea = make_idea(author=author, title="Cinema under the stars")
+    db.session.commit()
+    services.mark_duplicate(moderator, idea, original, version=idea.version)
+    db.session.commit()
+    auth.as_user(author)
+    mine = _text(client.get("/ideas/mine?lang=en").get_data(as_text=True))
+    assert f"duplicate of the idea “Open-air cinema in the park” ({original.reference})" in mine
+    assert f"idea number {original.id}" not in mine
