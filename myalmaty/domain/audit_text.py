@@ -22,7 +22,7 @@ from myalmaty.domain.audit import ModerationEvent
 from myalmaty.domain.decisions import event_label, field_label, value_label
 
 # Free text is cut to about this many characters in the log (the idea's page has it whole).
-SHORT_TEXT = 140
+SHORT_TEXT = 100
 # Lists of ideas name this many and count the rest.
 LISTED_IDEAS = 5
 
