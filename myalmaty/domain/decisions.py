@@ -1,7 +1,9 @@
 """Moderation events in words: for the audit log, the author's "My ideas" page and e-mails.
 
-`action_label(action)` names an action; `describe_decision(event)` says what it meant for the
-idea, in the current language (inside `force_locale` for e-mails).
+`action_label(action)` names an action (for the log's filter), `event_label(event)` names one
+entry, with the author's own steps labelled as theirs; `describe_decision(event)` says what it
+meant for the idea, in the current language (inside `force_locale` for e-mails). The audit
+log's changed fields, with names for ids, are `audit_text`'s job.
 """
 
 from __future__ import annotations
@@ -144,17 +146,13 @@ def in_current_language(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
-def value_label(
-    name: str, value: Any, action: str = "", lookups: dict[str, dict[Any, str]] | None = None
-) -> str:
-    """A before/after value for people: enum labels translated, ids named where `lookups`
-    knows them, lists joined, empty as a dash."""
+def value_label(name: str, value: Any, action: str = "") -> str:
+    """A before/after value for people: enum labels translated, lists joined, empty as a dash
+    (ids are named by `audit_text`, which looks them up for a whole page at once)."""
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, dict):
         return in_current_language(value)
-    if lookups and name in lookups and value in lookups[name]:
-        return lookups[name][value]
     if name == "status":
         enum = CommentStatus if action.startswith("comment.") else IdeaStatus
         return _enum_label(enum, value)
@@ -170,18 +168,6 @@ def _enum_label(enum: Any, value: Any) -> str:
         return enum(value).label
     except ValueError:
         return str(value)
-
-
-def changes(
-    event: ModerationEvent, lookups: dict[str, dict[Any, str]] | None = None
-) -> list[tuple[str, str, str]]:
-    """(field, before, after) rows for the audit log, in a stable order."""
-    names = list(dict.fromkeys([*event.before, *event.after]))
-    return [
-        (field_label(n), value_label(n, event.before.get(n), event.action, lookups),
-         value_label(n, event.after.get(n), event.action, lookups))
-        for n in names
-    ]
 
 
 def describe_decision(event: ModerationEvent) -> str:
