@@ -52,7 +52,7 @@ ACTION_LABELS = {
     "group.dissolve": _l("Theme dissolved"),
     "group.restore": _l("Theme restored"),
     "user.role": _l("Role changed"),
-    "user.active": _l("Sign-in allowed or stopped"),
+    "user.active": _l("Account deactivated or activated"),
     "quarter.boundary": _l("Quarter boundary set"),
 }
 
@@ -123,6 +123,9 @@ def by_author(event: ModerationEvent) -> bool:
 
 def event_label(event: ModerationEvent) -> str:
     """The action's name for this entry: the author's own steps are labelled as theirs."""
+    if event.action == "user.active":
+        active = (event.after or {}).get("active")
+        return str(_l("Account activated") if active else _l("Account deactivated"))
     labels = BY_AUTHOR_LABELS if by_author(event) else BY_OTHERS_LABELS
     label = labels.get(event.action)
     return str(label) if label is not None else action_label(event.action)

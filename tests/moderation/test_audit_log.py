@@ -170,7 +170,8 @@ def test_every_action_renders_in_words_with_names_never_codes_or_ids(app, as_mod
     text = _text(_entries(as_moderator.get("/moderation/log").get_data(as_text=True)))
     for name in ("Aidar Seitkali", "Courtyards and parks", "Samal-2", "Open-air cinema",
                  "Courtyard life", "Resident Asel", "More shade", "Moderator", "Resident",
-                 "boundary changed", "moved", "2 reports", "3 reports", "2 ideas"):
+                 "boundary changed", "moved", "2 reports", "3 reports", "2 ideas",
+                 "Account deactivated", "Role changed"):
         assert name in text, name
     assert RejectionReason.OFFENSIVE.label in text and "offensive" not in text
     assert "photo removed" not in text  # a new idea without a photo lost none
