@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto
-from wtforms import Field, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import DateField, Field, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import HiddenInput
@@ -119,3 +119,17 @@ def within_years(form: Any, field: Field) -> None:
         raise ValidationError(
             _("Enter a date between %(first)s and %(last)s.", first=EARLIEST_YEAR, last=LATEST_YEAR)
         )
+
+
+class DayField(DateField):
+    """A day typed as YYYY-MM-DD, within `within_years`; anything else is this field's error in
+    the reader's language (WTForms' own message is not translated into Kazakh)."""
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, [*(validators or ()), within_years], **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_("Enter a date as year-month-day, e.g. 2026-03-31.")) from error

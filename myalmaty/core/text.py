@@ -29,3 +29,9 @@ def clean_text(text: str | None) -> str:
 def clean_line(text: str | None) -> str:
     """One line: as `clean_text`, and any run of blanks, tabs or newlines becomes one space."""
     return " ".join(clean_text(text).split())
+
+
+def name_variants(text: str) -> set[str]:
+    """Spellings to try when searching a name: SQLite folds case only for ASCII letters, not
+    Cyrillic, so "дана" finds "Дана" only through one of these."""
+    return {text, text.lower(), text.capitalize(), text.title(), text.upper()}

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm as so
 
 from myalmaty.core.models import utcnow
-from myalmaty.domain.decisions import is_author_visible
+from myalmaty.domain.decisions import ACTION_LABELS, is_author_visible
 from myalmaty.domain.ideas import Idea
 from myalmaty.extensions import Model, db
 
@@ -84,8 +84,11 @@ def record_event(
 
     `actor` None means the platform itself (e.g. an idea hidden after enough reports).
     Decisions on an idea (`idea.*` actions) are queued on the session under `AUTHOR_EVENTS`;
-    the notifications tell the author once the unit of work commits.
+    the notifications tell the author once the unit of work commits. An action without words
+    in `decisions.ACTION_LABELS` is refused, so the log never shows a code.
     """
+    if action not in ACTION_LABELS:
+        raise ValueError(f"no label for the audit action {action!r}")
     event = ModerationEvent(
         actor=actor,
         action=action,

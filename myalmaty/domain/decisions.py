@@ -1,7 +1,9 @@
 """Moderation events in words: for the audit log, the author's "My ideas" page and e-mails.
 
-`action_label(action)` names an action; `describe_decision(event)` says what it meant for the
-idea, in the current language (inside `force_locale` for e-mails).
+`action_label(action)` names an action (for the log's filter), `event_label(event)` names one
+entry, with the author's own steps labelled as theirs; `describe_decision(event)` says what it
+meant for the idea, in the current language (inside `force_locale` for e-mails). The audit
+log's changed fields, with names for ids, are `audit_text`'s job.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ if TYPE_CHECKING:
     from myalmaty.domain.audit import ModerationEvent
 
 
+# Every action `record_event` may write, named for the log's filter; `record_event` refuses
+# any other, so an action cannot reach the log without words for it.
 ACTION_LABELS = {
+    "idea.submit": _l("Idea submitted"),
+    "idea.withdraw": _l("Idea withdrawn by the author"),
     "idea.publish": _l("Published"),
     "idea.reject": _l("Rejected"),
-    "idea.edit": _l("Corrected by a moderator"),
+    "idea.edit": _l("Idea edited"),
     "idea.duplicate": _l("Marked as a duplicate"),
     "idea.unduplicate": _l("No longer marked as a duplicate"),
     "idea.stage": _l("Stage changed"),
@@ -46,6 +52,21 @@ ACTION_LABELS = {
     "group.unlink": _l("Theme unlinked from a forum recommendation"),
     "group.dissolve": _l("Theme dissolved"),
     "group.restore": _l("Theme restored"),
+    "user.role": _l("Role changed"),
+    "user.active": _l("Account deactivated or activated"),
+    "quarter.boundary": _l("Quarter boundary set"),
+}
+
+# The author's own steps, as others read them (the author reads "You …", see ideas.history).
+BY_AUTHOR_LABELS = {
+    "idea.submit": _l("The author submitted the idea"),
+    "idea.edit": _l("The author edited the idea"),
+    "idea.withdraw": _l("The author withdrew the idea"),
+    "idea.resubmit": _l("The author sent the idea back for review"),
+}
+# The same actions taken by someone else.
+BY_OTHERS_LABELS = {
+    "idea.edit": _l("Corrected by a moderator"),
 }
 
 FIELD_LABELS = {
@@ -73,6 +94,15 @@ FIELD_LABELS = {
     "hidden_reason": _l("Reason for hiding"),
     "link_id": _l("Link to a recommendation"),
     "recommendation": _l("Recommendation"),
+    "lat": _l("Place on the map"),
+    "lon": _l("Place on the map"),
+    "photo_key": _l("Photo"),
+    "open_reports": _l("Open reports"),
+    "role": _l("Role"),
+    "active": _l("Can sign in"),
+    "bbox": _l("Boundary"),
+    "joined": _l("Ideas that joined the quarter"),
+    "left": _l("Ideas that left the quarter"),
 }
 
 # Values stored in before/after that are enum members, shown by their translated label.
@@ -84,32 +114,50 @@ ENUM_FIELDS: dict[str, Any] = {
 
 def action_label(action: str) -> str:
     label = ACTION_LABELS.get(action)
-    return str(label) if label is not None else action
+    return str(label) if label is not None else str(_l("Moderation decision"))
+
+
+def by_author(event: ModerationEvent) -> bool:
+    """Whether the idea's own author took this step (their idea is loaded with the event)."""
+    idea = event.idea
+    return idea is not None and event.actor_id is not None and event.actor_id == idea.author_id
+
+
+def event_label(event: ModerationEvent) -> str:
+    """The action's name for this entry: the author's own steps are labelled as theirs."""
+    if event.action == "user.active":
+        active = (event.after or {}).get("active")
+        return str(_l("Account activated") if active else _l("Account deactivated"))
+    labels = BY_AUTHOR_LABELS if by_author(event) else BY_OTHERS_LABELS
+    label = labels.get(event.action)
+    return str(label) if label is not None else action_label(event.action)
 
 
 def field_label(name: str) -> str:
     label = FIELD_LABELS.get(name)
-    return str(label) if label is not None else name
+    return str(label) if label is not None else str(_l("Other detail"))
+
+
+def field_labels(names: Any) -> str:
+    """Changed fields named once each, in order (latitude and longitude are one place)."""
+    return ", ".join(dict.fromkeys(field_label(name) for name in names))
 
 
 def in_current_language(value: Any) -> str:
     """Snapshots keep translated titles as {"ru": ..., "kk": ..., "en": ...}."""
     if isinstance(value, dict):
-        return str(value.get(current_locale()) or value.get("ru") or "—")
+        given = [v for v in value.values() if v]
+        return str(value.get(current_locale()) or value.get("ru") or (given[0] if given else "—"))
     return "—" if value is None else str(value)
 
 
-def value_label(
-    name: str, value: Any, action: str = "", lookups: dict[str, dict[Any, str]] | None = None
-) -> str:
-    """A before/after value for people: enum labels translated, ids named where `lookups`
-    knows them, lists joined, empty as a dash."""
+def value_label(name: str, value: Any, action: str = "") -> str:
+    """A before/after value for people: enum labels translated, lists joined, empty as a dash
+    (ids are named by `audit_text`, which looks them up for a whole page at once)."""
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, dict):
         return in_current_language(value)
-    if lookups and name in lookups and value in lookups[name]:
-        return lookups[name][value]
     if name == "status":
         enum = CommentStatus if action.startswith("comment.") else IdeaStatus
         return _enum_label(enum, value)
@@ -127,18 +175,6 @@ def _enum_label(enum: Any, value: Any) -> str:
         return str(value)
 
 
-def changes(
-    event: ModerationEvent, lookups: dict[str, dict[Any, str]] | None = None
-) -> list[tuple[str, str, str]]:
-    """(field, before, after) rows for the audit log, in a stable order."""
-    names = list(dict.fromkeys([*event.before, *event.after]))
-    return [
-        (field_label(n), value_label(n, event.before.get(n), event.action, lookups),
-         value_label(n, event.after.get(n), event.action, lookups))
-        for n in names
-    ]
-
-
 def describe_decision(event: ModerationEvent) -> str:
     """One sentence saying what a decision meant for the idea (the note is shown apart)."""
     after, before = event.after or {}, event.before or {}
@@ -148,10 +184,17 @@ def describe_decision(event: ModerationEvent) -> str:
     if action == "idea.reject":
         return _("Your idea was not published. Reason: %(reason)s.",
                  reason=value_label("rejection_reason", after.get("rejection_reason")))
+    if action == "idea.edit" and by_author(event):
+        return _("You edited: %(fields)s.", fields=field_labels(after))
     if action == "idea.edit":
-        return _("A moderator corrected: %(fields)s.",
-                 fields=", ".join(field_label(name) for name in after))
+        return _("A moderator corrected: %(fields)s.", fields=field_labels(after))
     if action == "idea.duplicate":
+        # Named when the idea is still that one's duplicate (the original is loaded with it).
+        original = event.idea.duplicate_of if event.idea is not None else None
+        if original is not None and original.id == after.get("duplicate_of_id"):
+            return _("Marked as a duplicate of the idea “%(title)s” (%(reference)s); its "
+                     "supporters are counted there.", title=original.title,
+                     reference=original.reference)
         return _("Marked as a duplicate of idea number %(number)s; its supporters are counted "
                  "there.", number=after.get("duplicate_of_id"))
     if action == "idea.unduplicate":

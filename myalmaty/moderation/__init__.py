@@ -27,14 +27,14 @@ def _pending_ideas_count() -> int:
 
 @bp.record_once
 def _on_register(state: BlueprintSetupState) -> None:
-    from myalmaty.domain import decisions
+    from myalmaty.domain.audit_text import log_entry
     from myalmaty.moderation import notifications
 
     app = cast(Flask, state.app)  # the state is typed with Flask's base App class
     notifications.init_app(app)
     app.jinja_env.globals.update(
         moderation_pending_count=_pending_ideas_count,
-        moderation_action_label=decisions.action_label,
+        moderation_log_entry=log_entry,
     )
 
 

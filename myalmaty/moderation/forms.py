@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
+    Field,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -23,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from myalmaty.core.forms import OUT_OF_DATE, AppForm, WholeNumberField, version_field, within_years
+from myalmaty.core.forms import OUT_OF_DATE, AppForm, DayField, WholeNumberField, version_field
 from myalmaty.core.numbers import bounded_number
 from myalmaty.domain.decisions import ACTION_LABELS
 from myalmaty.domain.ideas import IdeaStage, RejectionReason
@@ -243,9 +243,14 @@ class LogFilterForm(AppForm):
 
     action = SelectField(_l("Action"), validators=[Optional()])
     actor = SelectField(_l("Who"), coerce=optional_int, validators=[Optional()])
+    person = StringField(_l("Name contains"), validators=[Optional(), Length(max=100)])
     idea = WholeNumberField(_l("Idea number"), validators=[Optional()])
-    since = DateField(_l("From"), validators=[Optional(), within_years])
-    until = DateField(_l("To"), validators=[Optional(), within_years])
+    since = DayField(_l("From"), validators=[Optional()])
+    until = DayField(_l("To"), validators=[Optional()])
+
+    def validate_until(self, field: Field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("The end date comes before the start date."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

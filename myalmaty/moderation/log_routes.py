@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from myalmaty.core.pagination import page_from
 from myalmaty.core.permissions import moderator_required
-from myalmaty.domain import decisions
+from myalmaty.domain.audit_text import log_entry
 from myalmaty.moderation import bp, forms, queries
 from myalmaty.moderation.forms import with_blank
 
@@ -38,16 +38,16 @@ def log() -> ResponseReturnValue:
         filters = queries.LogFilters(
             action=form.action.data or "",
             actor_id=form.actor.data,
+            person=form.person.data or "",
             idea_id=form.idea.data,
             since=_day_start(form.since.data),
             until=_day_start(until),
         )
     pagination = queries.audit_log(filters, page_from(request.args))
+    names = queries.log_names(pagination.items)
     return render_template(
         "moderation/log.html",
         form=form,
         pagination=pagination,
-        lookups=queries.reference_names(),
-        changes=decisions.changes,
-        action_label=decisions.action_label,
+        entries=[log_entry(event, names) for event in pagination.items],
     ), status

@@ -28,7 +28,7 @@ from flask_sqlalchemy.session import Session
 from myalmaty.core.mail import send_mail
 from myalmaty.core.presenters import author_name
 from myalmaty.domain.audit import AUTHOR_EVENTS, ModerationEvent, unseen_decision_count
-from myalmaty.domain.decisions import action_label, describe_decision
+from myalmaty.domain.decisions import describe_decision, event_label
 
 if TYPE_CHECKING:
     from myalmaty.domain.ideas import Idea
@@ -51,7 +51,7 @@ def compose_decision_mail(idea: Idea, events: list[ModerationEvent]) -> tuple[st
     if not events:
         return None
     with force_locale(author.locale):
-        decisions = [(action_label(e.action), describe_decision(e), e.note) for e in events]
+        decisions = [(event_label(e), describe_decision(e), e.note) for e in events]
         subject = _("Your idea “%(title)s”: %(decision)s", title=idea.title,
                     decision=decisions[-1][0])
         # A plain-text template (.txt is not autoescaped); rendered straight from the jinja

@@ -12,8 +12,10 @@ from sqlalchemy import orm as so
 
 from myalmaty.core.pagination import paginate
 from myalmaty.core.permissions import Role
+from myalmaty.core.text import name_variants
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.audit_text import Names, names_wanted
 from myalmaty.domain.ideas import (
     Comment,
     Idea,
@@ -96,6 +98,7 @@ class IdeaReview:
     duplicates: list[Idea]
     history: list[ModerationEvent]
     open_reports: int
+    names: Names = field(default_factory=Names)  # for the history's changed fields
 
 
 def idea_for_review(idea_id: int) -> IdeaReview | None:
@@ -126,7 +129,7 @@ def idea_for_review(idea_id: int) -> IdeaReview | None:
         sa.select(sa.func.count()).select_from(Report)
         .where(Report.idea_id == idea.id, Report.status == ReportStatus.OPEN)
     ) or 0
-    return IdeaReview(idea, duplicates, history, open_reports)
+    return IdeaReview(idea, duplicates, history, open_reports, log_names(history))
 
 
 def idea_by_id(idea_id: int) -> Idea | None:
@@ -168,6 +171,7 @@ class GroupPage:
     group: IdeaGroup
     ideas: list[Idea]
     history: list[ModerationEvent] = field(default_factory=list)
+    names: Names = field(default_factory=Names)
 
 
 def group_with_links(group_id: int) -> IdeaGroup | None:
@@ -194,7 +198,7 @@ def group_for_moderation(group_id: int) -> GroupPage | None:
         .order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
         .limit(50)
     ))
-    return GroupPage(group, ideas, history)
+    return GroupPage(group, ideas, history, log_names(history))
 
 
 def group_by_id(group_id: int) -> IdeaGroup | None:
@@ -277,6 +281,7 @@ def open_reports() -> list[ReportedThing]:
 class LogFilters:
     action: str = ""
     actor_id: int | None = None
+    person: str = ""  # part of the actor's display name
     idea_id: int | None = None
     since: dt.datetime | None = None
     until: dt.datetime | None = None
@@ -293,6 +298,12 @@ def audit_log(filters: LogFilters, page: int = 1) -> Pagination:
         query = query.where(ModerationEvent.action == filters.action)
     if filters.actor_id:
         query = query.where(ModerationEvent.actor_id == filters.actor_id)
+    if filters.person.strip():
+        actors = sa.select(User.id).where(sa.or_(*(
+            User.display_name.icontains(v, autoescape=True)
+            for v in name_variants(filters.person.strip())
+        )))
+        query = query.where(ModerationEvent.actor_id.in_(actors))
     if filters.idea_id:
         query = query.where(ModerationEvent.idea_id == filters.idea_id)
     if filters.since:
@@ -303,17 +314,30 @@ def audit_log(filters: LogFilters, page: int = 1) -> Pagination:
     return paginate(query, page, LOG_PAGE_SIZE)
 
 
+def log_names(events: list[ModerationEvent]) -> Names:
+    """Names for the ids the entries mention: one query per kind, whatever the page holds."""
+    wanted = names_wanted(events)
+    users = db.session.execute(
+        sa.select(User.id, User.display_name).where(User.id.in_(wanted["users"]))
+    )
+    ideas = db.session.scalars(sa.select(Idea).where(Idea.id.in_(wanted["ideas"])))
+    themes = db.session.execute(
+        sa.select(IdeaGroup.id, IdeaGroup.title).where(IdeaGroup.id.in_(wanted["themes"]))
+    )
+    categories = db.session.scalars(sa.select(Category).where(Category.id.in_(wanted["categories"])))
+    quarters = db.session.scalars(sa.select(Quarter).where(Quarter.id.in_(wanted["quarters"])))
+    return Names(
+        users=dict(users.all()),
+        ideas={i.id: f"{i.reference} {i.title}" for i in ideas},
+        themes=dict(themes.all()),
+        categories={c.id: c.name for c in categories},
+        quarters={q.id: q.name for q in quarters},
+    )
+
+
 def staff() -> list[User]:
     """Moderators and organisers, for the log's "who" filter."""
     return list(db.session.scalars(
         sa.select(User).where(User.role.in_([Role.MODERATOR, Role.ORGANISER]))
         .order_by(User.display_name, User.id)
     ))
-
-
-def reference_names() -> dict[str, dict[int, str]]:
-    """Category and quarter names by id, so the log can name them in before/after."""
-    return {
-        "category_id": {c.id: c.name for c in db.session.scalars(sa.select(Category))},
-        "quarter_id": {q.id: q.name for q in db.session.scalars(sa.select(Quarter))},
-    }

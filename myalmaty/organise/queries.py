@@ -11,6 +11,7 @@ from sqlalchemy import orm as so
 from myalmaty.core.numbers import MAX_ID, bounded_number
 from myalmaty.core.pagination import paginate
 from myalmaty.core.permissions import Role
+from myalmaty.core.text import name_variants
 from myalmaty.domain.accounts import User
 from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.domain.reference import (
@@ -245,11 +246,6 @@ def next_position(column: Any, forum_id_column: Any, forum_id: int) -> int:
 # --- Users ---------------------------------------------------------------------------------
 
 
-def _text_variants(text: str) -> set[str]:
-    """Spellings to try for a name: SQLite folds case only for ASCII letters, not Cyrillic."""
-    return {text, text.lower(), text.capitalize(), text.title(), text.upper()}
-
-
 def users_page(search: str = "", role: Role | None = None, page: int = 1) -> Pagination:
     """Accounts for organisers: search by name or e-mail, filter by role, paginated."""
     query = sa.select(User).order_by(User.display_name, User.id)
@@ -257,7 +253,7 @@ def users_page(search: str = "", role: Role | None = None, page: int = 1) -> Pag
     if search:
         query = query.where(
             sa.or_(
-                *(User.display_name.icontains(v, autoescape=True) for v in _text_variants(search)),
+                *(User.display_name.icontains(v, autoescape=True) for v in name_variants(search)),
                 User.email.contains(search.lower(), autoescape=True),
             )
         )

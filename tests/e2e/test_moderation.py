@@ -61,3 +61,33 @@ def test_theme_map_popups_show_titles_as_text(app, page):
     assert page.locator(".leaflet-popup-content img").count() == 0
     assert errors == []
     assert only_tiles_from_outside(page)
+
+
+def test_the_audit_log_reads_as_cards_on_a_phone_and_rows_on_a_desktop(app, page):
+    from tests.factories import make_event
+
+    moderator = make_user(role=Role.MODERATOR, locale="kk", display_name="Модератор Айгерім")
+    for n in range(50):
+        idea = make_idea(title=f"Ауладағы кинотеатр және көлеңкелі орындықтар {n}")
+        make_event("idea.edit", actor=moderator, idea=idea,
+                   before={"title": "Ескі атау", "description": "Ұзын сипаттама " * 30},
+                   after={"title": idea.title, "description": "Жаңа сипаттама " * 30},
+                   note="https://example.kz/" + "a" * 120)
+    db.session.commit()
+    sign_in(app, page, moderator)
+    measured = {}
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 740})
+        page.goto(page.base_url + "/moderation/log?lang=kk")
+        entry = page.locator(".audit-entry").first
+        measured[width] = page.evaluate("""() => ({
+            scroll: document.documentElement.scrollWidth,
+            height: document.documentElement.scrollHeight,
+            display: getComputedStyle(document.querySelector('.audit-entry')).display,
+        })""")
+        assert measured[width]["scroll"] <= width, measured  # nothing cut off or scrolled sideways
+        assert entry.locator("time").is_visible() and entry.locator("h2").is_visible()
+    assert measured[360]["display"] == "block" and measured[1280]["display"] == "grid"
+    # Fifty of the longest entries (two long texts and a long address each) as cards: about
+    # 32,000 px, where the cut-off table they replace was 53,000 px.
+    assert measured[360]["height"] < 40_000, measured

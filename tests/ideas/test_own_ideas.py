@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from myalmaty.domain.audit import ModerationEvent, record_event
@@ -9,6 +10,7 @@ from myalmaty.domain.ideas import IdeaStage, IdeaStatus, RejectionReason
 from myalmaty.extensions import db
 from tests.factories import (
     make_agenda_item,
+    make_event,
     make_forum,
     make_group,
     make_idea,
@@ -192,10 +194,14 @@ def test_decisions_are_marked_new_until_the_author_has_seen_them(client, auth, r
     assert 'class="badge new"' not in client.get("/ideas/mine").get_data(as_text=True)
 
 
-def test_unknown_actions_still_read_sensibly(client, auth, resident, moderator):
+def test_an_action_without_words_is_refused_and_an_old_one_still_reads_sensibly(
+        client, auth, resident, moderator):
     idea = make_idea(status=IdeaStatus.PUBLISHED, author=resident)
-    record_event(moderator, "idea.something_new", idea=idea, before={"stage": "new"},
-                 after={"stage": "in_progress"})
+    with pytest.raises(ValueError, match="idea.something_new"):
+        record_event(moderator, "idea.something_new", idea=idea)
+    # A row written before its action lost its words (or by hand) still reads as a decision.
+    make_event("idea.something_new", actor=moderator, idea=idea, before={"stage": "new"},
+               after={"stage": "in_progress"})
     db.session.commit()
     auth.as_user(resident)
     html = client.get("/ideas/mine?lang=en").get_data(as_text=True)
