@@ -7,7 +7,6 @@ import json
 import random
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +15,7 @@ import sqlalchemy as sa
 
 from myalmaty import create_app
 from myalmaty.core import grid
+from myalmaty.core.database import throwaway_schema
 from myalmaty.core.geo import geometry_summary
 from myalmaty.domain.ideas import Idea, IdeaStage
 from myalmaty.extensions import db
@@ -42,17 +42,8 @@ def throwaway_database(kind: str, postgres_url: str) -> Iterator[str]:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = sa.make_url(postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with throwaway_schema(postgres_url, "bench") as url:
+        yield url
 
 
 def _point(rng: random.Random) -> tuple[float, float]:

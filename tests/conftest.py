@@ -8,7 +8,6 @@ repeated and concurrent runs on a shared server never see each other's rows.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from hypothesis import HealthCheck, settings
 
 from myalmaty import create_app
 from myalmaty.cli import compile_catalogues
+from myalmaty.core.database import throwaway_schema
 from myalmaty.extensions import db
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -44,29 +44,14 @@ def pytest_configure(config: pytest.Config) -> None:
         compile_catalogues()
 
 
-def _postgres_url_with_schema(base_url: str, schema: str) -> str:
-    url = sa.make_url(base_url)
-    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False
-    )
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base_url = os.environ.get("TEST_DATABASE_URL")
     if not base_url:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
         return
-    schema = f"test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield _postgres_url_with_schema(base_url, schema)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with throwaway_schema(base_url, f"test_{os.getpid()}") as url:
+        yield url
 
 
 # Settings that pass the production check (`flask check-config`), for tests that start the app

@@ -21,10 +21,10 @@ from flask import Flask
 from sqlalchemy.pool import NullPool
 
 from myalmaty import create_app
+from myalmaty.core.database import url_with_schema
 from myalmaty.extensions import db
 from tests.conftest import (
     IN_CI,
-    _postgres_url_with_schema,
     make_test_config,
     requires_postgres,
 )
@@ -76,7 +76,7 @@ def empty_site(backend: str, folder: Path, schema: str = "myalmaty") -> Iterator
             with engine.connect() as connection:
                 connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
             engine.dispose()
-            url = _postgres_url_with_schema(url, schema)
+            url = url_with_schema(url, schema)
         yield Site(url, folder)
     finally:
         with admin.connect() as connection:

@@ -3,8 +3,6 @@ models' schema, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -12,9 +10,9 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from myalmaty import create_app
+from myalmaty.core.database import throwaway_schema
 from myalmaty.extensions import db
 from tests.conftest import (
-    _postgres_url_with_schema,
     make_test_config,
     requires_postgres,
 )
@@ -45,18 +43,10 @@ def test_migrations_match_the_models_on_sqlite(tmp_path):
 @pytest.mark.postgres
 def test_migrations_match_the_models_on_postgresql(tmp_path):
     base_url = requires_postgres()
-    schema = f"migr_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        diff, left = _diff_after_upgrade(_postgres_url_with_schema(base_url, schema), tmp_path)
-        assert diff == []
-        assert left == set()
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with throwaway_schema(base_url, "migr") as url:
+        diff, left = _diff_after_upgrade(url, tmp_path)
+    assert diff == []
+    assert left == set()
 
 
 def test_the_map_cells_migration_fills_existing_ideas(tmp_path):

@@ -9,20 +9,19 @@ second is seen waiting for the lock, then lets both finish.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from sqlalchemy.pool import NullPool
 
 from myalmaty import create_app
+from myalmaty.core.database import throwaway_schema
 from myalmaty.domain.accounts import User
 from myalmaty.domain.ideas import Idea, Support
 from myalmaty.extensions import db
 from myalmaty.ideas import engagement
-from tests.conftest import _postgres_url_with_schema, make_test_config, requires_postgres
+from tests.conftest import make_test_config, requires_postgres
 from tests.factories import make_idea, make_user
 
 WAIT_LIMIT = 200  # polls of pg_stat_activity before giving up (the wait is normally immediate)
@@ -32,12 +31,8 @@ WAIT_LIMIT = 200  # polls of pg_stat_activity before giving up (the wait is norm
 def postgres_app(tmp_path) -> Iterator[Flask]:
     """An app on a PostgreSQL schema of its own, whatever database the suite runs on."""
     server = requires_postgres()
-    schema = f"race_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    app = create_app(make_test_config(_postgres_url_with_schema(server, schema), tmp_path))
-    try:
+    with throwaway_schema(server, "race") as url:
+        app = create_app(make_test_config(url, tmp_path))
         with app.app_context():
             db.create_all()
             try:
@@ -45,10 +40,6 @@ def postgres_app(tmp_path) -> Iterator[Flask]:
             finally:
                 db.session.remove()
                 db.engine.dispose()
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def waits_for_a_lock(pid: int) -> bool:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import enum
 import functools
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -25,12 +24,13 @@ from flask_migrate import stamp
 from werkzeug.test import TestResponse
 
 from myalmaty import create_app
+from myalmaty.core.database import throwaway_schema
 from myalmaty.core.forms import AppForm
 from myalmaty.core.permissions import Role
 from myalmaty.domain.ideas import CommentStatus, IdeaStatus
 from myalmaty.extensions import db
 from tests import factories as f
-from tests.conftest import FreshContextClient, _postgres_url_with_schema, make_test_config
+from tests.conftest import FreshContextClient, make_test_config
 from tests.ideas.photos_data import picture
 from tests.property.strategies import KNOWN_CONVERTERS, Generators, Pools, RouteMethod, Sent
 
@@ -113,16 +113,8 @@ def separate_database(folder: Path) -> Iterator[str]:
     if not base_url:
         yield f"sqlite:///{folder / 'walk.sqlite3'}"
         return
-    schema = f"walk_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield _postgres_url_with_schema(base_url, schema)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with throwaway_schema(base_url, f"walk_{os.getpid()}") as url:
+        yield url
 
 
 class _MessageFinder(HTMLParser):
