@@ -20,7 +20,7 @@ import math
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, Any
 
 import xlsxwriter
 from flask_babel import gettext as _
@@ -178,18 +178,12 @@ class SheetWriter:
         self.sheet.autofilter(0, 0, self.rows, len(self.columns) - 1)
 
 
-def _write_ideas(workbook: xlsxwriter.Workbook, rows: Iterable[IdeaRow], locale: str) -> None:
-    sheet = SheetWriter(workbook, _("Ideas"), IDEA_COLUMNS, locale)
-    for row in rows:
-        sheet.append([c.value(row) for c in IDEA_COLUMNS])
-    sheet.close()
-
-
-def _write_groups(workbook: xlsxwriter.Workbook, filters: ExportFilters,
-                  reference: ReferenceData) -> None:
-    sheet = SheetWriter(workbook, _("Themes"), GROUP_COLUMNS, reference.locale)
-    for summary in group_summaries(filters, reference):
-        sheet.append([c.value(summary) for c in GROUP_COLUMNS])
+def _write_rows(workbook: xlsxwriter.Workbook, title: str, columns: list[Column],
+                items: Iterable[Any], locale: str) -> None:
+    """A sheet with a row per item, each cell computed by its column."""
+    sheet = SheetWriter(workbook, title, columns, locale)
+    for item in items:
+        sheet.append([c.value(item) for c in columns])
     sheet.close()
 
 
@@ -215,22 +209,16 @@ def _write_coverage(workbook: xlsxwriter.Workbook, filters: ExportFilters,
     sheet.close()
 
 
-def _write_comments(workbook: xlsxwriter.Workbook, filters: ExportFilters,
-                    reference: ReferenceData) -> None:
-    """One row per visible comment on an exported idea: the idea, the day, the text."""
-    sheet = SheetWriter(workbook, _("Comments"), COMMENT_COLUMNS, reference.locale)
-    for comment in iter_visible_comments(filters, reference):
-        sheet.append([c.value(comment) for c in COMMENT_COLUMNS])
-    sheet.close()
-
-
 def write_xlsx(target: IO[bytes], rows: Iterable[IdeaRow], filters: ExportFilters,
                reference: ReferenceData) -> None:
     workbook = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
-    _write_ideas(workbook, rows, reference.locale)
-    _write_groups(workbook, filters, reference)
+    locale = reference.locale
+    _write_rows(workbook, _("Ideas"), IDEA_COLUMNS, rows, locale)
+    _write_rows(workbook, _("Themes"), GROUP_COLUMNS, group_summaries(filters, reference), locale)
     _write_coverage(workbook, filters, reference)
-    _write_comments(workbook, filters, reference)
+    # One row per visible comment on an exported idea: the idea, the day, the text, never who.
+    _write_rows(workbook, _("Comments"), COMMENT_COLUMNS, iter_visible_comments(filters, reference),
+                locale)
     workbook.close()
 
 
