@@ -73,6 +73,10 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "TILE_ATTRIBUTION": os.environ.get(
             "TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
         ),
+        # An MBTiles file of raster tiles: the app serves them at /tiles/… and TILE_URL is unused.
+        "TILE_FILE": os.environ.get("TILE_FILE", ""),
+        # The offline map embeds tiles of the city from TILE_FILE, zoom by zoom, up to this size.
+        "OFFLINE_TILES_MAX_BYTES": _env_int("OFFLINE_TILES_MAX_BYTES", 20 * 1024 * 1024),
         "BABEL_DEFAULT_LOCALE": "ru",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Almaty"),
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),

@@ -1,6 +1,6 @@
 import folium
 
-from myalmaty.core.maps import LocalMap, base_map, render_parts
+from myalmaty.core.maps import LocalMap, base_map, city_outline, render_parts
 
 
 def test_map_parts_load_nothing_but_the_configured_tiles(app):
@@ -33,3 +33,11 @@ def test_leaflet_is_served_by_the_app(client):
         assert response.status_code == 200, path
         response.close()
     assert client.get("/vendor/jquery/jquery.js").status_code == 404
+
+
+def test_every_map_draws_the_city_boundary_without_being_clickable(app):
+    with app.test_request_context():
+        parts = render_parts(base_map())
+    lon, lat = city_outline()["geometry"]["coordinates"][0][0][0]
+    assert f"{lon}, {lat}" in parts.script
+    assert '"interactive": false' in parts.script

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,7 +24,8 @@ from flask.typing import ResponseReturnValue
 from folium.plugins import MarkerCluster
 from markupsafe import Markup
 
-from myalmaty.core.geo import city_centre
+from myalmaty.core import tiles
+from myalmaty.core.geo import city_boundary, city_centre
 
 VENDOR_DIRS: dict[str, Path] = {
     "leaflet": Path(xs_leaflet.BASE_DIR),
@@ -79,6 +81,8 @@ def base_map(
     zoom: int = 12,
     tile_url: str | None = None,
     attribution: str | None = None,
+    min_native_zoom: int | None = None,
+    max_native_zoom: int | None = None,
     **options: Any,
 ) -> LocalMap:
     """A map of Almaty with the configured tile server (no tiles from anywhere else)."""
@@ -95,9 +99,40 @@ def base_map(
         tiles=tile_url or config["TILE_URL"],
         attr=attribution or config["TILE_ATTRIBUTION"],
         max_zoom=19,
+        # A local tile file stops at some zoom; past it Leaflet enlarges its deepest tiles.
+        max_native_zoom=max_native_zoom or config.get("TILE_MAX_ZOOM"),
+        min_native_zoom=min_native_zoom,
         name="tiles",
     ).add_to(m)
+    add_city_boundary(m)
     return m
+
+
+CITY_STYLE = {"color": "#1f2933", "weight": 2, "opacity": 0.7, "fill": False}
+
+
+@lru_cache(maxsize=1)
+def city_outline() -> dict[str, Any]:
+    """Almaty's boundary (our own data file), rounded to plain numbers for the page's script."""
+    from shapely.geometry import mapping
+
+    geometry = mapping(city_boundary())
+    return {"type": "Feature", "properties": {},
+            "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])}}
+
+
+def add_city_boundary(m: folium.Map) -> None:
+    """Every map draws the city's outline, so that it reads even with no tiles at all."""
+    folium.GeoJson(
+        city_outline(),
+        name="city",
+        style_function=lambda _feature: CITY_STYLE,
+        highlight_function=None,
+        zoom_on_click=False,
+        control=False,
+        # Clicks pass through to the map (the location picker places its pin on click).
+        interactive=False,
+    ).add_to(m)
 
 
 def render_parts(m: folium.Map) -> MapParts:
@@ -114,6 +149,7 @@ def render_parts(m: folium.Map) -> MapParts:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(vendor_bp)
+    tiles.init_app(app)
 
 
 # --- maps of ideas ---------------------------------------------------------------------------

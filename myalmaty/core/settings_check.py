@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from myalmaty.core.i18n import catalogue_problems
+from myalmaty.core.tiles import TileFileError, tile_file_info
 
 MIN_SECRET_KEY_LENGTH = 32
 # Keys copied from examples and tutorials; long enough to pass the length rule is not enough.
@@ -208,9 +209,25 @@ def check_catalogues(config: Mapping, environ: Mapping[str, str]) -> list[Findin
     return [_ok("translations", f"compiled and up to date for {', '.join(languages)}")]
 
 
+def check_tiles(config: Mapping, environ: Mapping[str, str]) -> list[Finding]:
+    path = str(config.get("TILE_FILE") or "")
+    if not path:
+        url = str(config.get("TILE_URL") or "")
+        if "tile.openstreetmap.org" in url:
+            return [_warning("TILE_URL", "OpenStreetMap's own tile servers do not allow a "
+                             "city's traffic; set TILE_FILE to an MBTiles file of Almaty")]
+        return [_ok("TILE_URL", f"tiles from {url}")]
+    try:
+        info = tile_file_info(path)
+    except TileFileError as error:
+        return [_error("TILE_FILE", f"{path}: {error}")]
+    return [_ok("TILE_FILE", f"{info.format} tiles, zoom {info.min_zoom}–{info.max_zoom}, "
+                "served by the app")]
+
+
 RULES: tuple[Callable[[Mapping, Mapping[str, str]], list[Finding]], ...] = (
     check_secret_key, check_public_base_url, check_rate_limits, check_mail, check_jobs,
-    check_database, check_catalogues,
+    check_database, check_tiles, check_catalogues,
 )
 
 

@@ -1,8 +1,10 @@
 """A self-contained HTML map for a venue with no internet: one file, nothing loaded from a host.
 
 folium builds the map (configured tiles, quarter outlines, a marker-cluster layer); Leaflet and
-markercluster's CSS and JS are inlined, with Leaflet's images as data: URIs. Without a network
-the tiles simply do not load and the outlines and ideas show on a plain background.
+markercluster's CSS and JS are inlined, with Leaflet's images as data: URIs. With TILE_FILE set,
+the city's tiles are embedded too (offline_tiles.py), so the streets show with no network;
+otherwise the tiles come from TILE_URL and, offline, the city's outline, the quarters and the
+ideas show on a plain background.
 
 Residents' text never goes through folium (its popups run `${...}` and its tooltips do not
 escape): the ideas are embedded as JSON in a `<script type="application/json">`, with `<`, `>`
@@ -36,6 +38,7 @@ from myalmaty.core.maps import (
 )
 from myalmaty.domain.ideas import IdeaStage
 from myalmaty.exports.columns import long_day, redact_emails
+from myalmaty.exports.offline_tiles import EmbeddedTiles, embedded_tiles
 from myalmaty.exports.queries import IdeaRow, ReferenceData, quarter_outlines
 
 MEDIA_TYPE = "text/html; charset=utf-8"
@@ -118,8 +121,21 @@ def marker_data(row: IdeaRow, locale: str) -> dict[str, Any]:
     }
 
 
-def _build_map(locale: str) -> tuple[folium.Map, str]:
-    m = base_map(zoom=12)
+# Shown until the embedded tiles replace it: a transparent pixel, so nothing is asked of a host.
+BLANK_TILE = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+
+
+def _tile_layer_name(m: folium.Map) -> str:
+    return next(child.get_name() for child in m._children.values()
+                if isinstance(child, folium.TileLayer))
+
+
+def _build_map(locale: str, embedded: EmbeddedTiles | None = None) -> tuple[folium.Map, str]:
+    if embedded and embedded.tiles:
+        m = base_map(zoom=12, tile_url=BLANK_TILE, min_native_zoom=embedded.min_zoom,
+                     max_native_zoom=embedded.max_zoom)
+    else:
+        m = base_map(zoom=12)
     outlines = [
         {"type": "Feature", "properties": {}, "geometry": json.loads(boundary)}
         for _name, boundary in quarter_outlines(locale)
@@ -153,9 +169,13 @@ def _labels() -> dict[str, str]:
 
 def render_page(reference: ReferenceData, title: str, subtitle: str) -> tuple[str, str]:
     """The page around the ideas' JSON: (everything before it, everything after it)."""
-    m, cluster_name = _build_map(reference.locale)
+    embedded = embedded_tiles()
+    m, cluster_name = _build_map(reference.locale, embedded)
     parts = render_parts(m)
-    config = {"map": parts.name, "cluster": cluster_name, "labels": _labels()}
+    config: dict[str, Any] = {"map": parts.name, "cluster": cluster_name, "labels": _labels()}
+    if embedded and embedded.tiles:
+        config["tiles"] = {"layer": _tile_layer_name(m), "min_zoom": embedded.min_zoom,
+                           "max_zoom": embedded.max_zoom}
     template = current_app.jinja_env.get_template("exports/offline_map.html")
     page = template.render(
         locale=reference.locale,
@@ -166,6 +186,8 @@ def render_page(reference: ReferenceData, title: str, subtitle: str) -> tuple[st
         vendor_js=Markup(inlined_js()),
         config_json=Markup(script_safe_json(config)),
         ideas_json=Markup(IDEAS_PLACEHOLDER),
+        tiles_json=Markup(script_safe_json(embedded.tiles if embedded else {})),
+        has_tiles=bool(embedded and embedded.tiles),
         stages=[(stage, STAGE_COLOURS[stage]) for stage in IdeaStage],
         quarter_names=[name for name, _boundary in quarter_outlines(reference.locale)],
         outline_colour=QUARTER_OUTLINE["color"],

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from myalmaty.core.database import database_is_reachable, database_revisions, head_revisions
 from myalmaty.core.i18n import catalogue_problems
+from myalmaty.core.tiles import TileFileError, tile_file_info
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,22 @@ def check_catalogues(directory: Path, languages: tuple[str, ...]) -> Check:
     return Check("translations", True)
 
 
+def check_tile_file(path: str) -> Check:
+    try:
+        tile_file_info(path)
+    except TileFileError:
+        return Check("tiles", False, "the tile file cannot be read")
+    return Check("tiles", True)
+
+
 def readiness(config: Mapping, engine: Engine, migrations_directory: str) -> list[Check]:
     checks = [check_database(engine)]
     checks.append(check_schema(engine, migrations_directory) if checks[0].ok
                   else Check("schema", False, "database unreachable"))
     checks.append(check_uploads(Path(config["UPLOAD_FOLDER"])))
     checks.extend(check_redis(name, url) for name, url in redis_urls(config).items())
+    if config.get("TILE_FILE"):
+        checks.append(check_tile_file(str(config["TILE_FILE"])))
     checks.append(check_catalogues(Path(config["BABEL_TRANSLATION_DIRECTORIES"]),
                                    tuple(config["LANGUAGES"])))
     return checks

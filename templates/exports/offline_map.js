@@ -8,6 +8,18 @@
   var map = window[config.map];
   var cluster = window[config.cluster];
 
+  // The tiles embedded in this file (data: URIs by "z/x/y"): the layer asks them, not a host.
+  if (config.tiles) {
+    var tiles = JSON.parse(document.getElementById("offline-map-tiles").textContent);
+    var layer = window[config.tiles.layer];
+    var blank = layer._url;
+    layer.getTileUrl = function (coords) {
+      var z = this._getZoomForUrl();
+      return tiles[z + "/" + coords.x + "/" + coords.y] || blank;
+    };
+    layer.redraw();
+  }
+
   function add(parent, tag, text, className) {
     var element = document.createElement(tag);
     if (text !== undefined && text !== null) { element.textContent = String(text); }

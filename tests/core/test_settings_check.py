@@ -222,4 +222,4 @@ def test_check_config_in_production_reports_instead_of_refusing_to_load(monkeypa
 
 
 def test_the_rules_cover_each_topic_once():
-    assert len(set(settings_check.RULES)) == len(settings_check.RULES) == 7
+    assert len(set(settings_check.RULES)) == len(settings_check.RULES) == 8
