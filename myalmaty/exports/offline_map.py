@@ -135,7 +135,11 @@ def _build_map(locale: str, embedded: EmbeddedTiles | None = None) -> tuple[foli
         m = base_map(zoom=12, tile_url=BLANK_TILE, min_native_zoom=embedded.min_zoom,
                      max_native_zoom=embedded.max_zoom)
     else:
-        m = base_map(zoom=12)
+        # A file opened from disk has no host of its own: the app's tile route, named in full.
+        tile_url = current_app.config["TILE_URL"]
+        if tile_url.startswith("/"):
+            tile_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + tile_url
+        m = base_map(zoom=12, tile_url=tile_url)
     outlines = [
         {"type": "Feature", "properties": {}, "geometry": json.loads(boundary)}
         for _name, boundary in quarter_outlines(locale)
