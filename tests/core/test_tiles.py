@@ -62,11 +62,16 @@ def test_a_missing_or_impossible_tile_is_a_404(client, path):
     assert response.status_code == 404
 
 
-def test_a_missing_tile_says_so_briefly(client):
-    response = client.get("/tiles/12/0/0.png")
+@pytest.mark.parametrize("lang, message", [
+    ("en", "There is no map tile here."),
+    ("ru", "Здесь нет фрагмента карты."),
+    ("kk", "Мұнда карта фрагменті жоқ."),
+])
+def test_a_missing_tile_says_so_briefly(client, lang, message):
+    response = client.get(f"/tiles/12/0/0.png?lang={lang}")
     assert response.status_code == 404
     assert response.mimetype == "text/plain"
-    assert response.get_data(as_text=True) == "There is no map tile here."
+    assert response.get_data(as_text=True) == message
 
 
 def test_the_map_pages_ask_the_app_for_tiles_and_no_other_host(client):
