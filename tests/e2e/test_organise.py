@@ -42,7 +42,8 @@ def test_the_dashboard_draws_its_map_and_charts_offline(page, app):
     name = page.locator("[data-map-name]").get_attribute("data-map-name")
     shapes = page.evaluate(
         f"() => {{ let n = 0; {name}.eachLayer(l => {{ if (l.feature) n++; }}); return n; }}")
-    assert shapes == 1
+    assert shapes == 2  # the quarter, coloured by its ideas, and the city's outline
+    assert page.locator("path.leaflet-interactive").count() == 1  # only the quarter
     assert errors == []
     assert _only_tiles(page.outside_requests)
 
