@@ -101,8 +101,13 @@ def tile(z: int, x: int, y: int, ext: str) -> ResponseReturnValue:
     info: TileFileInfo = current_app.extensions["tile_file"]
     if ext != info.format or x >= (1 << z) or y >= (1 << z):
         return _missing()
-    with open_tiles(current_app.config["TILE_FILE"]) as connection:
-        data = read_tile(connection, z, x, y)
+    try:
+        with open_tiles(current_app.config["TILE_FILE"]) as connection:
+            data = read_tile(connection, z, x, y)
+    except TileFileError:
+        # Replaced or removed since start: the maps go blank, /readyz says why.
+        current_app.logger.exception("TILE_FILE cannot be read")
+        data = None
     if data is None:
         return _missing()
     response = Response(data, mimetype=MEDIA_TYPES[info.format])

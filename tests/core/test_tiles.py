@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -72,6 +73,14 @@ def test_a_missing_tile_says_so_briefly(client, lang, message):
     assert response.status_code == 404
     assert response.mimetype == "text/plain"
     assert response.get_data(as_text=True) == message
+
+
+def test_a_tile_file_gone_since_start_gives_404s_and_a_logged_error(app, client, caplog):
+    x, y = city_tiles(12)[3]
+    Path(app.config["TILE_FILE"]).unlink()
+    response = client.get(f"/tiles/12/{x}/{y}.png")
+    assert response.status_code == 404
+    assert "TILE_FILE cannot be read" in caplog.text
 
 
 def test_the_map_pages_ask_the_app_for_tiles_and_no_other_host(client):
