@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import functools
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -33,6 +34,7 @@ from tests import factories as f
 from tests.conftest import FreshContextClient, make_test_config
 from tests.ideas.photos_data import picture
 from tests.property.strategies import KNOWN_CONVERTERS, Generators, Pools, RouteMethod, Sent
+from tests.tilefile import ZOOMS, city_tiles, make_mbtiles
 
 # Methods a rule lists that are not walked on their own: Flask adds both to every rule.
 NOT_WALKED_METHODS = {
@@ -51,9 +53,17 @@ MAX_BODY = 64 * 1024
 
 
 @functools.cache
+def walk_tile_file() -> str:
+    """A tiny MBTiles file, so that the routes switched on by TILE_FILE are walked too (made
+    once per process; the folder goes with the process's temporary files)."""
+    folder = Path(tempfile.mkdtemp(prefix="myalmaty-walk-tiles-"))
+    return str(make_mbtiles(folder / "almaty.mbtiles"))
+
+
+@functools.cache
 def _route_app() -> Flask:
-    """The app as configured for tests, for reading its URL map (no database is opened)."""
-    return create_app(make_test_config("sqlite://", Path("/nonexistent")))
+    """The app as configured for the walk, for reading its URL map (no database is opened)."""
+    return create_app(make_test_config("sqlite://", Path("/nonexistent"), TILE_FILE=walk_tile_file()))
 
 
 def limit_settings() -> list[str]:
@@ -145,7 +155,8 @@ class _MessageFinder(HTMLParser):
 
 def message_of(response: TestResponse) -> str:
     """The human message a refusal carries ("" when it has none): `error.message` in JSON,
-    else the error page's, flashed or field-error text in HTML."""
+    the error page's, flashed or field-error text in HTML, or the sentence of a plain-text
+    answer (what an image route, such as a map tile, says instead of a page)."""
     if response.is_json:
         document = response.get_json(silent=True)
         error = document.get("error") if isinstance(document, dict) else None
@@ -156,6 +167,8 @@ def message_of(response: TestResponse) -> str:
         finder = _MessageFinder()
         finder.feed(response.get_data(as_text=True))
         return " ".join(finder.text)
+    if response.mimetype == "text/plain":
+        return response.get_data(as_text=True).strip()
     return ""
 
 
@@ -173,6 +186,7 @@ class World:
             PROPAGATE_EXCEPTIONS=True,  # an exception fails the walk with its traceback
             MAX_PHOTO_BYTES=MAX_PHOTO_BYTES,
             MAX_CONTENT_LENGTH=MAX_BODY,
+            TILE_FILE=walk_tile_file(),
         ))
         self.app.test_client_class = FreshContextClient
         self.client = self.app.test_client(use_cookies=False)
@@ -246,6 +260,10 @@ class World:
             "category_id": [c.id for c in categories],
             "quarter_id": [q.id for q in quarters],
             "user_id": [u.id for u in users],
+            # A tile the walk's tile file holds (see walk_tile_file).
+            "z": [ZOOMS[0]],
+            "x": [city_tiles(ZOOMS[0])[0][0]],
+            "y": [city_tiles(ZOOMS[0])[0][1]],
         }
         tokens = sorted({str(i) for found in ids.values() for i in found}
                         | {c.slug for c in categories} | {q.slug for q in quarters}
