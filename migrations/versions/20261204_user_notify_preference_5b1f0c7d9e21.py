@@ -15,15 +15,23 @@ branch_labels = None
 depends_on = None
 
 
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
 def upgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('notify', sa.String(length=10), server_default='all',
-                                      nullable=False))
-        batch_op.create_check_constraint(op.f('ck_users_notify_known'),
-                                         "notify IN ('all', 'decisions', 'none')")
+    # Added in place: on SQLite a named CHECK would make Alembic copy the users table, which
+    # every other table points at (the check is enforced where it can be added, PostgreSQL).
+    op.add_column('users', sa.Column('notify', sa.String(length=10), server_default='all',
+                                     nullable=False))
+    if not _sqlite():
+        op.create_check_constraint(op.f('ck_users_notify_known'), 'users',
+                                   "notify IN ('all', 'decisions', 'none')")
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_users_notify_known'), type_='check')
-        batch_op.drop_column('notify')
+    if _sqlite():
+        op.execute("ALTER TABLE users DROP COLUMN notify")
+        return
+    op.drop_constraint(op.f('ck_users_notify_known'), 'users', type_='check')
+    op.drop_column('users', 'notify')

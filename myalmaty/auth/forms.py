@@ -97,7 +97,9 @@ class ProfileForm(AppForm):
         render_kw={"autocomplete": "nickname"},
     )
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
-    notify = SelectField(_l("E-mails about my ideas"), choices=NOTIFY_CHOICES)
+    # Checked by the service; a form sent without it (an older page) keeps the choice.
+    notify = SelectField(_l("E-mails about my ideas"), choices=NOTIFY_CHOICES,
+                         validate_choice=False)
 
 
 class PasswordChangeForm(AppForm):
