@@ -76,8 +76,7 @@ def next_step(idea: Idea, last: ModerationEvent) -> tuple[str, str]:
     action = last.action
     original = idea.duplicate_of
     if action == "idea.duplicate" and original is not None:
-        return (_("Support the original idea “%(title)s” instead; your supporters are counted "
-                  "there:", title=original.title),
+        return (_("Support the original idea “%(title)s” instead:", title=original.title),
                 public_url("ideas.detail", idea_id=original.id))
     if action == "idea.reject":
         return (_("You can edit your idea and submit it again:"),
