@@ -21,6 +21,11 @@ except ImportError:  # pragma: no cover - older WTForms
 
 # Language names are written in their own language, so they need no translation.
 LANGUAGE_CHOICES = [_Choice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+NOTIFY_CHOICES = [
+    _Choice("all", _l("Everything that happens to my ideas")),
+    _Choice("decisions", _l("Only moderators' decisions (published, rejected, duplicate, hidden)")),
+    _Choice("none", _l("Nothing")),
+]
 PASSWORDS_DIFFER = _l("The two passwords do not match.")
 
 
@@ -92,6 +97,9 @@ class ProfileForm(AppForm):
         render_kw={"autocomplete": "nickname"},
     )
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    # Checked by the service; a form sent without it (an older page) keeps the choice.
+    notify = SelectField(_l("E-mails about my ideas"), choices=NOTIFY_CHOICES,
+                         validate_choice=False)
 
 
 class PasswordChangeForm(AppForm):

@@ -235,7 +235,7 @@ def profile() -> ResponseReturnValue:
 
     def save() -> None:
         services.update_profile(user, display_name=form.display_name.data,
-                                locale=form.locale.data)
+                                locale=form.locale.data, notify=form.notify.data)
         session["lang"] = user.locale  # stays after signing out, too
 
     return run_decision(

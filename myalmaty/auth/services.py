@@ -29,7 +29,7 @@ from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role
 from myalmaty.core.text import clean_line
-from myalmaty.domain.accounts import LOCALES, User, password_fingerprint
+from myalmaty.domain.accounts import LOCALES, NOTIFY_CHOICES, User, password_fingerprint
 from myalmaty.extensions import db
 
 log = logging.getLogger(__name__)
@@ -129,6 +129,9 @@ def clean_display_name(raw: str) -> str:
     return name
 
 
+UNKNOWN_NOTIFY = _l("Choose which e-mails you want from the list.")
+
+
 def check_locale(locale: str) -> str:
     if locale not in LOCALES:
         raise FieldError("locale", UNKNOWN_LANGUAGE)
@@ -202,9 +205,20 @@ def authenticate(email: str, password: str, now: dt.datetime | None = None) -> U
     return user
 
 
-def update_profile(user: User, *, display_name: str, locale: str) -> None:
+def update_profile(user: User, *, display_name: str, locale: str, notify: str | None = None
+                   ) -> None:
     user.display_name = clean_display_name(display_name)
     user.locale = check_locale(locale)
+    if notify is not None:
+        set_notify(user, notify)
+    db.session.flush()
+
+
+def set_notify(user: User, notify: str) -> None:
+    """What the person wants to hear about their ideas by e-mail (see `NOTIFY_CHOICES`)."""
+    if notify not in NOTIFY_CHOICES:
+        raise FieldError("notify", UNKNOWN_NOTIFY)
+    user.notify = notify
     db.session.flush()
 
 

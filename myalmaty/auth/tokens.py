@@ -1,4 +1,4 @@
-"""Signed links in e-mails: password reset, and finishing a registration.
+"""Signed links in e-mails: password reset, finishing a registration, and unsubscribing.
 
 A reset token carries the account id and a fingerprint of the current password hash: once the
 password changes (the link was used, or the person remembered it), every older link stops
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from myalmaty.domain.accounts import password_fingerprint
 
@@ -71,3 +71,25 @@ def public_url(endpoint: str, **values: object) -> str:
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
     )
     return adapter.build(endpoint, values, force_external=True)
+
+
+_UNSUBSCRIBE_SALT = "myalmaty.unsubscribe"
+
+
+def make_unsubscribe_token(user_id: int) -> str:
+    """For the link in every notification: it never expires (an old mail must still let its
+    reader stop the mails), and it can do nothing but stop them."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_UNSUBSCRIBE_SALT).dumps(
+        {"n": user_id})
+
+
+def read_unsubscribe_token(token: str) -> int:
+    """The id of the account whose notifications the link stops."""
+    try:
+        data = URLSafeSerializer(current_app.config["SECRET_KEY"],
+                                 salt=_UNSUBSCRIBE_SALT).loads(token)
+    except BadSignature as error:
+        raise InvalidToken from error
+    if not isinstance(data, dict) or not isinstance(data.get("n"), int):
+        raise InvalidToken
+    return int(data["n"])

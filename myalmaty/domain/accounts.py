@@ -14,6 +14,10 @@ from myalmaty.core.permissions import Role
 from myalmaty.extensions import Model
 
 LOCALES = ("ru", "kk", "en")
+# What a person wants to hear about their ideas by e-mail: every update, decisions only
+# (published, rejected, duplicate, hidden, corrected, and their undoing), or nothing.
+# Account mails (registration, password reset) are sent whatever this says.
+NOTIFY_CHOICES = ("all", "decisions", "none")
 
 
 class User(UserMixin, TimestampMixin, Model):
@@ -21,6 +25,7 @@ class User(UserMixin, TimestampMixin, Model):
     __table_args__ = (
         sa.CheckConstraint("email = lower(email)", name="email_lower_case"),
         sa.CheckConstraint("locale IN ('ru', 'kk', 'en')", name="locale_known"),
+        sa.CheckConstraint("notify IN ('all', 'decisions', 'none')", name="notify_known"),
         # A deleted account keeps its row (ideas point at it) but nothing that identifies a person.
         sa.CheckConstraint(
             "deleted_at IS NULL OR (active = false AND password_hash IS NULL)",
@@ -37,6 +42,7 @@ class User(UserMixin, TimestampMixin, Model):
     )
     locale: so.Mapped[str] = so.mapped_column(sa.String(2), default="ru", server_default="ru")
     active: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+    notify: so.Mapped[str] = so.mapped_column(sa.String(10), default="all", server_default="all")
     consented_at: so.Mapped[dt.datetime | None]
     last_seen_at: so.Mapped[dt.datetime | None]
     deleted_at: so.Mapped[dt.datetime | None]

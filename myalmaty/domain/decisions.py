@@ -69,6 +69,13 @@ BY_OTHERS_LABELS = {
     "idea.edit": _l("Corrected by a moderator"),
 }
 
+# Moderators' decisions proper, and their undoing: what a person who chose "decisions only"
+# still hears about (stages, answers, themes and links are the rest of "everything").
+DECISION_ACTIONS = frozenset({
+    "idea.publish", "idea.reject", "idea.edit", "idea.duplicate", "idea.unduplicate",
+    "idea.hide", "idea.restore", "idea.auto_hide",
+})
+
 FIELD_LABELS = {
     "status": _l("Status"),
     "stage": _l("Stage"),
@@ -221,6 +228,12 @@ def describe_decision(event: ModerationEvent) -> str:
     if action == "idea.auto_hide":
         return _("Several residents reported your idea, so it is hidden until a moderator "
                  "reviews it.")
+    if action == "idea.submit":
+        return _("Your idea was sent for review.")
+    if action == "idea.resubmit":
+        return _("Your idea was sent back for review.")
+    if action == "idea.withdraw":
+        return _("Your idea was withdrawn from review.")
     # A decision added later without its own sentence still reads as one to the author.
     return str(ACTION_LABELS.get(action, _l("Moderation decision")))
 

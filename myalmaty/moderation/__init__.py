@@ -44,4 +44,5 @@ from myalmaty.moderation import (  # noqa: E402,F401 - attach to the bps
     public_routes,
     report_routes,
     routes,
+    unsubscribe_routes,
 )

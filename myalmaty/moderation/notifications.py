@@ -1,10 +1,15 @@
 """Authors hear back: an e-mail in their language, and a count of news in the navigation.
 
 Decisions are told only once they are committed. `record_event` queues every author-visible
-event on the database session; just before the outer commit the mails are written (one per
-idea, listing its decisions, in the author's language), and they are sent right after the
-commit succeeds. Events undone by a rollback (a refused bulk action rolls its savepoint back)
-are no longer in the session and are never told.
+event on the database session; just before the outer commit the mails are written and they
+are sent right after the commit succeeds. Events undone by a rollback (a refused bulk action
+rolls its savepoint back) are no longer in the session and are never told.
+
+One mail per person per unit of work: everything decided on one person's ideas in one request
+or one bulk action (however many ideas) reaches them as one digest, each idea with what
+happened, in words, and what they can do next. Nobody hears of their own steps; each person
+chooses everything, decisions only, or nothing (`User.notify`), and every mail carries a
+one-click unsubscribe link (RFC 8058), which sets "nothing".
 
 The count: the navigation's "My ideas" link shows how many decisions on the signed-in person's
 ideas they have not seen yet, read by one count query (only when a page draws the navigation;
@@ -14,8 +19,8 @@ marks them seen (`ideas.services.mark_history_seen`) and commits: no hook writes
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -25,45 +30,106 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_sqlalchemy.session import Session
 
+from myalmaty.auth.tokens import make_unsubscribe_token, public_url
 from myalmaty.core.mail import send_mail
 from myalmaty.core.presenters import author_name
 from myalmaty.domain.audit import AUTHOR_EVENTS, ModerationEvent, unseen_decision_count
-from myalmaty.domain.decisions import describe_decision, event_label
+from myalmaty.domain.decisions import DECISION_ACTIONS, describe_decision, event_label
 
 if TYPE_CHECKING:
+    from myalmaty.domain.accounts import User
     from myalmaty.domain.ideas import Idea
 
 OUTGOING = "moderation.outgoing_mail"
 
 
-def public_url(endpoint: str, **values: object) -> str:
-    """An absolute address for e-mails, from PUBLIC_BASE_URL (there may be no request)."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+@dataclass(frozen=True)
+class IdeaNews:
+    """What one mail says about one idea: the decisions in words, and the way forward."""
+
+    idea: Idea
+    decisions: list[tuple[str, str, str]]  # (label, sentence, moderator's note)
+    next_step: str
+    url: str
 
 
-def compose_decision_mail(idea: Idea, events: list[ModerationEvent]) -> tuple[str, str, str] | None:
-    """(to, subject, body) in the author's language, or None when nobody should be written to."""
-    author = idea.author
+@dataclass(frozen=True)
+class OutgoingMail:
+    to: str
+    subject: str
+    body: str
+    headers: dict[str, str]
+
+
+def wanted(author: User, event: ModerationEvent) -> bool:
+    """Whether this author is to hear of this event: never of their own steps, and only of
+    what they chose to hear about."""
+    if event.actor_id is not None and event.actor_id == author.id:
+        return False
+    if author.notify == "none":
+        return False
+    return author.notify != "decisions" or event.action in DECISION_ACTIONS
+
+
+def next_step(idea: Idea, last: ModerationEvent) -> tuple[str, str]:
+    """(what the author can do now, the address to do it at), after the idea's last decision."""
+    action = last.action
+    original = idea.duplicate_of
+    if action == "idea.duplicate" and original is not None:
+        return (_("Support the original idea “%(title)s” instead:", title=original.title),
+                public_url("ideas.detail", idea_id=original.id))
+    if action == "idea.reject":
+        return (_("You can edit your idea and submit it again:"),
+                public_url("ideas.edit", idea_id=idea.id))
+    if action in ("idea.hide", "idea.auto_hide"):
+        return (_("Your ideas and the decisions on them:"), public_url("ideas.mine"))
+    if action in ("idea.publish", "idea.restore", "idea.unduplicate") and idea.is_public:
+        return (_("See it and share it:"), public_url("ideas.detail", idea_id=idea.id))
+    return (_("See your idea:"), public_url("ideas.detail", idea_id=idea.id))
+
+
+def _subject(news: list[IdeaNews]) -> str:
+    if len(news) == 1 and len(news[0].decisions) == 1:
+        return _("Your idea “%(title)s”: %(decision)s", title=news[0].idea.title,
+                 decision=news[0].decisions[0][0])
+    if len(news) == 1:
+        return _("News about your idea “%(title)s”", title=news[0].idea.title)
+    return _("News about your ideas on #MyAlmaty")
+
+
+def compose_mail(author: User, events_by_idea: list[tuple[Idea, list[ModerationEvent]]]
+                 ) -> OutgoingMail | None:
+    """One mail to `author` about their ideas, in their language, or None when there is
+    nothing they want to hear (or nobody to write to)."""
     if not author.is_active or not author.email:
         return None
-    events = [e for e in events if e.actor_id is None or e.actor_id != author.id]
-    if not events:
+    chosen = [(idea, [e for e in events if wanted(author, e)]) for idea, events in events_by_idea]
+    chosen = [(idea, events) for idea, events in chosen if events]
+    if not chosen:
         return None
+    unsubscribe_url = public_url("themes.unsubscribe", token=make_unsubscribe_token(author.id))
     with force_locale(author.locale):
-        decisions = [(event_label(e), describe_decision(e), e.note) for e in events]
-        subject = _("Your idea “%(title)s”: %(decision)s", title=idea.title,
-                    decision=decisions[-1][0])
+        news = []
+        for idea, events in chosen:
+            step, url = next_step(idea, events[-1])
+            news.append(IdeaNews(
+                idea=idea,
+                decisions=[(event_label(e), describe_decision(e), e.note) for e in events],
+                next_step=step, url=url,
+            ))
         # A plain-text template (.txt is not autoescaped); rendered straight from the jinja
         # environment so no page context processor runs inside a commit.
         body = current_app.jinja_env.get_template("moderation/email/decision.txt").render(
             name=author_name(author),
-            idea=idea,
-            decisions=decisions,
-            idea_url=public_url("ideas.detail", idea_id=idea.id),
+            news=news,
             mine_url=public_url("ideas.mine"),
+            profile_url=public_url("auth.profile"),
+            unsubscribe_url=unsubscribe_url,
         )
-    return author.email, subject, body
+        subject = _subject(news)
+    headers = {"List-Unsubscribe": f"<{unsubscribe_url}>",
+               "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return OutgoingMail(author.email, subject, body, headers)
 
 
 def _prepare_mail(session: Session) -> None:
@@ -73,20 +139,31 @@ def _prepare_mail(session: Session) -> None:
     live = [event for event in queued if event in session]
     if not live or not has_app_context():
         return
-    by_idea: dict[int, list[ModerationEvent]] = defaultdict(list)
-    ideas = {}
+    # Not yet flushed, an event knows its actor only as an object and its actor_id is None,
+    # which reads as the platform's: the author's own steps would be told to them.
+    session.flush()
+    # Grouped by author, then by idea, in the order the decisions were made.
+    by_author: dict[int, dict[int, list[ModerationEvent]]] = {}
+    authors: dict[int, User] = {}
+    ideas: dict[int, Idea] = {}
     for event in live:
-        by_idea[id(event.idea)].append(event)
-        ideas[id(event.idea)] = event.idea
-    mails = [compose_decision_mail(ideas[key], events) for key, events in by_idea.items()]
+        idea = event.idea
+        assert idea is not None  # only events on an idea are queued
+        authors[id(idea.author)] = idea.author
+        ideas[id(idea)] = idea
+        by_author.setdefault(id(idea.author), {}).setdefault(id(idea), []).append(event)
+    mails = [
+        compose_mail(authors[key], [(ideas[i], events) for i, events in per_idea.items()])
+        for key, per_idea in by_author.items()
+    ]
     session.info[OUTGOING] = [mail for mail in mails if mail is not None]
 
 
 def _send_mail(session: Session) -> None:
     if session.in_nested_transaction():
         return
-    for to, subject, body in session.info.pop(OUTGOING, []):
-        send_mail(to, subject, body)
+    for mail in session.info.pop(OUTGOING, []):
+        send_mail(mail.to, mail.subject, mail.body, mail.headers)
 
 
 def _forget(session: Session, previous_transaction: sa.orm.SessionTransaction) -> None:
