@@ -121,18 +121,23 @@ def city_outline() -> dict[str, Any]:
             "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])}}
 
 
-def add_city_boundary(m: folium.Map) -> None:
-    """Every map draws the city's outline, so that it reads even with no tiles at all."""
+def _add_outline(m: folium.Map, geojson: dict[str, Any], name: str, style: dict[str, Any]) -> None:
+    """An outline drawn under everything else, which clicks pass through to the map (the
+    location picker places its pin on click)."""
     folium.GeoJson(
-        city_outline(),
-        name="city",
-        style_function=lambda _feature: CITY_STYLE,
+        geojson,
+        name=name,
+        style_function=lambda _feature: style,
         highlight_function=None,
         zoom_on_click=False,
         control=False,
-        # Clicks pass through to the map (the location picker places its pin on click).
         interactive=False,
     ).add_to(m)
+
+
+def add_city_boundary(m: folium.Map) -> None:
+    """Every map draws the city's outline, so that it reads even with no tiles at all."""
+    _add_outline(m, city_outline(), "city", CITY_STYLE)
 
 
 def render_parts(m: folium.Map) -> MapParts:
@@ -187,16 +192,7 @@ def quarter_outlines(quarters: list[Any]) -> dict[str, Any]:
 def add_quarter_outlines(m: folium.Map, quarters: list[Any]) -> None:
     if not quarters:
         return
-    folium.GeoJson(
-        quarter_outlines(quarters),
-        name="quarters",
-        style_function=lambda _feature: QUARTER_STYLE,
-        highlight_function=None,
-        zoom_on_click=False,
-        control=False,
-        # Clicks pass through to the map (the location picker places its pin on click).
-        interactive=False,
-    ).add_to(m)
+    _add_outline(m, quarter_outlines(quarters), "quarters", QUARTER_STYLE)
 
 
 def ideas_overview_map(quarters: list[Any]) -> LocalMap:

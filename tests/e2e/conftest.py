@@ -109,6 +109,40 @@ def page(browser, live_server) -> Iterator:
 
 
 @pytest.fixture
+def open_offline(browser) -> Iterator:
+    """`open_offline(path, width, height)`: a page showing a file from disk, as from a USB
+    stick at a venue: every request but the file's own (`file:`, `data:`, `blob:`) is refused
+    and recorded in `page.refused`; script errors land in `page.errors`, dialogs in
+    `page.dialogs` (dismissed)."""
+    contexts = []
+
+    def open_file(path, width: int = 1024, height: int = 800):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        refused: list[str] = []
+
+        def offline(route) -> None:
+            url = route.request.url
+            if url.startswith(("file:", "data:", "blob:")):
+                route.continue_()
+            else:
+                refused.append(url)
+                route.abort()
+
+        context.route("**/*", offline)
+        page = context.new_page()
+        page.refused, page.errors, page.dialogs = refused, [], []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(path.as_uri())
+        return page
+
+    yield open_file
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def sign_in(app, page):
     """`sign_in(user)`: the browser context gets a session cookie signed by the app itself,
     as if the user had signed in through the form (works whatever the sign-in page does)."""
