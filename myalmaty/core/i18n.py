@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -79,6 +80,12 @@ def url_with_language(code: str) -> str:
     return f"{request.path}?{query}"
 
 
+def machine_time(value: dt.datetime) -> str:
+    """A `<time datetime>` value: ISO 8601 to the second, with its offset (HTML's valid
+    global date and time string allows no more than three decimals; whole seconds read best)."""
+    return value.replace(microsecond=0).isoformat()
+
+
 def init_app(app: Flask) -> None:
     from myalmaty.extensions import babel
 
@@ -91,6 +98,7 @@ def init_app(app: Flask) -> None:
         format_number=format_decimal,
         format_percent=format_percent,
         timeago=lambda value: format_timedelta(value - utcnow(), add_direction=True),
+        machine_time=machine_time,
     )
 
     @app.context_processor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role
@@ -221,3 +222,18 @@ def test_services_used_by_pages_keep_the_history_on_the_review_page(app, as_mode
     page = as_moderator.get(f"/moderation/ideas/{idea.id}").get_data(as_text=True)
     history = page.split('id="history-title"')[1]
     assert "Published" in history and "Moderator Aigerim" in history
+
+
+def test_times_are_marked_up_to_the_second_as_html_allows(app, as_moderator):
+    # A stored time has microseconds; `<time datetime>` takes at most three decimals, and the
+    # queue, the review page and its history all show this idea's submission.
+    submitted = dt.datetime(2026, 5, 4, 9, 30, 15, 123456, tzinfo=dt.UTC)
+    pending = make_idea(status=IdeaStatus.PENDING, created_at=submitted)
+    make_event("idea.submit", idea=pending, created_at=submitted)
+    db.session.commit()
+    for path in ("/moderation/", f"/moderation/ideas/{pending.id}"):
+        page = as_moderator.get(path).get_data(as_text=True)
+        stamps = re.findall(r'<time[^>]*datetime="([^"]+)"', page)
+        assert stamps, path
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", s) for s in stamps), stamps
+        assert "2026-05-04T09:30:15+00:00" in stamps
