@@ -63,6 +63,8 @@ PLACES: dict[str, tuple[float, float]] = {
     "shanyrak": (43.3050, 76.8380),  # Shanyrak, Alatau district
     "almaty1": (43.3395, 76.9445),  # Almaty-1 station, Turksib district
     "pervomay": (43.3210, 77.0090),  # Pervomaiskie ponds
+    "ainabulak": (43.2960, 76.9230),  # Ainabulak, Zhetysu district
+    "nurkent": (43.2790, 76.8150),  # Nurkent, Alatau district
 }
 
 # Topic tags and the category each one belongs to.
