@@ -3,7 +3,7 @@
 The texts are written by hand in `tests/data/similarity/source/` (one idea or query per line);
 this module only numbers them, places the points and derives the labels, so the labels follow
 from two facts written next to each text: its topic tag and its place. Ideas with the same tag
-at the same place are one proposal; the relevant ideas of a query follow from that, and its
+at the same place are duplicates of one another; the relevant ideas of a query follow from that, and its
 "near, other topic" ideas are those within 300 m. Run `python -m tests.similarity.build_eval_data`
 after editing a source; `test_eval_data.py` fails while the JSON files lag behind.
 """

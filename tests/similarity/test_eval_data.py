@@ -1,7 +1,7 @@
 """The labelled set behind the similarity evaluation holds what its README promises.
 
 Every idea is well formed and, when it has a point, lies in Almaty; every query names ideas
-that exist, and its labels can mean what its kind says: the same proposal lies near, a far
+that exist, and its labels can mean what its kind says: the same idea lies near, a far
 topic lies more than 3 km away, and an idea "near, other topic" is within 300 m. The JSON files
 are what the hand-written sources build to, so neither can drift from the other.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ CATEGORIES = {c["slug"] for c in json.loads(
     (ROOT / "myalmaty" / "data" / "categories.json").read_text("utf-8"))["categories"]}
 KAZAKH_LETTERS = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 CYRILLIC = re.compile("[а-яёА-ЯЁ]")
-# Some slack around 300 m: two points of one proposal each lie up to ~140 m from its place.
+# Some slack around 300 m: two duplicates each lie up to ~140 m from its place.
 SAME_PLACE_M = 400.0
 
 
@@ -89,7 +90,7 @@ def test_every_query_is_well_formed_and_names_existing_ideas():
 
 @pytest.mark.parametrize("query", [q for q in QUERIES if q["kind"] in SAME_PLACE_KINDS],
                          ids=lambda q: q["id"])
-def test_a_same_place_query_has_its_proposal_nearby(query):
+def test_a_same_place_query_has_its_duplicates_nearby(query):
     assert query["relevant"]
     if (here := _where(query)) is not None:
         for key in query["relevant"]:
@@ -129,3 +130,16 @@ def test_near_other_topic_ideas_lie_within_300_m_and_are_not_relevant():
             assert here and there and metres(here, there) <= NEAR_M, (q["id"], key)
             assert key not in q["relevant"]
 
+
+
+def test_the_set_has_the_size_and_the_mix_of_languages_and_kinds_it_promises():
+    """At least 400 ideas and 300 queries; about half Russian, a third Kazakh, the rest English."""
+    assert len(IDEAS) >= 400 and len(QUERIES) >= 300
+    for items in (IDEAS, QUERIES):
+        share = {lang: n / len(items) for lang, n in Counter(i["lang"] for i in items).items()}
+        assert 0.45 <= share["ru"] <= 0.55
+        assert 0.28 <= share["kk"] <= 0.38
+        assert 0.12 <= share["en"] <= 0.22
+    kinds = Counter(q["kind"] for q in QUERIES)
+    assert set(kinds) == set(KINDS) and min(kinds.values()) >= 40
+    assert 0.05 <= sum(i["lat"] is None for i in IDEAS) / len(IDEAS) <= 0.15
