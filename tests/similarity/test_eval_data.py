@@ -59,13 +59,23 @@ def test_every_idea_is_well_formed():
         assert (idea["lat"] is None) == (idea["lon"] is None)
 
 
-def test_every_point_lies_inside_almaty():
+def _outside_almaty(items) -> list[str]:
     boundary = json.loads(
         (ROOT / "myalmaty" / "data" / "almaty-boundary.geojson").read_text("utf-8"))
     almaty = shape(boundary["features"][0]["geometry"])
-    outside = [item.get("key") or item["id"] for item in IDEAS + QUERIES
-               if (p := _where(item)) and not almaty.contains(Point(p[1], p[0]))]
-    assert outside == []
+    return [item.get("key") or item["id"] for item in items
+            if (p := _where(item)) and not almaty.contains(Point(p[1], p[0]))]
+
+
+def test_every_point_lies_inside_almaty():
+    assert _outside_almaty(IDEAS + QUERIES) == []
+
+
+def test_a_point_outside_the_city_is_caught():
+    """Kapchagay lies 70 km north, the Ile-Alatau peaks just south of the boundary."""
+    far = [{"key": "ru-998", "lat": 43.8833, "lon": 77.0833},
+           {"key": "ru-999", "lat": 43.0200, "lon": 77.0000}]
+    assert _outside_almaty(far) == ["ru-998", "ru-999"]
 
 
 def test_kazakh_is_written_with_kazakh_letters_or_in_latin():
