@@ -189,7 +189,7 @@ def _quarters(ideas: Sequence[PackIdea]) -> str:
     return labelled(_("Quarters"), ", ".join(names)) if names else ""
 
 
-def _map(ideas: Sequence[PackIdea], outlines: Sequence[str]) -> list[Block]:
+def _map(ideas: Sequence[PackIdea], outlines: Sequence[tuple[str, str]]) -> list[Block]:
     points = [MapPoint(i.number, i.row.lat, i.row.lon) for i in ideas]
     image = render_map(points, outlines)
     return [
@@ -226,7 +226,8 @@ def _agenda(entries: list[AgendaEntry]) -> list[Block]:
         else:
             subject = _("Idea %(reference)s: %(title)s", reference=entry.reference,
                         title=resident(entry.title))
-        blocks.append(Para("agenda", f"{number}. {subject}"))
+        when = f"{entry.starts_at:%H:%M} · " if entry.starts_at is not None else ""
+        blocks.append(Para("agenda", f"{number}. {when}{subject}"))
         if entry.note:
             blocks.append(Para("note", labelled(_("Note for the discussion"), resident(entry.note))))
     return blocks
@@ -288,7 +289,7 @@ def build_pack_document(filters: ExportFilters, reference: ReferenceData) -> Pac
     blocks.append(NewPage())
     blocks.extend(_agenda(agenda_entries(forum.id) if forum else []))
 
-    outlines = [boundary for _name, boundary in quarter_outlines(locale)]
+    outlines = quarter_outlines(locale)
     themes: dict[int, GroupInfo] = {}
     for section in sections:
         rec = section.recommendation

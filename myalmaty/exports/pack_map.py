@@ -156,6 +156,16 @@ def _quarter_geometry(text: str) -> dict | None:
     return data if data.get("type") in ("Polygon", "MultiPolygon") else None
 
 
+def _label(draw: ImageDraw.ImageDraw, view: _View, geometry: dict, name: str) -> None:
+    """The quarter's name at the top of its outline, inside it."""
+    ring = next(iter(_rings(geometry)), [])
+    if not ring:
+        return
+    xs, ys = zip(*(view.xy(lon, lat) for lon, lat, *_z in ring), strict=True)
+    draw.text(((min(xs) + max(xs)) / 2, min(ys) + 6), name, fill=QUARTER,
+              font=_font().font_variant(size=16), anchor="ma")
+
+
 def _spread(view: _View, points: Sequence[MapPoint]) -> list[tuple[tuple[float, float], int]]:
     """Where each marker goes: at its idea, or moved around it on a widening circle until it
     covers no marker placed before it (ideas at one address stay readable)."""
@@ -178,10 +188,11 @@ def _marker(draw: ImageDraw.ImageDraw, x: float, y: float, number: int) -> None:
     draw.text((x, y), str(number), fill="white", font=_font(), anchor="mm")
 
 
-def render_map(points: Sequence[MapPoint], quarter_outlines: Sequence[str]) -> MapImage:
+def render_map(points: Sequence[MapPoint], quarter_outlines: Sequence[tuple[str, str]]) -> MapImage:
     """The ideas' area, over the tile file when there is one, else over the city's outlines.
 
-    `quarter_outlines` are the quarters' boundaries as GeoJSON text (queries.quarter_outlines).
+    `quarter_outlines` are the quarters' (name, boundary as GeoJSON text), as
+    `queries.quarter_outlines` gives them.
     """
     info: TileFileInfo | None = current_app.extensions.get("tile_file")
     deepest = TILES_MAX_ZOOM if info else DRAWN_MAX_ZOOM
@@ -200,10 +211,11 @@ def render_map(points: Sequence[MapPoint], quarter_outlines: Sequence[str]) -> M
         image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     if not from_tiles:
-        for text in quarter_outlines:
+        for name, text in quarter_outlines:
             geometry = _quarter_geometry(text)
             if geometry is not None:
                 _outline(draw, view, geometry, QUARTER, 2)
+                _label(draw, view, geometry, name)
     _outline(draw, view, dict(mapping(city_boundary())), CITY, 3)
     for (x, y), number in reversed(_spread(view, points)):  # the first idea drawn on top
         _marker(draw, x, y, number)

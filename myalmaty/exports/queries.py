@@ -339,6 +339,7 @@ class AgendaEntry:
     """One point of a forum's agenda: a theme or an idea, with the organisers' note."""
 
     position: int
+    starts_at: dt.time | None
     note: str
     group_id: int | None
     idea_id: int | None
@@ -356,7 +357,7 @@ def agenda_entries(forum_id: int) -> list[AgendaEntry]:
     """The forum's agenda in its order; only what may leave the platform: active themes and
     published ideas (a hidden idea keeps its place on the organisers' page, not in print)."""
     rows = db.session.execute(
-        sa.select(AgendaItem.position, AgendaItem.id, AgendaItem.note, AgendaItem.group_id,
+        sa.select(AgendaItem.position, AgendaItem.starts_at, AgendaItem.note, AgendaItem.group_id,
                   AgendaItem.idea_id, IdeaGroup.title, Idea.title, Idea.created_at)
         .outerjoin(IdeaGroup, sa.and_(IdeaGroup.id == AgendaItem.group_id, IdeaGroup.is_active))
         .outerjoin(Idea, sa.and_(Idea.id == AgendaItem.idea_id, Idea.status == IdeaStatus.PUBLISHED))
@@ -364,9 +365,9 @@ def agenda_entries(forum_id: int) -> list[AgendaEntry]:
         .order_by(AgendaItem.position, AgendaItem.id)
     )
     return [
-        AgendaEntry(position, note or "", group_id, idea_id, group_title or idea_title or "",
-                    created_at)
-        for position, _id, note, group_id, idea_id, group_title, idea_title, created_at in rows
+        AgendaEntry(position, starts_at, note or "", group_id, idea_id,
+                    group_title or idea_title or "", created_at)
+        for position, starts_at, note, group_id, idea_id, group_title, idea_title, created_at in rows
     ]
 
 

@@ -4,6 +4,7 @@ the same, word for word."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -18,6 +19,7 @@ from myalmaty.exports.pack_map import BACKGROUND, CITY, MARKER, QUARTER, render_
 from myalmaty.extensions import db
 from tests.factories import make_comment, make_idea
 from tests.test_glossary import BRAND_LIKE
+from tests.tilefile import city_tiles, colour_of, make_mbtiles
 
 
 class BodyText(HTMLParser):
@@ -103,11 +105,12 @@ def test_the_agenda_comes_in_order_with_its_notes(world, pack):
     items = {i.position: i for i in db.session.query(AgendaItem).filter_by(forum_id=world.forum.id)}
     items[1].position, items[2].position = 5, 4  # the idea first, then the theme
     items[1].note = "Start with the neighbours'\tvoices."
+    items[1].starts_at, items[2].starts_at = dt.time(11, 15), dt.time(10, 30)
     db.session.commit()
     for text in both_texts(pack()):
         agenda = text[text.index("Agenda"):text.index("Believe in risky ideas", text.index("Agenda"))]
-        bikes = agenda.index(f"1. Idea {world.bikes.created_at:%Y}-{world.bikes.id:05d}: Велодорожка на Абая")
-        theme = agenda.index("2. Theme: Дворы центра")
+        bikes = agenda.index(f"1. 10:30 · Idea {world.bikes.created_at:%Y}-{world.bikes.id:05d}: Велодорожка на Абая")
+        theme = agenda.index("2. 11:15 · Theme: Дворы центра")
         note = agenda.index("Note for the discussion: Start with the neighbours' voices.")
         assert bikes < theme < note
         assert "Hidden by moderators" not in text and "Not for print" not in text
@@ -200,3 +203,37 @@ def test_the_kazakh_pack_spells_the_brand_as_the_interface_does(world, pack):
         # The forum's title and the platform's name, and no other spelling of the brand.
         assert "#МыАлматы идеялары" in text
         assert set(BRAND_LIKE.findall(text)) == {"#МыАлматы"}
+
+
+class TestWithATileFile:
+    """With TILE_FILE set, each map is the file's tiles of its ideas' area."""
+
+    @pytest.fixture
+    def app_config(self, tmp_path_factory) -> dict:
+        return {"TILE_FILE": str(make_mbtiles(tmp_path_factory.mktemp("tiles") / "almaty.mbtiles"))}
+
+    def test_the_maps_are_drawn_from_the_tile_files_tiles(self, world, pack):
+        archive = pack()
+        html = archive.read("discussion-pack.html").decode("utf-8")
+        assert re.findall(r'<img class="map" src="data:(image/\w+);base64,', html) == ["image/jpeg"] * 5
+        reader = PdfReader(io.BytesIO(archive.read("discussion-pack.pdf")))
+        picture = next(image.image for page in reader.pages for image in page.images
+                       if image.image.width == 1200).convert("RGB")
+        # The test tiles are solid squares whose colour says their address: a spot between the
+        # markers shows the deepest zoom's tile there (12: the file has nothing deeper).
+        red, green, blue = picture.getpixel((40, 40))
+        expected = {colour_of(12, x, y) for x, y in city_tiles(12)}
+        assert any(abs(red - r) <= 6 and abs(green - g) <= 6 and abs(blue - b) <= 6
+                   for r, g, b in expected), (red, green, blue)
+        assert abs(blue - 120) <= 6
+
+    def test_the_tiles_map_carries_the_files_attribution(self, app, world):
+        from myalmaty.exports.pack_map import MapPoint
+
+        with app.test_request_context():
+            image = render_map([MapPoint(1, 43.25, 76.94), MapPoint(2, 43.23, 76.91)], [])
+        assert image.from_tiles and image.media_type == "image/jpeg"
+        picture = Image.open(io.BytesIO(image.data)).convert("RGB")
+        # "Test tiles" is written on white in the bottom right corner.
+        corner = picture.crop((picture.width - 60, picture.height - 20, picture.width, picture.height))
+        assert max(colour for _count, colour in corner.getcolors(1 << 16)) >= (245, 245, 245)
