@@ -38,7 +38,7 @@ from myalmaty.exports.filters import ExportFilters
 from myalmaty.exports.geojson_writer import geojson_chunks
 from myalmaty.exports.offline_map import offline_map_chunks
 from myalmaty.exports.pack_blocks import Blanks, Block, IdeaEntry, NewPage, PackDocument, Para, Picture
-from myalmaty.exports.pack_map import MapPoint, render_map
+from myalmaty.exports.pack_map import MapImage, MapPoint, render_map
 from myalmaty.exports.pack_pdf import FONT_FILES, write_pack_pdf
 from myalmaty.exports.queries import (
     AgendaEntry,
@@ -189,9 +189,28 @@ def _quarters(ideas: Sequence[PackIdea]) -> str:
     return labelled(_("Quarters"), ", ".join(names)) if names else ""
 
 
-def _map(ideas: Sequence[PackIdea], outlines: Sequence[tuple[str, str]]) -> list[Block]:
-    points = [MapPoint(i.number, i.row.lat, i.row.lon) for i in ideas]
-    image = render_map(points, outlines)
+class MapMaker:
+    """Draws the pack's maps; those from the tile file share one budget of bytes (the offline
+    map's, OFFLINE_TILES_MAX_BYTES), past which maps are drawn from the outlines: a forum with
+    many themes gets a PDF that still mails."""
+
+    def __init__(self, outlines: Sequence[tuple[str, str]]) -> None:
+        self.outlines = outlines
+        self.budget = int(current_app.config["OFFLINE_TILES_MAX_BYTES"])
+
+    def __call__(self, points: Sequence[MapPoint]) -> MapImage:
+        if self.budget > 0:
+            image = render_map(points, self.outlines)
+            if not image.from_tiles:
+                return image
+            self.budget -= len(image.data)
+            if self.budget >= 0:
+                return image
+        return render_map(points, self.outlines, tiles=False)
+
+
+def _map(ideas: Sequence[PackIdea], draw: MapMaker) -> list[Block]:
+    image = draw([MapPoint(i.number, i.row.lat, i.row.lon) for i in ideas])
     return [
         Picture(image, _("Map of the ideas")),
         Para("meta", _("On the map, each number is the idea of that number below.")),
@@ -289,7 +308,7 @@ def build_pack_document(filters: ExportFilters, reference: ReferenceData) -> Pac
     blocks.append(NewPage())
     blocks.extend(_agenda(agenda_entries(forum.id) if forum else []))
 
-    outlines = quarter_outlines(locale)
+    draw = MapMaker(quarter_outlines(locale))
     themes: dict[int, GroupInfo] = {}
     for section in sections:
         rec = section.recommendation
@@ -298,7 +317,7 @@ def build_pack_document(filters: ExportFilters, reference: ReferenceData) -> Pac
             blocks += [Para("meta", printable(rec.forum_title)), Para("body", printable(rec.text))]
         blocks += [Para("counts", counts(len(section.ideas), section.support_count)),
                    Para("meta", _quarters(section.ideas))]
-        blocks += _map(section.ideas, outlines)
+        blocks += _map(section.ideas, draw)
         for group in section.groups:
             blocks += [Para("h3", _group_title(group)),
                        Para("counts", counts(len(group.ideas), group.support_count))]
@@ -308,7 +327,7 @@ def build_pack_document(filters: ExportFilters, reference: ReferenceData) -> Pac
                 if group.info.public_answer:
                     blocks.append(Para("answer", labelled(_("Public answer"),
                                                           resident(group.info.public_answer))))
-                blocks += _map(group.ideas, outlines)
+                blocks += _map(group.ideas, draw)
             blocks += [_idea(item) for item in group.ideas]
     for info in themes.values():
         blocks += _worksheet(info)

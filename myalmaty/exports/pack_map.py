@@ -188,13 +188,15 @@ def _marker(draw: ImageDraw.ImageDraw, x: float, y: float, number: int) -> None:
     draw.text((x, y), str(number), fill="white", font=_font(), anchor="mm")
 
 
-def render_map(points: Sequence[MapPoint], quarter_outlines: Sequence[tuple[str, str]]) -> MapImage:
+def render_map(points: Sequence[MapPoint], quarter_outlines: Sequence[tuple[str, str]],
+               *, tiles: bool = True) -> MapImage:
     """The ideas' area, over the tile file when there is one, else over the city's outlines.
 
     `quarter_outlines` are the quarters' (name, boundary as GeoJSON text), as
-    `queries.quarter_outlines` gives them.
+    `queries.quarter_outlines` gives them. `tiles=False` draws the outlines even when there is
+    a tile file (the pack's budget for tiles is spent).
     """
-    info: TileFileInfo | None = current_app.extensions.get("tile_file")
+    info: TileFileInfo | None = current_app.extensions.get("tile_file") if tiles else None
     deepest = TILES_MAX_ZOOM if info else DRAWN_MAX_ZOOM
     if points:
         lons, lats = [p.lon for p in points], [p.lat for p in points]

@@ -237,3 +237,8 @@ class TestWithATileFile:
         # "Test tiles" is written on white in the bottom right corner.
         corner = picture.crop((picture.width - 60, picture.height - 20, picture.width, picture.height))
         assert max(colour for _count, colour in corner.getcolors(1 << 16)) >= (245, 245, 245)
+
+    def test_past_the_size_budget_the_maps_show_the_outlines(self, app, world, pack):
+        app.config["OFFLINE_TILES_MAX_BYTES"] = 1  # not even one picture of tiles fits
+        html = pack().read("discussion-pack.html").decode("utf-8")
+        assert re.findall(r'<img class="map" src="data:(image/\w+);base64,', html) == ["image/png"] * 5
