@@ -157,13 +157,13 @@ def _quarter_geometry(text: str) -> dict | None:
 
 
 def _label(draw: ImageDraw.ImageDraw, view: _View, geometry: dict, name: str) -> None:
-    """The quarter's name at the top of its outline, inside it."""
+    """The quarter's name just above its outline (inside, it would hide the markers)."""
     ring = next(iter(_rings(geometry)), [])
     if not ring:
         return
     xs, ys = zip(*(view.xy(lon, lat) for lon, lat, *_z in ring), strict=True)
-    draw.text(((min(xs) + max(xs)) / 2, min(ys) + 6), name, fill=QUARTER,
-              font=_font().font_variant(size=16), anchor="ma")
+    draw.text(((min(xs) + max(xs)) / 2, min(ys) - 4), name, fill=QUARTER,
+              font=_font().font_variant(size=16), anchor="md")
 
 
 def _spread(view: _View, points: Sequence[MapPoint]) -> list[tuple[tuple[float, float], int]]:

@@ -242,3 +242,14 @@ class TestWithATileFile:
         app.config["OFFLINE_TILES_MAX_BYTES"] = 1  # not even one picture of tiles fits
         html = pack().read("discussion-pack.html").decode("utf-8")
         assert re.findall(r'<img class="map" src="data:(image/\w+);base64,', html) == ["image/png"] * 5
+
+
+def test_the_html_loads_nothing_from_any_host(world, pack):
+    from tests.exports.test_offline_map_and_pack import parse
+
+    html = pack().read("discussion-pack.html").decode("utf-8")
+    page = parse(html)
+    sources = [attrs["src"] for tag, attrs in page.tags if tag == "img"]
+    assert sources and all(src.startswith("data:image/") for src in sources)
+    assert not any(tag in ("script", "link", "iframe", "object") for tag, _attrs in page.tags)
+    assert "url(" not in html and "@import" not in html
