@@ -170,6 +170,7 @@ def labelled(label: str, text: str) -> str:
     return f"{label}: {text}"
 
 
+@lru_cache(maxsize=1024)  # an idea under several recommendations is encoded once
 def qr_png(url: str) -> bytes:
     buffer = io.BytesIO()
     segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=6, border=2)
@@ -252,7 +253,7 @@ def _agenda(entries: list[AgendaEntry]) -> list[Block]:
     return blocks
 
 
-def _worksheet(info: GroupInfo) -> list[Block]:
+def _worksheet(info: GroupInfo, ideas: Sequence[PackIdea]) -> list[Block]:
     questions = [
         _("Which problem do these ideas solve, and for whom?"),
         _("What is already there to start with: people, places, permissions?"),
@@ -263,6 +264,11 @@ def _worksheet(info: GroupInfo) -> list[Block]:
         Para("h2", _("Worksheet: %(theme)s", theme=resident(info.title))),
         Para("meta", _("For the table discussing this theme. Write by hand; the organisers "
                        "collect the sheets.")),
+        Para("h3", _("Ideas in this theme")),
+        *(Para("agenda", printable(" · ".join((i.row.reference, redact_emails(i.row.title),
+                                                 ngettext("%(num)d support", "%(num)d supports",
+                                                          i.row.support_count)))))
+          for i in ideas),
         Para("h3", _("Questions to discuss")),
         *(Para("question", f"{n}. {q}") for n, q in enumerate(questions, start=1)),
         Para("h3", _("What the table agrees")),
@@ -309,7 +315,7 @@ def build_pack_document(filters: ExportFilters, reference: ReferenceData) -> Pac
     blocks.extend(_agenda(agenda_entries(forum.id) if forum else []))
 
     draw = MapMaker(quarter_outlines(locale))
-    themes: dict[int, GroupInfo] = {}
+    themes: dict[int, PackGroup] = {}
     for section in sections:
         rec = section.recommendation
         blocks += [NewPage(), Para("h2", _recommendation_title(rec))]
@@ -322,15 +328,16 @@ def build_pack_document(filters: ExportFilters, reference: ReferenceData) -> Pac
             blocks += [Para("h3", _group_title(group)),
                        Para("counts", counts(len(group.ideas), group.support_count))]
             if group.info is not None:
-                themes.setdefault(group.info.id, group.info)
+                themes.setdefault(group.info.id, group)
                 blocks.append(Para("body", resident(group.info.summary)))
                 if group.info.public_answer:
                     blocks.append(Para("answer", labelled(_("Public answer"),
                                                           resident(group.info.public_answer))))
                 blocks += _map(group.ideas, draw)
             blocks += [_idea(item) for item in group.ideas]
-    for info in themes.values():
-        blocks += _worksheet(info)
+    for theme in themes.values():
+        if theme.info is not None:
+            blocks += _worksheet(theme.info, theme.ideas)
     # Empty paragraphs (a venue not given, a summary not written) are left out of both files.
     return PackDocument(locale, title, [b for b in blocks if not isinstance(b, Para) or b.text])
 

@@ -186,6 +186,9 @@ def test_a_worksheet_page_per_theme_for_the_table(world, pack):
     assert len(sheets) == 1 and sheets[0].startswith("Worksheet: Дворы центра")
     for words_on_sheet in ("Questions to discuss", "1. Which problem", "First small step", "Who", "By when"):
         assert words_on_sheet in sheets[0]
+    # The theme's ideas are listed on the sheet, the table's reminder of what it discusses.
+    cinema = f"{world.cinema.created_at:%Y}-{world.cinema.id:05d} · Кино во дворе · 3 supports"
+    assert cinema in sheets[0]
     html = archive.read("discussion-pack.html").decode("utf-8")
     assert html.count('<table class="blanks">') == 1 and html.count("<td></td>") == 8 * 3
 
