@@ -137,6 +137,8 @@ class AgendaItem(TimestampMixin, Model):
     idea_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("ideas.id"), index=True)
     position: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     note: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    # When the forum comes to this point, in the forum's own (local) time; None: only the order.
+    starts_at: so.Mapped[dt.time | None] = so.mapped_column(sa.Time, default=None)
     added_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
 
     forum: so.Mapped[Forum] = so.relationship(back_populates="agenda")

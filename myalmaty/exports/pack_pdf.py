@@ -1,27 +1,47 @@
 """The discussion pack as PDF, written with fpdf2 in DejaVu Sans (Cyrillic and Kazakh letters).
 
+It lays out the blocks of `pack.PackDocument` and writes no words of its own (but the page
+footer): the HTML shows the same blocks, so the two files say the same. Text is left-aligned
+(fpdf2 justifies by default, which stretched headings). Characters the font lacks were already
+replaced visibly when the document was built (`pack.printable`).
+
 The fonts ship with the app (myalmaty/data/fonts, with their licence): nothing is fetched,
 and the PDF embeds the subset of glyphs it uses, so it prints the same anywhere.
 """
 
 from __future__ import annotations
 
+import io
 from importlib import resources
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
-from flask_babel import format_date, ngettext
-from flask_babel import gettext as _
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import Align, XPos, YPos
 
-from myalmaty.exports.columns import local_day, redact_emails
-
-if TYPE_CHECKING:
-    from myalmaty.exports.pack import PackDocument, PackGroup, PackIdea, PackSection
+from myalmaty.exports.pack_blocks import Blanks, IdeaEntry, PackDocument, Para, Picture
 
 FONT = "DejaVu"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 LINE = 5.2
+QR_SIZE = 24.0  # millimetres: a phone reads it from arm's length
+BLANK_ROW = 11.0
+
+# kind -> (size in points, style, grey level, indent in mm, space after in mm)
+STYLES: dict[str, tuple[float, str, int, float, float]] = {
+    "title": (20, "B", 20, 0, 2.5),
+    "h2": (15, "B", 20, 0, 1.5),
+    "h3": (12.5, "B", 20, 0, 0.8),
+    "h4": (11, "B", 20, 0, 0.3),
+    "body": (10, "", 20, 0, 1.2),
+    "meta": (8.5, "", 85, 0, 1.2),
+    "counts": (10, "B", 40, 0, 1.2),
+    "answer": (10, "B", 40, 3, 1.2),
+    "comment": (9, "", 60, 5, 0.6),
+    "agenda": (10.5, "", 20, 0, 0.8),
+    "note": (9.5, "", 60, 6, 1.6),
+    "question": (11, "", 20, 0, 2.0),
+    "link": (8.5, "", 60, 0, 0.5),
+}
 
 
 class PackPDF(FPDF):
@@ -44,96 +64,70 @@ class PackPDF(FPDF):
         self.set_text_color(90, 90, 90)
         self.cell(0, 6, f"{self.page_title} · {self.page_no()}", align="C")
 
-    def text_block(self, text: str, size: float = 10, style: str = "", colour: int = 20,
-                   gap: float = 1.2) -> None:
-        if not text:
-            return
+    def para(self, para: Para) -> None:
+        size, style, grey, indent, gap = STYLES[para.kind]
+        if para.kind in ("h2", "h3", "h4") and self.will_page_break(LINE * 5):
+            self.add_page()  # a heading does not end a page alone
         self.set_font(FONT, style, size)
-        self.set_text_color(colour, colour, colour)
-        self.multi_cell(0, LINE * size / 10, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(grey, grey, grey)
+        self.set_x(self.l_margin + indent)
+        self.multi_cell(0, LINE * size / 10, para.text, align=Align.L,
+                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(gap)
 
+    def picture(self, picture: Picture) -> None:
+        width = self.epw
+        height = width * picture.image.height / picture.image.width
+        if self.will_page_break(height + 8):
+            self.add_page()
+        self.image(io.BytesIO(picture.image.data), x=self.l_margin, w=width, h=height,
+                   alt_text=picture.alt)
+        self.ln(1)
 
-def _counts(ideas: int, supports: int) -> str:
-    return "{} · {}".format(
-        ngettext("%(num)d idea", "%(num)d ideas", ideas),
-        ngettext("%(num)d support", "%(num)d supports", supports),
-    )
+    def idea(self, entry: IdeaEntry) -> None:
+        if self.will_page_break(40):
+            self.add_page()
+        for para in entry.paras:
+            self.para(para)
+        if self.will_page_break(QR_SIZE + 2):
+            self.add_page()
+        top = self.get_y()
+        self.image(io.BytesIO(entry.qr_png), x=self.l_margin, y=top, w=QR_SIZE, h=QR_SIZE,
+                   link=entry.url, alt_text=entry.link_text)
+        size, style, grey, _indent, _gap = STYLES["link"]
+        self.set_font(FONT, style, size)
+        self.set_text_color(grey, grey, grey)
+        self.set_xy(self.l_margin + QR_SIZE + 4, top + QR_SIZE / 2 - LINE / 2)
+        self.multi_cell(0, LINE * size / 10, entry.link_text, align=Align.L, link=entry.url,
+                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_y(max(self.get_y(), top + QR_SIZE) + 5)
 
-
-def _write_idea(pdf: PackPDF, item: PackIdea) -> None:
-    row = item.row
-    if pdf.will_page_break(30):
-        pdf.add_page()
-    pdf.text_block(redact_emails(row.title), size=11, style="B", gap=0.3)
-    meta = [row.reference, row.category, row.quarter, row.stage.label,
-            ngettext("%(num)d support", "%(num)d supports", row.support_count)]
-    pdf.text_block(" · ".join(m for m in meta if m), size=8.5, colour=85)
-    pdf.text_block(redact_emails(row.description), size=10)
-    if row.first_step:
-        pdf.text_block(_("First step") + ": " + redact_emails(row.first_step), size=10)
-    if row.public_answer:
-        pdf.text_block(_("Public answer") + ": " + redact_emails(row.public_answer), size=10,
-                       style="B", colour=40)
-    for comment in item.comments:
-        day = local_day(comment.created_at)
-        who = f"{redact_emails(comment.author)}, {format_date(day, 'medium')}" if day else comment.author
-        pdf.set_x(pdf.l_margin + 5)
-        pdf.set_font(FONT, "", 9)
-        pdf.set_text_color(60, 60, 60)
-        pdf.multi_cell(0, LINE * 0.9, f"— {who}: {redact_emails(comment.body)}",
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(3)
-
-
-def _write_group(pdf: PackPDF, group: PackGroup) -> None:
-    if pdf.will_page_break(30):
-        pdf.add_page()
-    title = redact_emails(group.info.title) if group.info else _("Ideas not in a theme")
-    pdf.text_block(title, size=12.5, style="B", gap=0.3)
-    pdf.text_block(_counts(len(group.ideas), group.support_count), size=9, colour=85)
-    if group.info is not None:
-        pdf.text_block(redact_emails(group.info.summary), size=10)
-        if group.info.public_answer:
-            pdf.text_block(_("Public answer") + ": " + redact_emails(group.info.public_answer),
-                           size=10, style="B", colour=40)
-    pdf.ln(1)
-    for item in group.ideas:
-        _write_idea(pdf, item)
+    def blanks(self, blanks: Blanks) -> None:
+        widths = [self.epw * share for share in (0.55, 0.25, 0.20)][:len(blanks.headings)]
+        self.set_draw_color(90, 90, 90)
+        self.set_font(FONT, "B", 10)
+        self.set_text_color(20, 20, 20)
+        for width, heading in zip(widths, blanks.headings, strict=True):
+            self.cell(width, 8, heading, border=1, align=Align.L)
+        self.ln(8)
+        for _row in range(blanks.rows):
+            for width in widths:
+                self.cell(width, BLANK_ROW, "", border=1)
+            self.ln(BLANK_ROW)
 
 
-def _write_section(pdf: PackPDF, section: PackSection) -> None:
+def write_pack_pdf(target: IO[bytes], document: PackDocument) -> None:
+    pdf = PackPDF(document.title, document.locale)
     pdf.add_page()
-    rec = section.recommendation
-    pdf.text_block(rec.title if rec else _("Ideas not linked to a recommendation"), size=15,
-                   style="B", gap=0.5)
-    if rec is not None:
-        pdf.text_block(rec.forum_title, size=9, colour=85)
-        pdf.text_block(rec.text, size=10.5)
-    pdf.text_block(_counts(section.idea_count, section.support_count), size=10, style="B")
-    pdf.ln(2)
-    for group in section.groups:
-        _write_group(pdf, group)
-
-
-def write_pack_pdf(target: IO[bytes], document: PackDocument, title: str) -> None:
-    pdf = PackPDF(title, document.locale)
-    pdf.add_page()
-    pdf.text_block(title, size=20, style="B", gap=2)
-    pdf.text_block(" · ".join(p for p in (document.forum_date, document.forum_venue) if p), size=11)
-    pdf.text_block(_counts(document.idea_count, document.support_count), size=11, style="B")
-    pdf.text_block(_("Prepared on %(day)s. Made from the ideas published on #MyAlmaty Ideas.",
-                     day=document.made_on), size=9, colour=85)
-    if not document.sections:
-        pdf.text_block(_("No published idea is on this forum's agenda yet."), size=11)
-    else:
-        pdf.ln(4)
-        pdf.text_block(_("Contents"), size=13, style="B")
-        for section in document.sections:
-            rec = section.recommendation
-            name = rec.title if rec else _("Ideas not linked to a recommendation")
-            pdf.text_block(f"{name} — {_counts(section.idea_count, section.support_count)}",
-                           size=10, gap=0.6)
-    for section in document.sections:
-        _write_section(pdf, section)
+    for block in document.blocks:
+        if isinstance(block, Para):
+            pdf.para(block)
+        elif isinstance(block, Picture):
+            pdf.picture(block)
+        elif isinstance(block, IdeaEntry):
+            pdf.idea(block)
+        elif isinstance(block, Blanks):
+            pdf.blanks(block)
+        elif pdf.get_y() > pdf.t_margin + 1:  # a new page, unless this one is still empty
+            pdf.add_page()
     target.write(bytes(pdf.output()))

@@ -23,9 +23,7 @@ from flask_babel import get_timezone
 from sqlalchemy import orm as so
 
 from myalmaty.core.models import translated_in
-from myalmaty.core.presenters import author_name
-from myalmaty.domain.accounts import User
-from myalmaty.domain.ideas import Comment, CommentStatus, Idea, IdeaStage
+from myalmaty.domain.ideas import Comment, CommentStatus, Idea, IdeaStage, IdeaStatus
 from myalmaty.domain.reference import (
     AgendaItem,
     Category,
@@ -305,7 +303,8 @@ def iter_visible_comments(
 
 @dataclass(frozen=True)
 class CommentExcerpt:
-    author: str
+    """A visible comment as the pack quotes it: exports name no one, so no author is read."""
+
     created_at: dt.datetime
     body: str
 
@@ -320,21 +319,56 @@ def latest_visible_comments(idea_ids: list[int], per_idea: int = 3) -> dict[int,
         .label("rank")
     )
     ranked = (
-        sa.select(Comment.id, rank)
+        sa.select(Comment.id, Comment.idea_id, Comment.created_at, Comment.body, rank)
         .where(Comment.idea_id.in_(idea_ids), Comment.status == CommentStatus.VISIBLE)
         .subquery()
     )
     rows = db.session.execute(
-        sa.select(Comment, User)
-        .join(ranked, ranked.c.id == Comment.id)
-        .join(User, User.id == Comment.author_id)
+        sa.select(ranked.c.idea_id, ranked.c.created_at, ranked.c.body)
         .where(ranked.c.rank <= per_idea)
-        .order_by(Comment.idea_id, Comment.created_at.desc(), Comment.id.desc())
+        .order_by(ranked.c.idea_id, ranked.c.created_at.desc(), ranked.c.id.desc())
     )
     result: dict[int, list[CommentExcerpt]] = defaultdict(list)
-    for comment, user in rows:
-        result[comment.idea_id].append(CommentExcerpt(author_name(user), comment.created_at, comment.body))
+    for idea_id, created_at, body in rows:
+        result[idea_id].append(CommentExcerpt(created_at, body))
     return result
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One point of a forum's agenda: a theme or an idea, with the organisers' note."""
+
+    position: int
+    starts_at: dt.time | None
+    note: str
+    group_id: int | None
+    idea_id: int | None
+    title: str
+    idea_created_at: dt.datetime | None
+
+    @property
+    def reference(self) -> str:
+        if self.idea_id is None or self.idea_created_at is None:
+            return ""
+        return f"{self.idea_created_at:%Y}-{self.idea_id:05d}"
+
+
+def agenda_entries(forum_id: int) -> list[AgendaEntry]:
+    """The forum's agenda in its order; only what may leave the platform: active themes and
+    published ideas (a hidden idea keeps its place on the organisers' page, not in print)."""
+    rows = db.session.execute(
+        sa.select(AgendaItem.position, AgendaItem.starts_at, AgendaItem.note, AgendaItem.group_id,
+                  AgendaItem.idea_id, IdeaGroup.title, Idea.title, Idea.created_at)
+        .outerjoin(IdeaGroup, sa.and_(IdeaGroup.id == AgendaItem.group_id, IdeaGroup.is_active))
+        .outerjoin(Idea, sa.and_(Idea.id == AgendaItem.idea_id, Idea.status == IdeaStatus.PUBLISHED))
+        .where(AgendaItem.forum_id == forum_id, sa.or_(IdeaGroup.id.is_not(None), Idea.id.is_not(None)))
+        .order_by(AgendaItem.position, AgendaItem.id)
+    )
+    return [
+        AgendaEntry(position, starts_at, note or "", group_id, idea_id,
+                    group_title or idea_title or "", created_at)
+        for position, starts_at, note, group_id, idea_id, group_title, idea_title, created_at in rows
+    ]
 
 
 def agenda_positions(forum_id: int) -> tuple[dict[int, int], dict[int, int]]:

@@ -17,6 +17,7 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.fields.core import UnboundField
 from wtforms.validators import (
@@ -229,7 +230,22 @@ class AgendaSuggestionForm(AppForm):
     idea_id = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,12}$")])
 
 
+class ClockField(TimeField):
+    """A time of day typed as HH:MM; anything else is this field's error in the reader's
+    language (WTForms' own message is not translated into Kazakh)."""
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, format="%H:%M", **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Enter a time as hours and minutes, e.g. 10:30.")) from error
+
+
 class AgendaNoteForm(AppForm):
+    starts_at = ClockField(_l("Time on the agenda"), [Optional()])
     note = TextAreaField(
         _l("Note for the discussion"),
         [Optional(), Length(max=2000, message=_l("The note is too long (at most 2000 characters)."))],

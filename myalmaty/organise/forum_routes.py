@@ -218,13 +218,14 @@ def agenda_note(item_id: int) -> ResponseReturnValue:
 
     def refused(status: int) -> Rendered:
         # The notes on the page are plain inputs, not this form: say what was wrong above them.
-        for message in form.note.errors:
+        for message in [*form.starts_at.errors, *form.note.errors]:
             flash(str(message), "error")
         return _forum_page(item.forum_id, status=status)
 
     return run_decision(
         form,
-        lambda: services.update_agenda_note(current_account(), item, form.note.data or ""),
+        lambda: services.update_agenda_note(current_account(), item, form.note.data or "",
+                                            form.starts_at.data),
         success=_("The note was saved."),
         done=_agenda_of(item.forum_id, item.id),
         rerender=refused,

@@ -195,9 +195,12 @@ def add_to_agenda(
     return item
 
 
-def update_agenda_note(actor: User, item: AgendaItem, note: str) -> AgendaItem:
+def update_agenda_note(actor: User, item: AgendaItem, note: str,
+                       starts_at: dt.time | None = None) -> AgendaItem:
+    """The point's note and its time on the forum's day (None: no time, only the order)."""
     require(actor, Role.ORGANISER)
     item.note = note.strip()
+    item.starts_at = starts_at
     db.session.flush()
     return item
 

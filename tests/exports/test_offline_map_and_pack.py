@@ -4,6 +4,7 @@ import io
 import json
 import re
 import zipfile
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -124,24 +125,28 @@ def test_pack_document_goes_recommendation_group_idea(world, pack):
     steps = html.index("<h2>A thousand small steps</h2>")
     unlinked = html.index("<h2>Ideas not linked to a recommendation</h2>")
     assert believe < steps < unlinked
-    # Cinema is linked to both recommendations (through its group, and directly): under each.
-    assert html.count("<h4>Кино во дворе</h4>") == 2
-    assert believe < html.index("<h3>Дворы центра</h3>") < html.index("<h4>Кино во дворе</h4>") < steps
-    assert unlinked < html.index("<h4>Велодорожка на Абая</h4>")
+    # Cinema is linked to both recommendations (through its group, and directly): under each,
+    # numbered as its marker on that section's maps.
+    assert html.count("<h4>1. Кино во дворе</h4>") == 2
+    assert believe < html.index("<h3>Дворы центра</h3>") < html.index("<h4>1. Кино во дворе</h4>") < steps
+    assert html.index("<h4>2. Мурал на Арбате</h4>") < steps
+    assert unlinked < html.index("<h4>1. Велодорожка на Абая</h4>")
     assert "2 ideas · 4 supports" in html[believe:steps]
-    assert "Хорошая идея" in html and "Обсудим на форуме." in html
+    assert "Public answer: Хорошая идея" in html and "Public answer: Обсудим на форуме." in html
     assert "@media print" in html and "<script" not in html and "http" not in html.split("<body>")[0]
 
 
 def test_pack_shows_the_three_latest_visible_comments(world, pack):
     html = pack().read("discussion-pack.html").decode("utf-8")
-    cinema = html[html.index("<h4>Кино во дворе</h4>"):]
+    cinema = html[html.index("<h4>1. Кино во дворе</h4>"):]
     cinema = cinema[:cinema.index("</article>")]
     assert [c for c in ("Четвёртый, самый новый", "Третий", "Я тоже") if c in cinema] == [
         "Четвёртый, самый новый", "Третий", "Я тоже"]
     assert "Скрытый комментарий" not in html  # hidden
     assert "Самый старый" not in html and "Приду с соседями!" not in html  # beyond the three
-    assert "Former resident" in cinema  # the deleted account's comment, without its name
+    # Comments are quoted with their day, never with who wrote them (a deleted account neither).
+    for name in ("Айгерим", "Gone Person", "Former resident"):
+        assert name not in html
 
 
 @pytest.mark.parametrize(
@@ -169,5 +174,7 @@ def test_pack_for_a_forum_with_an_empty_agenda_still_has_every_file(world, expor
     result, data = export_cli("pack", "--forum", str(empty.id), "--lang", "en")
     assert result.exit_code == 0, result.output
     archive = zipfile.ZipFile(io.BytesIO(data))
-    assert "No published idea is on this forum's agenda yet." in archive.read("discussion-pack.html").decode()
+    html = unescape(archive.read("discussion-pack.html").decode())
+    assert "No published idea is on this forum's agenda yet." in html
+    assert "Nothing is on this forum's agenda yet." in html
     assert json.loads(archive.read("ideas.geojson"))["features"] == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 from myalmaty.core.models import utcnow
@@ -214,3 +216,35 @@ def test_a_note_over_the_limit_is_refused_with_the_reason(as_organiser):
     assert response.status_code == 400
     assert "The note is too long (at most 2000 characters)." in response.get_data(as_text=True)
     assert _agenda(forum.id)[0][2] == "Old"
+
+
+def test_an_agenda_point_gets_a_time_shown_on_the_forum_page(as_organiser):
+    forum = factories.make_forum()
+    item = factories.make_agenda_item(forum, idea=factories.make_idea(), note="Old")
+    db.session.commit()
+
+    response = as_organiser.post(f"/organise/agenda/{item.id}/note",
+                                 data={"starts_at": "10:30", "note": "Ten minutes"})
+
+    assert response.status_code == 302
+    db.session.refresh(item)
+    assert item.starts_at == dt.time(10, 30) and item.note == "Ten minutes"
+    page = as_organiser.get(f"/organise/forums/{forum.id}").get_data(as_text=True)
+    assert 'name="starts_at" value="10:30"' in page
+    # Saved without a time, the point keeps only its place in the order.
+    as_organiser.post(f"/organise/agenda/{item.id}/note", data={"starts_at": "", "note": "Ten minutes"})
+    db.session.refresh(item)
+    assert item.starts_at is None
+
+
+def test_a_time_that_is_not_one_is_refused_with_the_reason(as_organiser):
+    forum = factories.make_forum()
+    item = factories.make_agenda_item(forum, idea=factories.make_idea(), note="Old")
+    db.session.commit()
+
+    response = as_organiser.post(f"/organise/agenda/{item.id}/note", data={"starts_at": "25:99", "note": "New"})
+
+    assert response.status_code == 400
+    assert "Enter a time as hours and minutes, e.g. 10:30." in response.get_data(as_text=True)
+    db.session.refresh(item)
+    assert item.note == "Old" and item.starts_at is None
