@@ -153,7 +153,11 @@ def write_pack(target: IO[bytes], filters: ExportFilters, reference: ReferenceDa
     """`rows()` gives a fresh pass over the forum's ideas for each file that lists them."""
     document = build_pack_document(filters, reference)
     title = _("Discussion pack: %(forum)s", forum=document.forum_title)
+    selection = filters.area.describe() if filters.area is not None else ""
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        if filters.area is not None:
+            archive.writestr(_member("selection.txt"), _("Selection: %(selection)s",
+                                                         selection=filters.area.describe()) + "\n")
         archive.writestr(_member("discussion-pack.html"), render_pack_html(document))
         with archive.open(_member("discussion-pack.pdf"), "w") as member:
             write_pack_pdf(member, document, title)
@@ -163,7 +167,7 @@ def write_pack(target: IO[bytes], filters: ExportFilters, reference: ReferenceDa
         _write_chunks(
             archive, "map.html",
             offline_map_chunks(rows(), reference, _("Ideas for %(forum)s", forum=document.forum_title),
-                               document.forum_date),
+                               " ".join(filter(None, (document.forum_date, selection)))),
         )
 
 
