@@ -15,7 +15,7 @@ from myalmaty.extensions import Model
 
 if TYPE_CHECKING:
     from myalmaty.domain.accounts import User
-    from myalmaty.domain.reference import Category, Quarter
+    from myalmaty.domain.reference import Category, Forum, Quarter
     from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 
 
@@ -166,6 +166,7 @@ class Idea(TimestampMixin, Model):
     quarter: so.Mapped[Quarter | None] = so.relationship()
     group: so.Mapped[IdeaGroup | None] = so.relationship(back_populates="ideas")
     duplicate_of: so.Mapped[Idea | None] = so.relationship(remote_side=[id])
+    collected_at_forum: so.Mapped[Forum | None] = so.relationship()
     recommendation_links: so.Mapped[list[RecommendationLink]] = so.relationship(
         back_populates="idea"
     )

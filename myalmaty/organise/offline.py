@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
@@ -35,11 +34,12 @@ from myalmaty.core.text import clean_line
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import record_event
 from myalmaty.domain.ideas import Idea, IdeaStatus
-from myalmaty.domain.reference import Category, Forum, Quarter
+from myalmaty.domain.reference import Category, Quarter
 from myalmaty.extensions import db
 from myalmaty.ideas.location import QUARTER_AUTO, parse_coordinate
 from myalmaty.ideas.services import IdeaDetails, check_details
 from myalmaty.ideas.similarity import SimilarIdea, similar_ideas
+from myalmaty.organise import queries
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_ROWS = 300
@@ -59,18 +59,6 @@ HEADERS = {
 }
 
 
-def active_categories() -> list[Category]:
-    return list(db.session.scalars(
-        sa.select(Category).where(Category.archived.is_(False)).order_by(Category.position, Category.id)
-    ))
-
-
-def active_quarters() -> list[Quarter]:
-    return list(db.session.scalars(
-        sa.select(Quarter).where(Quarter.archived.is_(False)).order_by(Quarter.name_ru)
-    ))
-
-
 def template_workbook(locale: str) -> bytes:
     """The template: a header row, and lists to choose the category and the quarter from
     (names in `locale`, kept on a second sheet so that no name is limited by a list's length
@@ -84,8 +72,8 @@ def template_workbook(locale: str) -> bytes:
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     lists = workbook.create_sheet(_("Lists"))
-    categories = [translated_in(c, "name", locale) for c in active_categories()]
-    quarters = [translated_in(q, "name", locale) for q in active_quarters()]
+    categories = [translated_in(c, "name", locale) for c in queries.active_categories()]
+    quarters = [translated_in(q, "name", locale) for q in queries.active_quarters()]
     lists.append([_("Category"), _("Creative quarter")])
     for n in range(max(len(categories), len(quarters))):
         lists.append([categories[n] if n < len(categories) else None,
@@ -225,11 +213,11 @@ def import_ideas(actor: User, upload: IO[bytes], forum_id: int, *, skip_errors: 
     """Check every row of a filled template; import the good ones into the moderation queue
     unless a row is refused and `skip_errors` is false (then nothing is written)."""
     require(actor, Role.ORGANISER)
-    forum = db.session.get(Forum, forum_id)
+    forum = queries.forum_by_id(forum_id)
     if forum is None:
         raise FieldError("forum", _l("Choose the forum the ideas were collected at."))
-    categories = _by_name(active_categories())
-    quarters = _by_name(active_quarters())
+    categories = _by_name(queries.active_categories())
+    quarters = _by_name(queries.active_quarters())
     reports: list[RowReport] = []
     accepted: list[tuple[RowReport, dict[str, Any], str]] = []
     seen: set[str] = set()
@@ -240,9 +228,7 @@ def import_ideas(actor: User, upload: IO[bytes], forum_id: int, *, skip_errors: 
         if values is None:
             continue
         digest = _row_hash(forum.id, values)
-        if digest in seen or db.session.scalar(
-            sa.select(Idea.id).where(Idea.import_hash == digest)
-        ) is not None:
+        if digest in seen or queries.import_hash_taken(digest):
             report.outcome = RowOutcome.ALREADY
             continue
         seen.add(digest)
@@ -268,13 +254,4 @@ def import_ideas(actor: User, upload: IO[bytes], forum_id: int, *, skip_errors: 
                      note=_("Collected on paper at %(forum)s", forum=translated_in(forum, "title", locale)))
         report.outcome, report.idea = RowOutcome.IMPORTED, idea
     return ImportReport(reports, len(accepted), stopped=False)
-
-
-def forums_for_import() -> list[Forum]:
-    return list(db.session.scalars(sa.select(Forum).order_by(Forum.held_on.desc())))
-
-
-def active_quarter(quarter_id: int) -> Quarter | None:
-    return db.session.scalar(sa.select(Quarter).where(Quarter.id == quarter_id,
-                                                      Quarter.archived.is_(False)))
 

@@ -11,20 +11,20 @@ from myalmaty.core.i18n import current_locale
 from myalmaty.core.permissions import organiser_required
 from myalmaty.core.web import Rendered, current_account, or_404, show_error
 from myalmaty.extensions import db
-from myalmaty.organise import bp, offline
+from myalmaty.organise import bp, offline, queries
 from myalmaty.organise.forms import OfflineImportForm
 
 
 def _import_page(form: OfflineImportForm, report: offline.ImportReport | None = None,
                  status: int = 200) -> Rendered:
     return render_template("organise/offline.html", form=form, report=report,
-                           quarters=offline.active_quarters(), outcomes=offline.RowOutcome), status
+                           quarters=queries.active_quarters(), outcomes=offline.RowOutcome), status
 
 
 def _import_form() -> OfflineImportForm:
     form = OfflineImportForm()
     form.forum.choices = [(str(f.id), f"{f.title} ({f.held_on:%d.%m.%Y})")
-                          for f in offline.forums_for_import()]
+                          for f in queries.forums_for_import()]
     return form
 
 
@@ -49,11 +49,11 @@ def offline_form(quarter_id: int) -> ResponseReturnValue:
     """A sheet to print and fill in by hand at a table, with a QR code to the online form."""
     import segno
 
-    quarter = or_404(offline.active_quarter(quarter_id))
+    quarter = or_404(queries.active_quarter(quarter_id))
     link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("ideas.new")
     qr = Markup(segno.make(link, error="m").svg_inline(scale=4, omitsize=False))
     return render_template("organise/offline_form.html", quarter=quarter, link=link, qr=qr,
-                           categories=offline.active_categories())
+                           categories=queries.active_categories())
 
 
 @bp.post("/offline")

@@ -173,3 +173,32 @@ def test_only_organisers_reach_the_paper_ideas(client, auth, venue, role, status
     assert posted.status_code == (status if status != 200 else 200)
     if status != 200:
         assert imported() == []
+
+
+def test_the_downloaded_template_filled_in_imports(client, auth, venue):
+    forum, quarter, organiser = venue
+    auth.as_user(organiser)
+    workbook = load_workbook(io.BytesIO(client.get("/organise/offline/template.xlsx").data))
+    sheet = workbook.worksheets[0]
+    # As a table would type it: the list's English name, a decimal comma, a tab in the text.
+    sheet.append(["Фонтанчик\tдля воды", "Питьевой фонтанчик у входа в парк для всех.",
+                  "Узнать, где проходит водопровод", "Improvement", "Panfilov", "43,258", 76.954])
+    target = io.BytesIO()
+    workbook.save(target)
+    response = upload(client, forum, target.getvalue())
+    assert response.status_code == 200, response.get_data(as_text=True)
+    (idea,) = imported()
+    assert idea.title == "Фонтанчик для воды"  # cleaned as the online form cleans it
+    assert (idea.lat, idea.lon, idea.quarter_id) == (43.258, 76.954, quarter.id)
+
+
+def test_the_moderation_queue_shows_where_a_paper_idea_was_collected(client, auth, venue):
+    forum, _quarter, organiser = venue
+    auth.as_user(organiser)
+    upload(client, forum, filled(GOOD_ROWS))
+    moderator = make_user(role=Role.MODERATOR, locale="en")
+    db.session.commit()
+    auth.as_user(moderator)
+    page = client.get("/moderation/").get_data(as_text=True)
+    assert "Скамейки у арыка" in page
+    assert page.count("Collected on paper at Forum at the Arbat") == 2
