@@ -15,7 +15,7 @@ from myalmaty.extensions import Model
 
 if TYPE_CHECKING:
     from myalmaty.domain.accounts import User
-    from myalmaty.domain.reference import Category, Quarter
+    from myalmaty.domain.reference import Category, Forum, Quarter
     from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 
 
@@ -151,6 +151,13 @@ class Idea(TimestampMixin, Model):
     cell_14: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0, server_default="0")
     cell_16: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0, server_default="0")
     cell_18: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0, server_default="0")
+    # Written on paper at a forum and imported from the filled template by an organiser:
+    # the forum it was collected at, and the hash of its row, which keeps a file imported
+    # twice from adding the idea twice.
+    collected_at_forum_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("forums.id"), index=True
+    )
+    import_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
     # Optimistic locking: two moderators acting on one idea cannot silently overwrite each other.
     version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
 
@@ -159,6 +166,7 @@ class Idea(TimestampMixin, Model):
     quarter: so.Mapped[Quarter | None] = so.relationship()
     group: so.Mapped[IdeaGroup | None] = so.relationship(back_populates="ideas")
     duplicate_of: so.Mapped[Idea | None] = so.relationship(remote_side=[id])
+    collected_at_forum: so.Mapped[Forum | None] = so.relationship()
     recommendation_links: so.Mapped[list[RecommendationLink]] = so.relationship(
         back_populates="idea"
     )

@@ -30,6 +30,8 @@ from myalmaty.exports.services import PLATFORM, ExportFormat, Separator, export_
 @click.option("--stage", help="Only ideas at this stage (new, under_review, ...).")
 @click.option("--since", help="Published on or after this day (YYYY-MM-DD).")
 @click.option("--until", help="Published on or before this day (YYYY-MM-DD).")
+@click.option("--area", help="Only ideas inside this area: west,south,east,north (a rectangle) or "
+                             "lon,lat;lon,lat;... (a polygon), as the export page's map writes it.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="ru", show_default=True,
               help="Language of headers, dates and names.")
 @click.option("--semicolon/--comma", "semicolon", default=None,

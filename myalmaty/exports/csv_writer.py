@@ -7,6 +7,8 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
 
+from flask_babel import gettext as _
+
 from myalmaty.exports.columns import IDEA_COLUMNS, Cell, headers, idea_cells, table_day
 from myalmaty.exports.queries import IdeaRow
 
@@ -34,8 +36,13 @@ def csv_text(value: Cell, locale: str, decimal_comma: bool = False) -> str:
     return neutralise_formula(value)
 
 
-def csv_chunks(rows: Iterable[IdeaRow], locale: str, semicolon: bool = False) -> Iterator[bytes]:
+def csv_chunks(rows: Iterable[IdeaRow], locale: str, semicolon: bool = False,
+               selection: str | None = None) -> Iterator[bytes]:
     """The CSV as UTF-8 chunks of a few hundred rows each.
+
+    A `selection` (an area drawn on the map) is written first, on a line of its own in one
+    cell, so that the file says which ideas it holds; the header row follows. Without one,
+    the header row is the first line, as readers expect.
 
     With `semicolon` (Excel in Russian and Kazakh locales expects `;` between cells, since
     there the comma is the decimal separator) decimals are written with a comma too.
@@ -43,6 +50,8 @@ def csv_chunks(rows: Iterable[IdeaRow], locale: str, semicolon: bool = False) ->
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if semicolon else ",", lineterminator="\r\n")
     buffer.write(BOM)
+    if selection:
+        writer.writerow([neutralise_formula(_("Selection: %(selection)s", selection=selection))])
     writer.writerow([neutralise_formula(h) for h in headers(IDEA_COLUMNS)])
     for count, row in enumerate(rows, start=1):
         writer.writerow([csv_text(v, locale, decimal_comma=semicolon) for v in idea_cells(row)])

@@ -23,9 +23,11 @@ from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
 from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
 from myalmaty.domain.rules import on_agenda_of, takes_up
 from myalmaty.domain.themes import IdeaGroup
+from myalmaty.exports.areas import Area, InvalidArea, parse_area
 from myalmaty.extensions import db
 
-FILTER_NAMES = ("forum", "quarter", "category", "group", "recommendation", "stage", "since", "until")
+FILTER_NAMES = ("forum", "quarter", "category", "group", "recommendation", "stage", "since", "until",
+                "area")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class ExportFilters:
     stage: IdeaStage | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    # Drawn on the organisers' map (a rectangle, a cluster's bounds or a polygon).
+    area: Area | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -116,6 +120,11 @@ def parse_filters(raw: Mapping[str, object]) -> ExportFilters:
                                  first=EARLIEST_YEAR, last=LATEST_YEAR)
             else:
                 resolved[name] = day
+    if values["area"]:
+        try:
+            resolved["area"] = parse_area(values["area"])
+        except InvalidArea as error:
+            errors["area"] = str(error)
     if errors:
         raise InvalidFilters(errors)
     return ExportFilters(**resolved)  # type: ignore[arg-type]
@@ -154,4 +163,23 @@ def idea_conditions(filters: ExportFilters) -> list[sa.ColumnElement[bool]]:
         conditions.append(
             Idea.published_at < _start_of_day_utc(filters.until + dt.timedelta(days=1))
         )
+    if filters.area is not None:
+        conditions.extend(area_conditions(filters.area, conditions))
     return conditions
+
+
+def area_conditions(area: Area, others: list[sa.ColumnElement[bool]]) -> list[sa.ColumnElement[bool]]:
+    """Ideas inside `area`: its bounding box in SQL (the status-lon-lat index serves it), then,
+    for a polygon, each idea in the box tested exactly (shapely, via core.geo) and the ones
+    inside named by id. The ids are written into the statement, not bound one by one: a large
+    area holds more ideas than SQLite takes parameters."""
+    box = area.bbox
+    in_box: list[sa.ColumnElement[bool]] = [Idea.lon.between(box.min_lon, box.max_lon),
+                                            Idea.lat.between(box.min_lat, box.max_lat)]
+    if area.is_rectangle:
+        return in_box
+    candidates = db.session.execute(sa.select(Idea.id, Idea.lat, Idea.lon).where(*others, *in_box))
+    inside = [idea_id for idea_id, lat, lon in candidates if area.covers(lat, lon)]
+    return [*in_box, Idea.id.in_(
+        sa.bindparam("area_ids", inside, expanding=True, literal_execute=True, unique=True)
+    )]

@@ -39,6 +39,8 @@ class ExportForm(AppForm):
     stage = SelectField(_l("Stage"), default="")
     since = StringField(_l("Published from"), render_kw={"type": "date"})
     until = StringField(_l("Published until"), render_kw={"type": "date"})
+    # Set by the map (static/js/export-selection.js); typed by hand it takes the same forms.
+    area = StringField(_l("Area selected on the map"))
     # Not `lang`: that query parameter switches the whole site's language (core/i18n.py).
     language = SelectField(_l("Language of the file"))
     separator = SelectField(_l("CSV separator"), default="")
@@ -88,7 +90,8 @@ class ExportForm(AppForm):
         errors.update(option_errors(fmt, separator))
         try:
             filters = parse_filters({name: getattr(self, name).data for name in (
-                "forum", "quarter", "category", "group", "recommendation", "stage", "since", "until"
+                "forum", "quarter", "category", "group", "recommendation", "stage", "since", "until",
+                "area",
             )})
         except InvalidFilters as error:
             errors.update(error.errors)

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from myalmaty.exports.areas import Area
 from myalmaty.exports.columns import IDEA_COLUMNS, Cell, redact_emails
 from myalmaty.exports.queries import IdeaRow
 
@@ -35,8 +36,19 @@ def feature(row: IdeaRow) -> dict[str, Any]:
     }
 
 
-def geojson_chunks(rows: Iterable[IdeaRow]) -> Iterator[bytes]:
-    yield b'{"type": "FeatureCollection", "features": ['
+def selection_member(area: Area | None) -> dict[str, Any] | None:
+    """The area selected on the map, as a foreign member of the collection (RFC 7946 §6.1):
+    its description, its `area=` form and its outline."""
+    if area is None:
+        return None
+    return {"description": area.describe(), "area": area.compact, "geometry": area.geometry}
+
+
+def geojson_chunks(rows: Iterable[IdeaRow], selection: dict[str, Any] | None = None) -> Iterator[bytes]:
+    head: dict[str, Any] = {"type": "FeatureCollection"}
+    if selection is not None:
+        head["selection"] = selection
+    yield (json.dumps(head, ensure_ascii=False)[:-1] + ', "features": [').encode("utf-8")
     parts: list[str] = []
     separator = "\n"
     for count, row in enumerate(rows, start=1):

@@ -367,7 +367,11 @@ def write_pack(target: IO[bytes], filters: ExportFilters, reference: ReferenceDa
     forum = forum_by_id(filters.forum_id) if filters.forum_id is not None else None
     forum_title = translated_in(forum, "title", reference.locale) if forum else ""
     forum_date = format_date(forum.held_on, "long") if forum else ""
+    selection = filters.area.describe() if filters.area is not None else ""
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        if filters.area is not None:
+            archive.writestr(_member("selection.txt"),
+                             _("Selection: %(selection)s", selection=selection) + "\n")
         archive.writestr(_member("discussion-pack.html"), render_pack_html(document))
         with archive.open(_member("discussion-pack.pdf"), "w") as member:
             write_pack_pdf(member, document)
@@ -377,7 +381,7 @@ def write_pack(target: IO[bytes], filters: ExportFilters, reference: ReferenceDa
         _write_chunks(
             archive, "map.html",
             offline_map_chunks(rows(), reference, _("Ideas for %(forum)s", forum=forum_title),
-                               forum_date),
+                               " ".join(filter(None, (forum_date, selection)))),
         )
 
 

@@ -394,6 +394,13 @@ def quarter_outlines(locale: str) -> list[tuple[str, str]]:
     return sorted(outlines, key=lambda item: item[0].casefold())
 
 
+def selection_quarters() -> list[Quarter]:
+    """The quarters the export map outlines and lets an organiser pick (the active ones)."""
+    return list(db.session.scalars(
+        sa.select(Quarter).where(Quarter.archived.is_(False)).order_by(Quarter.name_ru)
+    ))
+
+
 def forum_by_id(forum_id: int) -> Forum | None:
     return db.session.get(Forum, forum_id)
 

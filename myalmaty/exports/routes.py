@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from urllib.parse import quote
 
-from flask import Response, render_template, request, stream_with_context
+from flask import Response, render_template, request, stream_with_context, url_for
 from flask.typing import ResponseReturnValue
 
+from myalmaty.core import maps
 from myalmaty.core.i18n import current_locale
 from myalmaty.core.permissions import organiser_required
 from myalmaty.core.web import current_account
 from myalmaty.exports import bp
 from myalmaty.exports.filters import InvalidFilters
 from myalmaty.exports.forms import ExportForm
+from myalmaty.exports.queries import selection_quarters
 from myalmaty.exports.services import export_ideas
 
 
@@ -21,7 +24,18 @@ from myalmaty.exports.services import export_ideas
 @organiser_required
 def index() -> ResponseReturnValue:
     form = ExportForm.from_args({}, current_locale())
-    return render_template("exports/index.html", form=form)
+    return _page(form)
+
+
+def _page(form: ExportForm, status: int = 200) -> ResponseReturnValue:
+    """The form, with the map on which an area, a quarter or a cluster is selected."""
+    quarters = selection_quarters()
+    parts = maps.render_parts(maps.ideas_overview_map(quarters))
+    return render_template(
+        "exports/index.html", form=form, map_parts=parts, clusters_url=url_for("api.clusters"),
+        place_url=url_for("api.place"),
+        quarter_slugs=json.dumps({str(q.id): q.slug for q in quarters}),
+    ), status
 
 
 @bp.get("/download")
@@ -32,7 +46,7 @@ def download() -> ResponseReturnValue:
         asked = form.export_request()
     except InvalidFilters as error:
         form.show_errors(error.errors)
-        return render_template("exports/index.html", form=form), 400
+        return _page(form, 400)
     export = export_ideas(current_account(), asked.fmt, asked.filters, locale=asked.locale,
                           separator=asked.separator)
     # content_type, not mimetype: Flask would add a second charset to a text/* mimetype.

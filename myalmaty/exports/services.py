@@ -132,6 +132,8 @@ def _filter_tokens(filters: ExportFilters, reference_slugs: dict[str, str]) -> l
         tokens.append(f"from-{filters.since:%Y-%m-%d}")
     if filters.until is not None:
         tokens.append(f"to-{filters.until:%Y-%m-%d}")
+    if filters.area is not None:
+        tokens.append("area")
     return [_ascii_token(t) for t in tokens if t]
 
 
@@ -158,16 +160,19 @@ def _chunks(fmt: ExportFormat, filters: ExportFilters, reference: ReferenceData,
         """A fresh pass over the matching ideas (a pack reads them more than once)."""
         return iter_idea_rows(filters, reference)
 
+    # What was selected on the map travels in the file, so that it says what it holds.
+    selection = filters.area.describe() if filters.area is not None else None
     if fmt is ExportFormat.CSV:
         return csv_writer.csv_chunks(rows(), reference.locale,
-                                     semicolon=separator is Separator.SEMICOLON)
+                                     semicolon=separator is Separator.SEMICOLON,
+                                     selection=selection)
     if fmt is ExportFormat.XLSX:
         return xlsx_writer.xlsx_chunks(rows(), filters, reference)
     if fmt is ExportFormat.GEOJSON:
-        return geojson_writer.geojson_chunks(rows())
+        return geojson_writer.geojson_chunks(rows(), geojson_writer.selection_member(filters.area))
     if fmt is ExportFormat.HTML:
         title = _("Almaty residents' ideas — #MyAlmaty Ideas")
-        return offline_map.offline_map_chunks(rows(), reference, title)
+        return offline_map.offline_map_chunks(rows(), reference, title, selection or "")
     return pack.pack_chunks(filters, reference, rows)
 
 

@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from myalmaty.exports.areas import Area
 from myalmaty.exports.columns import (
     COMMENT_COLUMNS,
     GROUP_COLUMNS,
@@ -219,7 +220,18 @@ def write_xlsx(target: IO[bytes], rows: Iterable[IdeaRow], filters: ExportFilter
     # One row per visible comment on an exported idea: the idea, the day, the text, never who.
     _write_rows(workbook, _("Comments"), COMMENT_COLUMNS, iter_visible_comments(filters, reference),
                 locale)
+    if filters.area is not None:
+        _write_selection(workbook, filters.area, locale)
     workbook.close()
+
+
+def _write_selection(workbook: xlsxwriter.Workbook, area: Area, locale: str) -> None:
+    """The area selected on the map: in words, and in the form the export page takes back."""
+    sheet = SheetWriter(workbook, _("Selection"),
+                        [_layout(_("Selection"), 30), _layout(_("Value"), 90, wrap=True)], locale)
+    sheet.append([_("Area on the map"), area.describe()])
+    sheet.append([_("Area for the export page (area=)"), area.compact])
+    sheet.close()
 
 
 def xlsx_chunks(rows: Iterable[IdeaRow], filters: ExportFilters,

@@ -83,6 +83,13 @@ def _checked(details: IdeaDetails, keep_category_id: int | None = None) -> dict:
     }
 
 
+def check_details(details: IdeaDetails) -> dict:
+    """The idea form's rules (cleaning, lengths, an active category, a point in Almaty, the
+    quarter), for ideas that reach the platform some other way (a filled paper template):
+    the values to store, or a FieldError naming the field."""
+    return _checked(details)
+
+
 def _set(idea: Idea, values: dict) -> None:
     for name, value in values.items():
         setattr(idea, name, value)

@@ -44,6 +44,7 @@ def _idea_list_options() -> list:
         so.joinedload(Idea.category),
         so.joinedload(Idea.quarter),
         so.joinedload(Idea.group),
+        so.joinedload(Idea.collected_at_forum),
     ]
 
 

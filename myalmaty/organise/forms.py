@@ -285,3 +285,14 @@ class RoleForm(AppForm):
 class ActiveForm(AppForm):
     active = HiddenField(validators=[InputRequired(), Regexp(r"^(yes|no)$")])
     confirm = BooleanField(_l("Yes, I understand that I will no longer be able to sign in."))
+
+
+class OfflineImportForm(AppForm):
+    """A filled template of ideas collected at a forum, and what to do with refused rows."""
+
+    forum = SelectField(_l("Forum the ideas were collected at"), validators=[DataRequired()],
+                        choices=[])
+    file = FileField(_l("Filled template (.xlsx)"),
+                     [FileAllowed(["xlsx"], _l("Choose the .xlsx template, filled in."))])
+    skip_errors = BooleanField(_l("Import the correct rows and skip the refused ones"))
+    submit = SubmitField(_l("Check and import"))

@@ -266,3 +266,32 @@ def idea_by_reference(reference: str) -> Idea | None:
     """An idea by the number people read aloud (`2026-00042`) or by its plain id (`42`)."""
     number = bounded_number(reference.strip().rsplit("-", 1)[-1])
     return None if number is None else _by_id(Idea, number)
+
+
+# --- ideas collected on paper ------------------------------------------------------------------
+
+def active_categories() -> list[Category]:
+    return list(db.session.scalars(
+        sa.select(Category).where(Category.archived.is_(False)).order_by(Category.position, Category.id)
+    ))
+
+
+def active_quarters() -> list[Quarter]:
+    return list(db.session.scalars(
+        sa.select(Quarter).where(Quarter.archived.is_(False)).order_by(Quarter.name_ru)
+    ))
+
+
+def active_quarter(quarter_id: int) -> Quarter | None:
+    return db.session.scalar(
+        sa.select(Quarter).where(Quarter.id == quarter_id, Quarter.archived.is_(False))
+    )
+
+
+def forums_for_import() -> list[Forum]:
+    return list(db.session.scalars(sa.select(Forum).order_by(Forum.held_on.desc())))
+
+
+def import_hash_taken(digest: str) -> bool:
+    """Whether an idea was already imported from a row with this content."""
+    return db.session.scalar(sa.select(Idea.id).where(Idea.import_hash == digest)) is not None

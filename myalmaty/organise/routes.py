@@ -28,6 +28,7 @@ def dashboard() -> ResponseReturnValue:
 from myalmaty.organise import (  # noqa: E402,F401
     category_routes,
     forum_routes,
+    offline_routes,
     quarter_routes,
     user_routes,
 )

@@ -52,7 +52,14 @@ ROUTES = [
     ("GET", "/organise/users/{resident}", None),
     ("POST", "/organise/users/{resident}/role", {"role": "moderator"}),
     ("POST", "/organise/users/{resident}/active", {"active": "no"}),
+    ("GET", "/organise/offline", None),
+    ("GET", "/organise/offline/template.xlsx", None),
+    ("GET", "/organise/offline/form/{quarter}", None),
+    # No file: the form comes back with its message (the import has tests of its own).
+    ("POST", "/organise/offline", {"forum": "{forum}"}),
 ]
+# Posts whose answer is a page rather than a redirect: the form again, as typed.
+ANSWERED_WITH_THE_FORM = {"/organise/offline"}
 
 
 ids = [f"{method} {url}" for method, url, _ in ROUTES]
@@ -79,6 +86,8 @@ def test_organisers_are_let_in(as_organiser, world, method, url, data):
     response = request_in_world(as_organiser, world, method, url, data)
     if method == "GET":
         assert response.status_code == 200
+    elif url in ANSWERED_WITH_THE_FORM:
+        assert response.status_code == 400
     else:
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         assert not response.headers["Location"].startswith("/account/login")
