@@ -31,6 +31,15 @@ def expired_export_jobs(now: dt.datetime) -> list[ExportJob]:
     ))
 
 
+def stale_export_jobs(started_before: dt.datetime) -> list[ExportJob]:
+    """Exports still waiting or being written long after they were asked for: their worker
+    stopped (a restart, a crash) and nobody will finish them."""
+    return list(db.session.scalars(
+        sa.select(ExportJob).where(ExportJob.status.in_(("queued", "running")),
+                                   ExportJob.created_at < started_before)
+    ))
+
+
 def save_progress(job_id: int, rows_done: int) -> None:
     """Write a running job's progress on a connection of its own, committed at once: the job's
     session is in the middle of reading the ideas and commits only at the end."""

@@ -38,7 +38,12 @@ from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role, require
 from myalmaty.domain.jobs import ExportJob
 from myalmaty.exports.filters import InvalidFilters
-from myalmaty.exports.job_queries import expired_export_jobs, export_job, save_progress
+from myalmaty.exports.job_queries import (
+    expired_export_jobs,
+    export_job,
+    save_progress,
+    stale_export_jobs,
+)
 from myalmaty.exports.queries import count_idea_rows, reporting_progress
 from myalmaty.exports.services import EXTENSIONS, ExportFormat, export_ideas
 from myalmaty.extensions import db
@@ -175,9 +180,13 @@ def _remove_file(job: ExportJob) -> None:
 
 
 def purge_expired(now: dt.datetime | None = None) -> int:
-    """Remove the files of exports past their time (flushed; the caller commits)."""
-    jobs = expired_export_jobs(now or utcnow())
+    """Remove the files of exports past their time, and give up on exports left unfinished for
+    as long (flushed; the caller commits). Returns the files removed."""
+    now = now or utcnow()
+    jobs = expired_export_jobs(now)
     for job in jobs:
         _remove_file(job)
+    for job in stale_export_jobs(now - dt.timedelta(seconds=current_app.config["EXPORT_TTL"])):
+        job.status, job.finished_at, job.error = "failed", now, ""
     db.session.flush()
     return len(jobs)

@@ -223,6 +223,21 @@ def test_purge_removes_only_expired_files(app, world, client, organiser, runner)
     assert db.session.get(ExportJob, old.id).status == "expired"
 
 
+def test_an_export_left_unfinished_by_a_stopped_worker_is_given_up_by_the_purge(
+    app, world, organiser, runner
+):
+    stuck = jobs.request_export(organiser, {"format": ["csv"]}, ExportFormat.CSV)
+    stuck.status = "running"
+    stuck.created_at = utcnow() - dt.timedelta(seconds=app.config["EXPORT_TTL"] + 60)
+    waiting = jobs.request_export(organiser, {"format": ["csv"]}, ExportFormat.CSV)
+    db.session.commit()
+
+    assert runner.invoke(args=["exports", "purge"]).exit_code == 0
+
+    db.session.expire_all()
+    assert (stuck.status, waiting.status) == ("failed", "queued")
+
+
 def test_each_new_job_purges_expired_files_first(app, world, client, organiser):
     client.post("/organise/exports/jobs", data={"format": "csv"})
     old = the_job()
