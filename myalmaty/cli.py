@@ -117,7 +117,8 @@ def check_config_command() -> None:
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Run background jobs (mail) from the Redis queue at REDIS_URL, retrying failed ones."""
+    """Run background jobs (mail, notification digests, exports) from the Redis queue at
+    REDIS_URL, retrying failed ones."""
     queue = job_queue(current_app.config)
     if queue is None:
         raise click.ClickException("REDIS_URL is not set: jobs run inside the app and no worker "
@@ -129,7 +130,8 @@ def worker_command(burst: bool) -> None:
 FEATURE_COMMANDS = (
     "myalmaty.auth.commands",  # create-user
     "myalmaty.main.demo",  # seed-demo
-    "myalmaty.exports.commands",  # export
+    "myalmaty.exports.commands",  # export, exports purge
+    "myalmaty.moderation.commands",  # notify send-due
 )
 
 

@@ -95,6 +95,13 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "RATELIMIT_REPORT": os.environ.get("RATELIMIT_REPORT", "30 per hour"),
         # Redis for shared state beyond the rate limits; /readyz checks it when set.
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        # Export files written by jobs for the exports page, each kept EXPORT_TTL seconds.
+        # With several app hosts, a folder they all share (like UPLOAD_FOLDER).
+        "EXPORTS_FOLDER": os.environ.get("EXPORTS_FOLDER") or str(instance_path / "exports"),
+        "EXPORT_TTL": _env_int("EXPORT_TTL", 24 * 60 * 60),
+        # Decisions on one person's ideas within this many seconds go out as one mail (with
+        # REDIS_URL; without a worker to wake up later, they go out at once).
+        "NOTIFY_DIGEST_WINDOW": _env_int("NOTIFY_DIGEST_WINDOW", 10 * 60),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _env_int("MAIL_PORT", 587),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),

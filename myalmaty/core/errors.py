@@ -63,6 +63,7 @@ ERROR_TITLES = {
     404: _l("Page not found"),
     405: _l("This action is not allowed here"),
     409: _l("Someone else changed this in the meantime"),
+    410: _l("This is no longer here"),
     413: _l("The file is too large"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
@@ -74,6 +75,7 @@ ERROR_HINTS = {
     404: _l("The address may be mistyped, or the page was moved."),
     405: _l("Please go back and use the buttons on the page."),
     409: _l("Reload the page to see the latest version, then try again."),
+    410: _l("It was kept for a while only and has been removed."),
     429: _l("Please wait a little and try again."),
     500: _l("We have been told about it. Please try again in a few minutes."),
 }

@@ -9,6 +9,7 @@ failure is logged instead of turning the resident's action into an error page.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -16,6 +17,9 @@ from typing import Any
 import redis
 from flask import current_app
 from rq import Queue, Retry, Worker
+from rq.job import Job
+
+from myalmaty.extensions import db
 
 log = logging.getLogger("myalmaty.jobs")
 
@@ -57,6 +61,26 @@ def enqueue(func: Callable[..., Any], *args: Any) -> None:
         _run_now(func, args)
 
 
+def enqueue_at(when: dt.datetime, func: Callable[..., Any], *args: Any) -> bool:
+    """Run `func(*args)` at `when` on the queue (the worker's scheduler starts it then).
+
+    Without a queue nothing can wake up later: answers False and runs nothing; the caller
+    decides what happens instead (run it at once, or leave it to a periodic command).
+    """
+    queue = job_queue(current_app.config)
+    if queue is None:
+        return False
+    try:
+        queue.enqueue_at(when, func, *args, retry=Retry(max=len(RETRY_INTERVALS),
+                                                        interval=RETRY_INTERVALS),
+                         result_ttl=0, failure_ttl=FAILED_KEPT_SECONDS)
+    except redis.RedisError:
+        log.warning("Job queue unreachable; %s was not scheduled", func.__qualname__,
+                    exc_info=True)
+        return False
+    return True
+
+
 def queue_depth(config: Mapping) -> int | None:
     """Jobs waiting (None without a queue, or when Redis does not answer)."""
     queue = job_queue(config)
@@ -68,8 +92,21 @@ def queue_depth(config: Mapping) -> int | None:
         return None
 
 
+class AppWorker(Worker):
+    """RQ's worker, each job in a forked process of its own that inherits the app context.
+
+    A forked process must not use the database connections it inherited (they belong to the
+    worker, and two processes on one socket corrupt each other's conversation): the pool is
+    replaced, without closing the parent's connections, before the job runs.
+    """
+
+    def main_work_horse(self, job: Job, queue: Queue) -> None:
+        db.engine.dispose(close=False)
+        super().main_work_horse(job, queue)
+
+
 def work(queue: Queue, burst: bool = False) -> None:
     """Run jobs until stopped (or, with `burst`, until the queue is empty), in the current app
     context, which each job's process inherits."""
-    Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True,
-                                                      logging_level="INFO")
+    AppWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True,
+                                                         logging_level="INFO")

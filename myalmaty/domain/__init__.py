@@ -4,6 +4,7 @@ from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent
 from myalmaty.domain.changes import ContentVersion
 from myalmaty.domain.ideas import Comment, Idea, Report, Support
+from myalmaty.domain.jobs import ExportJob, PendingNotification
 from myalmaty.domain.reference import (
     AgendaItem,
     Category,
@@ -18,10 +19,12 @@ __all__ = [
     "Category",
     "Comment",
     "ContentVersion",
+    "ExportJob",
     "Forum",
     "Idea",
     "IdeaGroup",
     "ModerationEvent",
+    "PendingNotification",
     "Quarter",
     "Recommendation",
     "RecommendationLink",

@@ -7,13 +7,25 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
 
 from myalmaty.core.errors import DomainError
 from myalmaty.core.i18n import LANGUAGES
 from myalmaty.exports.filters import InvalidFilters, parse_filters
+from myalmaty.exports.jobs import purge_expired
 from myalmaty.exports.services import PLATFORM, ExportFormat, Separator, export_ideas, option_errors
+from myalmaty.extensions import db
+
+exports_group = AppGroup("exports", help="Export files written for the exports page.")
+
+
+@exports_group.command("purge")
+def purge_command() -> None:
+    """Remove the export files past EXPORT_TTL (safe to run from cron at any time)."""
+    removed = purge_expired()
+    db.session.commit()
+    click.echo(f"Removed {removed} expired export file(s).")
 
 
 @click.command("export")
@@ -68,3 +80,4 @@ def export_command(fmt: str, output: Path, lang: str, semicolon: bool | None,
 
 def register(app: Flask) -> None:
     app.cli.add_command(export_command)
+    app.cli.add_command(exports_group)

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Protocol, overload
 
@@ -37,6 +39,26 @@ from myalmaty.exports.filters import ExportFilters, idea_conditions
 from myalmaty.extensions import db
 
 BATCH_SIZE = 1000
+
+# Told how many ideas each batch held, while an export job writes its file (`reporting_progress`).
+_progress: ContextVar[Callable[[int], None] | None] = ContextVar("export_progress", default=None)
+
+
+@contextmanager
+def reporting_progress(report: Callable[[int], None]) -> Iterator[None]:
+    """Within the block, every batch of ideas an export reads is reported: `report(n)`."""
+    token = _progress.set(report)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
+
+
+def count_idea_rows(filters: ExportFilters) -> int:
+    """How many ideas an export with these filters holds (an export job's progress total)."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Idea).where(*idea_conditions(filters))
+    ) or 0
 
 
 @dataclass(frozen=True)
@@ -226,6 +248,8 @@ def iter_idea_rows(
                 published_on=reference.local_day(r.published_at),
                 created_on=reference.local_day(r.created_at),
             )
+        if (report := _progress.get()) is not None:
+            report(len(batch))
 
 
 @dataclass(frozen=True)

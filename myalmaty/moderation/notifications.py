@@ -5,11 +5,16 @@ event on the database session; just before the outer commit the mails are writte
 are sent right after the commit succeeds. Events undone by a rollback (a refused bulk action
 rolls its savepoint back) are no longer in the session and are never told.
 
-One mail per person per unit of work: everything decided on one person's ideas in one request
-or one bulk action (however many ideas) reaches them as one digest, each idea with what
-happened, in words, and what they can do next. Nobody hears of their own steps; each person
-chooses everything, decisions only, or nothing (`User.notify`), and every mail carries a
-one-click unsubscribe link (RFC 8058), which sets "nothing".
+One mail per person per window: with a job queue (REDIS_URL), the first decision on a person's
+ideas opens a window of NOTIFY_DIGEST_WINDOW seconds; it and every later decision on their ideas
+within it wait in `pending_notifications`, and a job scheduled for the window's end
+(`send_due_notifications`, also `flask notify send-due`) sends them as one digest, each idea
+with what happened, in words, and what they can do next. Without a queue nothing can wake up
+later, so each request's or bulk action's decisions go out as one mail right after it commits
+(the quick start and development see their mail at once); the rows are written all the same.
+Nobody hears of their own steps; each person chooses everything, decisions only, or nothing
+(`User.notify`, checked again when a digest goes out), and every mail carries a one-click
+unsubscribe link (RFC 8058), which sets "nothing".
 
 The count: the navigation's "My ideas" link shows how many decisions on the signed-in person's
 ideas they have not seen yet, read by one count query (only when a page draws the navigation;
@@ -19,6 +24,8 @@ marks them seen (`ideas.services.mark_history_seen`) and commits: no hook writes
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -31,16 +38,24 @@ from flask_login import current_user
 from flask_sqlalchemy.session import Session
 
 from myalmaty.auth.tokens import make_unsubscribe_token, public_url
+from myalmaty.core.jobs import enqueue_at, job_queue
 from myalmaty.core.mail import send_mail
+from myalmaty.core.models import utcnow
 from myalmaty.core.presenters import author_name
 from myalmaty.domain.audit import AUTHOR_EVENTS, ModerationEvent, unseen_decision_count
 from myalmaty.domain.decisions import DECISION_ACTIONS, describe_decision, event_label
+from myalmaty.domain.jobs import PendingNotification
+from myalmaty.extensions import db
+from myalmaty.moderation.notification_queries import due_notifications, open_windows
 
 if TYPE_CHECKING:
     from myalmaty.domain.accounts import User
     from myalmaty.domain.ideas import Idea
 
 OUTGOING = "moderation.outgoing_mail"
+WINDOWS = "moderation.digest_windows"
+
+log = logging.getLogger("myalmaty.notifications")
 
 
 @dataclass(frozen=True)
@@ -132,6 +147,29 @@ def compose_mail(author: User, events_by_idea: list[tuple[Idea, list[ModerationE
     return OutgoingMail(author.email, subject, body, headers)
 
 
+def _group(events: list[ModerationEvent]) -> list[tuple[User, list[tuple[Idea, list[ModerationEvent]]]]]:
+    """Events by author, then by idea, in the order the decisions were made."""
+    by_author: dict[int, dict[int, list[ModerationEvent]]] = {}
+    authors: dict[int, User] = {}
+    ideas: dict[int, Idea] = {}
+    for event in events:
+        idea = event.idea
+        assert idea is not None  # only events on an idea are queued
+        authors[id(idea.author)] = idea.author
+        ideas[id(idea)] = idea
+        by_author.setdefault(id(idea.author), {}).setdefault(id(idea), []).append(event)
+    return [(authors[key], [(ideas[i], events) for i, events in per_idea.items()])
+            for key, per_idea in by_author.items()]
+
+
+def digest_window() -> dt.timedelta:
+    """How long decisions on one person's ideas wait for each other. Without a job queue
+    nothing wakes up later to send them, so they go out with the request that made them."""
+    if job_queue(current_app.config) is None:
+        return dt.timedelta(0)
+    return dt.timedelta(seconds=current_app.config["NOTIFY_DIGEST_WINDOW"])
+
+
 def _prepare_mail(session: Session) -> None:
     if session.in_nested_transaction():
         return
@@ -142,21 +180,28 @@ def _prepare_mail(session: Session) -> None:
     # Not yet flushed, an event knows its actor only as an object and its actor_id is None,
     # which reads as the platform's: the author's own steps would be told to them.
     session.flush()
-    # Grouped by author, then by idea, in the order the decisions were made.
-    by_author: dict[int, dict[int, list[ModerationEvent]]] = {}
-    authors: dict[int, User] = {}
-    ideas: dict[int, Idea] = {}
-    for event in live:
-        idea = event.idea
-        assert idea is not None  # only events on an idea are queued
-        authors[id(idea.author)] = idea.author
-        ideas[id(idea)] = idea
-        by_author.setdefault(id(idea.author), {}).setdefault(id(idea), []).append(event)
-    mails = [
-        compose_mail(authors[key], [(ideas[i], events) for i, events in per_idea.items()])
-        for key, per_idea in by_author.items()
-    ]
-    session.info[OUTGOING] = [mail for mail in mails if mail is not None]
+    now, window = utcnow(), digest_window()
+    told = [e for e in live if e.idea is not None and wanted(e.idea.author, e)]
+    if not told:
+        return
+    if not window:
+        # Told at once, one mail per person for this unit of work; the rows record it.
+        session.add_all(PendingNotification(recipient=e.idea.author, event=e, due_at=now,
+                                            sent_at=now) for e in told if e.idea is not None)
+        mails = [compose_mail(author, per_idea) for author, per_idea in _group(told)]
+        session.info[OUTGOING] = [mail for mail in mails if mail is not None]
+        return
+    # A person's first decision opens a window; later ones within it join it.
+    recipients = [e.idea.author for e in told if e.idea is not None]
+    windows = open_windows([r.id for r in recipients], now)
+    new_windows = set()
+    for event, recipient in zip(told, recipients, strict=True):
+        due = windows.get(recipient.id)
+        if due is None:
+            due = windows[recipient.id] = now + window
+            new_windows.add(due)
+        session.add(PendingNotification(recipient=recipient, event=event, due_at=due))
+    session.info[WINDOWS] = sorted(new_windows)
 
 
 def _send_mail(session: Session) -> None:
@@ -164,6 +209,11 @@ def _send_mail(session: Session) -> None:
         return
     for mail in session.info.pop(OUTGOING, []):
         send_mail(mail.to, mail.subject, mail.body, mail.headers)
+    for due in session.info.pop(WINDOWS, []):
+        # The worker's scheduler starts it then; if Redis cannot take it now, the decisions
+        # still wait in the table for the next window's job or `flask notify send-due`.
+        if not enqueue_at(due, send_due_notifications):
+            log.warning("Notifications due at %s wait for `flask notify send-due`", due)
 
 
 def _forget(session: Session, previous_transaction: sa.orm.SessionTransaction) -> None:
@@ -171,6 +221,25 @@ def _forget(session: Session, previous_transaction: sa.orm.SessionTransaction) -
         return  # the outer transaction may still commit; rolled-back events drop out by then
     session.info.pop(AUTHOR_EVENTS, None)
     session.info.pop(OUTGOING, None)
+    session.info.pop(WINDOWS, None)
+
+
+def send_due_notifications(now: dt.datetime | None = None) -> int:
+    """The job: one mail to each person whose window has closed, with every decision on their
+    ideas made in it (what they chose to hear of, checked again now). Returns mails sent."""
+    now = now or utcnow()
+    due = due_notifications(now)
+    if not due:
+        db.session.rollback()
+        return 0
+    mails = [compose_mail(author, per_idea) for author, per_idea in _group([n.event for n in due])]
+    for notification in due:
+        notification.sent_at = now
+    db.session.commit()
+    sent = [mail for mail in mails if mail is not None]
+    for mail in sent:
+        send_mail(mail.to, mail.subject, mail.body, mail.headers)
+    return len(sent)
 
 
 def _listen_once(event_name: str, handler: Callable[..., None]) -> None:

@@ -47,8 +47,12 @@ def _click_at(page, name, lat, lon):
 def _download_csv(page, name_starts="myalmaty-ideas-en-area-") -> list[list[str]]:
     page.get_by_label("Format").select_option("csv")
     page.get_by_label("Language of the file").select_option("en")
+    page.get_by_role("button", name="Prepare the file").click()
+    # The export is written by a job; its link appears in the list once the file is ready.
+    link = page.locator("[data-export-job] [data-job-download] a").first
+    link.wait_for()
     with page.expect_download() as info:
-        page.get_by_role("button", name="Download").click()
+        link.click()
     download = info.value
     assert download.suggested_filename.startswith(name_starts)
     text = download.path().read_text(encoding="utf-8-sig")

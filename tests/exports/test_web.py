@@ -179,7 +179,8 @@ def test_export_page_offers_the_filters_in_constant_queries(world, client, auth,
     for name in ("format", "forum", "quarter", "category", "group", "recommendation", "stage",
                  "since", "until", "language", "separator"):
         assert f'name="{name}"' in html
-    assert 'action="/organise/exports/download"' in html and 'method="get"' in html
+    # The page asks for a file to be written by a job (a change: posted, with a CSRF token).
+    assert 'action="/organise/exports/jobs"' in html and 'method="post"' in html
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "geojson", "html", "pack"])

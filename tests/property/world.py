@@ -29,6 +29,7 @@ from myalmaty.core.database import throwaway_schema
 from myalmaty.core.forms import AppForm
 from myalmaty.core.permissions import Role
 from myalmaty.domain.ideas import CommentStatus, IdeaStatus
+from myalmaty.domain.jobs import ExportJob
 from myalmaty.extensions import db
 from tests import factories as f
 from tests.conftest import FreshContextClient, make_test_config
@@ -247,6 +248,9 @@ class World:
         items = [f.make_agenda_item(forum, idea=published[1]),
                  f.make_agenda_item(forum, group=groups[1])]
         f.make_event("publish", idea=published[0], actor=moderator)
+        # An export the organiser asked for, still waiting (its status and its file's address).
+        export_job = ExportJob(requested_by=organiser, args={"format": ["csv"]}, format="csv")
+        db.session.add(export_job)
         db.session.flush()
         users = [resident, moderator, organiser, other]
         ids = {
@@ -260,6 +264,7 @@ class World:
             "category_id": [c.id for c in categories],
             "quarter_id": [q.id for q in quarters],
             "user_id": [u.id for u in users],
+            "job_id": [export_job.id],
             # A tile the walk's tile file holds (see walk_tile_file).
             "z": [ZOOMS[0]],
             "x": [city_tiles(ZOOMS[0])[0][0]],
