@@ -141,8 +141,15 @@ def test_the_menu_opens_and_closes_by_keyboard(page, sign_in, moderator):
     assert page.evaluate("document.activeElement.classList.contains('menu-button')")
     page.keyboard.press(" ")
     assert button.get_attribute("aria-expanded") == "true"
-    # The open menu lies over the page: the bar itself stays as high as it was.
+    # The open menu lies over the page: the bar itself stays as high as it was, and tabbing
+    # out of the menu closes it.
     assert _header_height(page) <= 64
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("!document.activeElement.closest('.site-header')"):
+            break
+    assert button.get_attribute("aria-expanded") == "false"
+    assert not moderation.is_visible()
 
 
 def test_without_script_the_whole_menu_shows(browser, live_server):
