@@ -179,6 +179,7 @@ def test_on_a_phone_the_map_fills_the_screen_and_the_list_and_filters_come_as_a_
     page.wait_for_function("document.querySelectorAll('.leaflet-marker-icon').length > 0")
     assert page.get_by_role("heading", level=1, name="Map of ideas").count() == 1
     assert toggle.is_visible() and not to_list.is_visible()
+    assert "filters on" not in toggle.inner_text()
 
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "true"
@@ -196,6 +197,13 @@ def test_on_a_phone_the_map_fills_the_screen_and_the_list_and_filters_come_as_a_
     page.keyboard.press("Escape")
     assert not to_list.is_visible()
     assert page.evaluate("document.activeElement.classList.contains('sheet-toggle')")
+
+
+def test_on_a_phone_the_sheets_button_says_when_filters_narrow_the_map(page, moderator):
+    page.set_viewport_size(PHONE)
+    page.goto(page.base_url + "/ideas/map?lang=en&q=benches")
+
+    assert page.get_by_role("button", name="Filters and list filters on").is_visible()
 
 
 def test_on_a_desktop_the_map_page_shows_its_filters_and_list_link_beside_the_map(page, moderator):
