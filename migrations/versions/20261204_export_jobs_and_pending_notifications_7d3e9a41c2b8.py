@@ -2,7 +2,7 @@
 waiting to go out as one mail)
 
 Revision ID: 7d3e9a41c2b8
-Revises: 5b1f0c7d9e21
+Revises: 3e5a7c91d04b
 Create Date: 2026-12-04 11:19:25
 
 """
@@ -13,7 +13,7 @@ import myalmaty.core.models
 
 # revision identifiers, used by Alembic.
 revision = '7d3e9a41c2b8'
-down_revision = '5b1f0c7d9e21'
+down_revision = "3e5a7c91d04b"
 branch_labels = None
 depends_on = None
 

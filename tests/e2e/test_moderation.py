@@ -33,7 +33,7 @@ def test_select_all_then_bulk_publish(app, page):
     assert page.locator("input[name=ideas]:checked").count() == 3
     page.get_by_label("Decision", exact=True).select_option("publish")
     page.get_by_role("button", name="Apply to the chosen ideas").click()
-    assert "3 ideas changed." in page.content()
+    page.get_by_text("3 ideas changed.").wait_for()  # the next page, once it has loaded
     for idea in ideas:
         db.session.refresh(idea)
         assert idea.status is IdeaStatus.PUBLISHED

@@ -38,7 +38,7 @@ def test_the_dashboard_draws_its_map_and_charts_offline(page, app):
     page.goto(page.base_url + "/organise/")
 
     assert page.get_by_role("heading", level=1).inner_text() == "Сводка для организаторов"
-    assert page.locator("svg[role=img]").count() == 4
+    assert page.locator(".chart[role=img]").count() == 4
     name = page.locator("[data-map-name]").get_attribute("data-map-name")
     shapes = page.evaluate(
         f"() => {{ let n = 0; {name}.eachLayer(l => {{ if (l.feature) n++; }}); return n; }}")

@@ -1,4 +1,4 @@
-"""Server-drawn SVG charts: escaped labels, accessible names, bars proportional to the numbers."""
+"""Charts drawn on the server as HTML: escaped labels, accessible names, bars following the numbers."""
 
 from __future__ import annotations
 
@@ -11,23 +11,38 @@ import pytest
 from myalmaty.organise.charts import Datum, bar_chart, column_chart
 from myalmaty.organise.quarter_maps import NO_IDEAS, PALETTE, colour_bins, colour_for
 
-SVG = "{http://www.w3.org/2000/svg}"
-
 
 def _parse(markup: str) -> ET.Element:
     return ET.fromstring(str(markup))
 
 
-def test_a_bar_chart_is_a_titled_image_whose_bars_follow_the_numbers():
-    svg = _parse(bar_chart([Datum("Alatau", 3), Datum("Bazar", 1)], "Ideas by quarter"))
+def _shares(chart: ET.Element) -> list[float]:
+    return [float(re.fullmatch(r"--share: ([\d.]+)", li.get("style")).group(1))
+            for li in chart.iter("li")]
 
-    assert svg.get("role") == "img"
-    assert svg.get("aria-label") == "Ideas by quarter"
-    title_id, desc_id = svg.get("aria-labelledby").split()
-    assert svg.find(f"{SVG}title").get("id") == title_id
-    assert svg.find(f"{SVG}desc").text == "Alatau: 3; Bazar: 1"
-    widths = [float(rect.get("width")) for rect in svg.iter(f"{SVG}rect")]
-    assert widths[0] == pytest.approx(3 * widths[1], abs=0.2)
+
+def _description(chart: ET.Element) -> str:
+    return chart.find(f"p[@id='{chart.get('aria-describedby')}']").text
+
+
+def test_a_bar_chart_is_a_named_image_whose_bars_follow_the_numbers():
+    chart = _parse(bar_chart([Datum("Alatau", 3), Datum("Bazar", 1)], "Ideas by quarter"))
+
+    assert chart.get("role") == "img"
+    assert chart.get("aria-label") == "Ideas by quarter"
+    assert _description(chart) == "Alatau: 3; Bazar: 1"
+    first, second = _shares(chart)
+    assert first == pytest.approx(3 * second, abs=0.001) and first == 1
+
+
+def test_labels_and_numbers_are_text_not_drawn_in_svg():
+    """SVG text scales with its picture, down to 6 px on a phone: here they are page text."""
+    markup = str(bar_chart([Datum("Alatau", 1234)], "Ideas"))
+
+    assert "<svg" not in markup and "<text" not in markup
+    chart = _parse(markup)
+    assert [s.text for s in chart.iter("span") if s.get("class") == "chart-label"] == ["Alatau"]
+    assert [s.text for s in chart.iter("span") if s.get("class") == "chart-value"] == ["1\u202f234"]
 
 
 def test_labels_are_escaped():
@@ -38,13 +53,13 @@ def test_labels_are_escaped():
     _parse(markup)  # still well-formed
 
 
-def test_long_labels_are_cut_but_kept_whole_in_the_bars_title():
+def test_long_labels_are_kept_whole_to_wrap_rather_than_cut():
     name = "Creative quarter of the old tram depot and its courtyards"
-    svg = _parse(bar_chart([Datum(name, 2)], "Ideas"))
+    chart = _parse(bar_chart([Datum(name, 2)], "Ideas"))
 
-    label = next(t for t in svg.iter(f"{SVG}text") if t.get("class") == "chart-label")
-    assert label.text.endswith("…") and len(label.text) <= 20
-    assert svg.find(f"{SVG}g/{SVG}title").text == f"{name}: 2"
+    label = next(s for s in chart.iter("span") if s.get("class") == "chart-label")
+    assert label.text == name
+    assert chart.find("ol/li").get("title") == f"{name}: 2"
 
 
 def test_an_empty_chart_says_so():
@@ -54,11 +69,11 @@ def test_an_empty_chart_says_so():
 
 def test_a_column_chart_has_one_column_per_week():
     weeks = [Datum(f"{d:02d}.09", n) for d, n in ((1, 0), (8, 4), (15, 2))]
-    svg = _parse(column_chart(weeks, "Ideas per week"))
+    chart = _parse(column_chart(weeks, "Ideas per week"))
 
-    heights = [float(r.get("height")) for r in svg.iter(f"{SVG}rect")]
-    assert heights[0] == 0 and heights[1] == pytest.approx(2 * heights[2], abs=0.2)
-    assert re.findall(r"\d\d\.09", svg.find(f"{SVG}desc").text) == ["01.09", "08.09", "15.09"]
+    shares = _shares(chart)
+    assert shares[0] == 0 and shares[1] == pytest.approx(2 * shares[2], abs=0.001)
+    assert re.findall(r"\d\d\.09", _description(chart)) == ["01.09", "08.09", "15.09"]
 
 
 def test_colour_classes_cover_every_count_without_gaps():
