@@ -100,7 +100,13 @@
   cross.setAttribute("aria-hidden", "true");
   map.getContainer().appendChild(cross);
 
+  // While the arrow keys still move the map, the pin waits for the map to stop under the cross.
+  var moving = false;
+  map.on("movestart", function () { moving = true; });
+  map.on("moveend", function () { moving = false; });
+
   function placeAtCentre() {
+    if (moving) { map.once("moveend", placeAtCentre); return; }
     var centre = map.getCenter();
     placeMarker(centre);
     writeInputs(centre);
