@@ -18,12 +18,15 @@
     name(container.querySelector(".leaflet-control-zoom-in"), frame.dataset.textZoomIn);
     name(container.querySelector(".leaflet-control-zoom-out"), frame.dataset.textZoomOut);
     if (map.attributionControl) {
-      // Built as nodes so that the translated title is text, never HTML.
-      var link = document.createElement("a");
-      link.href = "https://leafletjs.com";
-      link.title = frame.dataset.textLibrary || "";
-      link.textContent = "Leaflet";
-      map.attributionControl.setPrefix(link.outerHTML);
+      // The prefix is our own constant markup; the translated title is set as an attribute
+      // (never as HTML), again whenever a layer makes Leaflet redraw the line.
+      map.attributionControl.setPrefix('<a href="https://leafletjs.com" lang="en">Leaflet</a>');
+      var nameLibrary = function () {
+        var link = map.attributionControl.getContainer().querySelector("a[href='https://leafletjs.com']");
+        if (link && frame.dataset.textLibrary) { link.title = frame.dataset.textLibrary; }
+      };
+      nameLibrary();
+      map.on("layeradd layerremove", nameLibrary);
     }
   });
 }());
