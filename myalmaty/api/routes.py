@@ -1,5 +1,5 @@
-"""The public JSON API: published ideas as GeoJSON, ideas alike while a resident types, and
-the quarter of a point the picker map places."""
+"""The public JSON API: published ideas as GeoJSON, ideas alike while a resident types, the
+quarter of a point the picker map places, and places found by name for the maps' search box."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from myalmaty.core.geo import is_in_almaty
 from myalmaty.core.i18n import current_locale
 from myalmaty.core.numbers import bounded_number
 from myalmaty.core.text import clean_line, clean_text
+from myalmaty.domain import gazetteer
 from myalmaty.domain.lookups import quarter_containing
 from myalmaty.ideas import queries
 from myalmaty.ideas.filters import (
@@ -155,4 +156,45 @@ def place() -> ResponseReturnValue:
     return cached_json({
         "inside_almaty": inside,
         "quarter": {"id": quarter.id, "name": quarter.name} if quarter is not None else None,
+    })
+
+
+# What each kind of place is called in a search result.
+PLACE_KINDS = {
+    "quarter": _l("Creative quarter"),
+    "landmark": _l("Landmark"),
+    "square": _l("Square"),
+    "park": _l("Park or garden"),
+    "street": _l("Street"),
+    "metro": _l("Metro station"),
+    "microdistrict": _l("Neighbourhood"),
+    "district": _l("District"),
+}
+
+
+@bp.get("/places")
+def places() -> ResponseReturnValue:
+    """Quarters and well-known places whose name matches `q`, in any language or a common Latin
+    spelling, best first: the maps' search box moves the map to the one chosen."""
+    query = clean_line(request.args.get("q"))
+    if len(query) < gazetteer.MIN_QUERY:
+        raise InvalidParameter("q", _l("Type at least %(min)s letters of the place's name."),
+                               min=gazetteer.MIN_QUERY)
+    if len(query) > gazetteer.MAX_QUERY:
+        raise InvalidParameter("q", _l("The text is too long (at most %(max)s characters)."),
+                               max=gazetteer.MAX_QUERY)
+    locale = current_locale()
+    return cached_json({
+        "places": [
+            {
+                "id": found.id,
+                "name": found.name(locale),
+                "kind": found.kind,
+                "kind_label": str(PLACE_KINDS[found.kind]),
+                "lat": found.lat,
+                "lon": found.lon,
+                "zoom": found.zoom,
+            }
+            for found in gazetteer.find_places(query, locale)
+        ]
     })

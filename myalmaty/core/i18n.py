@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -84,6 +85,22 @@ def machine_time(value: dt.datetime) -> str:
     """A `<time datetime>` value: ISO 8601 to the second, with its offset (HTML's valid
     global date and time string allows no more than three decimals; whole seconds read best)."""
     return value.replace(microsecond=0).isoformat()
+
+
+def plural_forms(translate: Callable[[int], str]) -> dict[str, str]:
+    """A plural message for a script, in each CLDR plural category of the current language
+    (Russian: one, few, many); the script picks one with `Intl.PluralRules`.
+
+    `translate(n)` is an `ngettext` call whose number is written as the text "{count}", for
+    the script to fill in: `lambda n: ngettext("%(count)s idea", "%(count)s ideas", n,
+    count="{count}")`. Each category gets the message for its smallest whole number.
+    """
+    locale = get_locale()
+    forms: dict[str, str] = {}
+    for n in range(200):
+        forms.setdefault(locale.plural_form(n) if locale else ("one" if n == 1 else "other"),
+                         translate(n))
+    return forms
 
 
 def init_app(app: Flask) -> None:

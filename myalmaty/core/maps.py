@@ -21,11 +21,14 @@ import xstatic.pkg.leaflet_markercluster as xs_markercluster
 from branca.element import Figure
 from flask import Blueprint, Flask, current_app, send_from_directory
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from folium.plugins import MarkerCluster
 from markupsafe import Markup
 
 from myalmaty.core import tiles
 from myalmaty.core.geo import city_boundary, city_centre
+from myalmaty.core.i18n import plural_forms
 
 VENDOR_DIRS: dict[str, Path] = {
     "leaflet": Path(xs_leaflet.BASE_DIR),
@@ -152,8 +155,23 @@ def render_parts(m: folium.Map) -> MapParts:
     )
 
 
+def control_texts() -> dict[str, str]:
+    """What Leaflet would say in English, in the page's language: every map frame carries these
+    as data attributes, and static/js/map-controls.js puts them on the map's controls; the
+    plural forms of "N ideas" label the clusters of static/js/ideas-map.js."""
+    return {
+        "text-zoom-in": _("Zoom in"),
+        "text-zoom-out": _("Zoom out"),
+        "text-library": _("Leaflet, the library that draws this map"),
+        "text-ideas": json.dumps(plural_forms(
+            lambda n: ngettext("%(count)s idea", "%(count)s ideas", n, count="{count}")),
+            ensure_ascii=False),
+    }
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(vendor_bp)
+    app.jinja_env.globals["map_control_texts"] = control_texts
     tiles.init_app(app)
 
 

@@ -35,3 +35,39 @@ def name_variants(text: str) -> set[str]:
     """Spellings to try when searching a name: SQLite folds case only for ASCII letters, not
     Cyrillic, so "дана" finds "Дана" only through one of these."""
     return {text, text.lower(), text.capitalize(), text.title(), text.upper()}
+
+
+# One Latin spelling for Russian and Kazakh Cyrillic, so that "Arbat" finds "Арбат" and
+# "Zhibek Zholy", "Jibek Joly" and "Жібек жолы" meet.
+_CYRILLIC = {
+    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "e",
+    "ж": "zh", "з": "z", "и": "i", "й": "i", "і": "i", "к": "k", "қ": "k", "л": "l", "м": "m",
+    "н": "n", "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ұ": "u", "ү": "u", "ф": "f", "х": "h", "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh",
+    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+    # Kazakh Latin letters that lose meaning when their marks are stripped
+    "ş": "sh", "ç": "ch", "ı": "i",
+}
+# Spellings that differ between transliteration schemes, folded to one (order matters:
+# "shch" before "sh", two-letter sounds before the single letters they contain).
+_SPELLINGS = (
+    ("shch", "sh"), ("zh", "j"), ("dj", "j"), ("kh", "h"), ("ts", "c"), ("ch", "c"),
+    ("yu", "u"), ("ya", "a"), ("yo", "o"), ("ye", "e"), ("q", "k"), ("w", "v"), ("x", "ks"),
+    ("y", "i"),
+)
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def search_key(text: str) -> str:
+    """`text` as a search compares it: lower case Latin letters and digits, words separated
+    by one space, Cyrillic transliterated and spelling variants folded (Qazybek = Kazybek,
+    Abylay = Abylai, Tselinny = Целинный)."""
+    letters = "".join(_CYRILLIC.get(c, c) for c in text.casefold())
+    letters = "".join(c for c in unicodedata.normalize("NFKD", letters) if not unicodedata.combining(c))
+    words = []
+    for word in _NOT_ALNUM.sub(" ", letters).split():
+        for spelling, folded in _SPELLINGS:
+            word = word.replace(spelling, folded)
+        words.append(_DOUBLED.sub(r"\1", word))
+    return " ".join(words)

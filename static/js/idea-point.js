@@ -7,5 +7,6 @@
   var lat = parseFloat(frame.dataset.lat);
   var lon = parseFloat(frame.dataset.lon);
   if (!map || !isFinite(lat) || !isFinite(lon)) { return; }
-  L.marker([lat, lon], { keyboard: false, title: frame.dataset.markerTitle || "" }).addTo(map);
+  L.marker([lat, lon], { keyboard: false, title: frame.dataset.markerTitle || "",
+                         alt: frame.dataset.markerTitle || "" }).addTo(map);
 }());

@@ -19,7 +19,8 @@
     var points = JSON.parse(source.textContent);
     var bounds = [];
     points.forEach(function (point) {
-      var options = point.current ? { title: point.title, zIndexOffset: 1000 } : { title: point.title, opacity: 0.75 };
+      var options = point.current ? { title: point.title, alt: point.title, zIndexOffset: 1000 }
+                                  : { title: point.title, alt: point.title, opacity: 0.75 };
       L.marker([point.lat, point.lon], options).bindPopup(popupFor(point)).addTo(map);
       bounds.push([point.lat, point.lon]);
     });

@@ -1,6 +1,10 @@
 /* The submit form's location picker.
  * A click or tap on the map places a draggable pin; the latitude and longitude inputs follow
  * it, and typing into them moves the pin. "Use my location" asks the browser where allowed.
+ * Without a pointer, and without dragging (WCAG 2.5.7): a cross marks the map's centre, the
+ * arrow keys move the map under it (Leaflet's keyboard handler), and Enter on the map or the
+ * "Place the pin here" button puts the pin at the cross. A place chosen in the search box
+ * (static/js/place-search.js) gets the pin too.
  * Once a pin is placed, the status line (a live region) says which quarter the point is in,
  * or that it is outside the city, as GET /api/place answers: the same rule the server applies
  * when the idea is sent (it checks the point again). */
@@ -14,6 +18,7 @@
   var quarterInput = document.getElementById(frame.dataset.quarterInput);
   var status = document.getElementById(frame.dataset.status);
   var locateButton = document.getElementById(frame.dataset.locateButton);
+  var centreButton = document.getElementById(frame.dataset.centreButton);
   var centres = {};
   try { centres = JSON.parse(frame.dataset.quarterCentres || "{}"); } catch (e) { centres = {}; }
   if (!map || !latInput || !lonInput) { return; }
@@ -35,7 +40,8 @@
       marker.setLatLng(latlng);
       return;
     }
-    marker = L.marker(latlng, { draggable: true, autoPan: true, title: frame.dataset.markerTitle || "" });
+    marker = L.marker(latlng, { draggable: true, autoPan: true, keyboard: false,
+                                title: frame.dataset.markerTitle || "", alt: frame.dataset.markerTitle || "" });
     marker.on("dragend", function () { writeInputs(marker.getLatLng()); });
     marker.addTo(map);
   }
@@ -87,6 +93,47 @@
   map.on("click", function (event) {
     placeMarker(event.latlng);
     writeInputs(event.latlng);
+  });
+
+  var cross = document.createElement("div");
+  cross.className = "map-crosshair";
+  cross.setAttribute("aria-hidden", "true");
+  map.getContainer().appendChild(cross);
+
+  // While the arrow keys still move the map, the pin waits for the map to stop under the cross.
+  var moving = false;
+  map.on("movestart", function () { moving = true; });
+  map.on("moveend", function () { moving = false; });
+
+  function placeAtCentre() {
+    if (moving) { map.once("moveend", placeAtCentre); return; }
+    var centre = map.getCenter();
+    placeMarker(centre);
+    writeInputs(centre);
+  }
+
+  // Enter on the map itself (not on a control or a marker inside it) places the pin.
+  map.getContainer().addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.target !== map.getContainer()) { return; }
+    event.preventDefault();
+    placeAtCentre();
+  });
+  if (centreButton) {
+    centreButton.hidden = false;
+    centreButton.addEventListener("click", placeAtCentre);
+  }
+
+  // A place found by name: the pin goes there, and the announcement names the place first.
+  frame.addEventListener("placefound", function (event) {
+    var place = event.detail;
+    event.preventDefault();
+    var latlng = L.latLng(place.lat, place.lon);
+    placeMarker(latlng);
+    latInput.value = latlng.lat.toFixed(6);
+    lonInput.value = latlng.lng.toFixed(6);
+    describePoint(latlng.lat, latlng.lng, (frame.dataset.msgFound || "").replace("{name}", place.name) + " " +
+      (frame.dataset.msgPlaced || "").replace("{lat}", latInput.value).replace("{lon}", lonInput.value));
+    announcePoint();
   });
   latInput.addEventListener("change", followInputs);
   lonInput.addEventListener("change", followInputs);

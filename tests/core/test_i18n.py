@@ -139,3 +139,38 @@ def test_dates_are_formatted_for_the_locale(app):
         with force_locale("kk"):
             assert "2018" in format_date(dt.date(2018, 7, 21), "long")
             assert "шілде" in format_date(dt.date(2018, 7, 21), "long").lower()
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("ru", {"one": "{count} идея", "few": "{count} идеи", "many": "{count} идей"}),
+    ("kk", {"one": "{count} идея", "other": "{count} идея"}),
+    ("en", {"one": "{count} idea", "other": "{count} ideas"}),
+])
+def test_a_plural_message_reaches_scripts_in_every_plural_category_of_the_language(app, lang, expected):
+    from flask_babel import ngettext
+
+    from myalmaty.core.i18n import plural_forms
+
+    with app.test_request_context(f"/?lang={lang}"):
+        app.preprocess_request()
+        forms = plural_forms(lambda n: ngettext("%(count)s idea", "%(count)s ideas", n, count="{count}"))
+    assert forms == expected
+
+
+def test_every_map_frame_carries_leaflets_texts_in_the_pages_language(client, app):
+    import json
+    import re
+    from html import unescape
+
+    from tests.factories import make_user
+
+    user = make_user()
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    page = client.get("/ideas/new?lang=kk").get_data(as_text=True)
+    frame = re.search(r'<div class="map-frame[^>]*>', page).group(0)
+    attributes = {name: unescape(value) for name, value in re.findall(r'data-([\w-]+)="([^"]*)"', frame)}
+    assert attributes["text-zoom-in"] == "Жақындату"
+    assert attributes["text-zoom-out"] == "Алыстату"
+    assert json.loads(attributes["text-ideas"]) == {"one": "{count} идея", "other": "{count} идея"}

@@ -128,8 +128,10 @@ def test_many_ideas_come_as_clusters_that_open_up_when_clicked(page, monkeypatch
     expect(clusters_shown.first).to_have_text("15")
     assert all("/api/ideas/clusters?" in url and "bbox=" in url and "zoom=" in url
                for url in requests)
-    page.get_by_title("Ideas here: 15. Zoom in to see them.").first.click()
-    expect(page.locator(".leaflet-marker-icon[title^='Idea']").first).to_be_attached()
+    page.get_by_title("15 ideas. Zoom in to see them.").first.click()
+    # The ideas now come one by one, grouped where they stand close by Leaflet.markercluster,
+    # whose groups are labelled too.
+    expect(page.locator(".marker-cluster[aria-label$=' ideas. Zoom in to see them.']").first).to_be_attached()
     expect(page.locator("[data-ideas-map]")).to_have_attribute("data-loaded", "15")
     assert errors == []
     assert page.outside_requests == []
