@@ -175,6 +175,8 @@ def test_the_public_map_moves_to_a_place_found_by_name(page):
     from playwright.sync_api import expect
 
     page.goto(page.base_url + "/ideas/map?lang=ru")
+    # On a phone the search sits in the sheet with the filters, opened by the button over the map.
+    page.get_by_role("button", name="Фильтры и список").click()
     search = page.get_by_role("combobox", name="Найти место")
     search.fill("Arbat")
     option = page.get_by_role("listbox", name="Найденные места").get_by_role("option").first
