@@ -11,6 +11,7 @@ from myalmaty.domain.reference import (
     Quarter,
     Recommendation,
 )
+from myalmaty.domain.similarity import IdeaIndexMark
 from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "Forum",
     "Idea",
     "IdeaGroup",
+    "IdeaIndexMark",
     "ModerationEvent",
     "Quarter",
     "Recommendation",
