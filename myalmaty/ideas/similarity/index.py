@@ -27,10 +27,15 @@ from myalmaty.ideas.similarity.normalise import CONCEPT_PREFIX, lexicon, tokens
 
 TITLE_WEIGHT = 2.0
 DESCRIPTION_WEIGHT = 1.0
-CONCEPT_WEIGHT = 1.0
+CONCEPT_WEIGHT = 3.0
 # With a point, a street or landmark name says no more than the point itself.
-PLACE_WEIGHT_WITH_POINT = 0.25
+PLACE_WEIGHT_WITH_POINT = 0.0
 MIN_WORD_LIKENESS = 0.5
+# Concepts (the lexicon) are what carries a topic across languages: the likeness of the
+# concepts alone, so discounted, stands in when the words differ.
+CONCEPT_CHANNEL = 0.6
+# An idea far less alike than the best one found is another topic that shares a few words.
+RELATIVE_CUT = 0.4
 MERGE_AT = 2000
 EARTH_RADIUS_M = 6_371_000.0
 
@@ -96,6 +101,7 @@ class Index:
     lons: np.ndarray = field(default_factory=lambda: np.zeros(0))
     alive: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     norms: np.ndarray = field(default_factory=lambda: np.ones(0))
+    concept_norms: np.ndarray = field(default_factory=lambda: np.ones(0))
     indptr: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     weights: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
@@ -213,6 +219,14 @@ class Index:
             self.norms = np.sqrt(np.bincount(rows, (weights * idf[terms]) ** 2,
                                              minlength=len(self.slot_ids)))
             self.norms[self.norms == 0] = 1.0
+            concept = self._concept_mask()[terms]
+            self.concept_norms = np.sqrt(np.bincount(
+                rows, (weights * idf[terms] * concept) ** 2, minlength=len(self.slot_ids)))
+            self.concept_norms[self.concept_norms == 0] = 1.0
+
+    def _concept_mask(self) -> np.ndarray:
+        return np.fromiter((w.startswith(CONCEPT_PREFIX) for w in self.words), dtype=bool,
+                           count=len(self.words))
 
     # --- queries ---------------------------------------------------------------------------
 
@@ -245,7 +259,7 @@ class Index:
         lon: float | None = None,
         *,
         radius_m: float = 1500,
-        min_likeness: float = 0.2,
+        min_likeness: float = 0.1,
         limit: int = 5,
         exclude: Iterable[int] = (),
         decay_m: float = 1000,
@@ -255,14 +269,15 @@ class Index:
                                 set(exclude), decay_m)
 
     def _query(self, title: str, description: str, with_point: bool
-               ) -> tuple[dict[int, float], dict[int, str], float]:
-        """Coefficients per term id, which query term each came from, and the query's norm."""
+               ) -> tuple[dict[int, float], dict[int, str], float, float]:
+        """Coefficients per term id, which query term each came from, the query's norm and
+        the norm of its concepts."""
         idf = self.idf()
         top_idf = math.log(len(self) + 1) + 1.0
         lex = lexicon()
         coefficients: dict[int, float] = {}
         origin: dict[int, str] = {}
-        norm2 = 0.0
+        norm2 = concept_norm2 = 0.0
         for term, weight in bag(title, description).items():
             if with_point and lex.is_place(term):
                 weight *= PLACE_WEIGHT_WITH_POINT
@@ -275,18 +290,21 @@ class Index:
                 best = max(matches, key=lambda m: m[1])
                 best_idf = float(idf[best[0]])
             norm2 += (weight * best_idf) ** 2
+            if term.startswith(CONCEPT_PREFIX):
+                concept_norm2 += (weight * best_idf) ** 2
             for term_id, likeness in matches:
                 value = weight * likeness * float(idf[term_id])
                 if value > coefficients.get(term_id, 0.0):
                     coefficients[term_id] = value
                     origin[term_id] = term
-        return coefficients, origin, math.sqrt(norm2) or 1.0
+        return coefficients, origin, math.sqrt(norm2) or 1.0, math.sqrt(concept_norm2) or 1.0
 
     def _search(self, title: str, description: str, lat: float | None, lon: float | None,
                 radius_m: float, min_likeness: float, limit: int, exclude: set[int],
                 decay_m: float) -> list[Hit]:
         with_point = lat is not None and lon is not None
-        coefficients, origin, q_norm = self._query(title, description, with_point)
+        coefficients, origin, q_norm, q_concept_norm = self._query(title, description,
+                                                                   with_point)
         if not coefficients:
             return []
         idf = self.idf()
@@ -301,10 +319,15 @@ class Index:
                 positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) \
                     + np.arange(lengths.sum())
                 coefficient = np.repeat(values[term_ids < len(self.indptr) - 1], lengths)
-                scores = np.bincount(self.rows[positions],
-                                     self.weights[positions] * coefficient,
-                                     minlength=len(self.slot_ids))
+                concept = np.repeat(self._concept_mask()[compiled], lengths)
+                products = self.weights[positions] * coefficient
+                rows = self.rows[positions]
+                scores = np.bincount(rows, products, minlength=len(self.slot_ids))
                 scores = scores / self.norms / q_norm
+                concept_scores = np.bincount(rows, products * concept,
+                                             minlength=len(self.slot_ids))
+                concept_scores = concept_scores / self.concept_norms / q_concept_norm
+                scores = np.maximum(scores, CONCEPT_CHANNEL * concept_scores)
                 scores[~self.alive] = 0.0
                 slots = np.flatnonzero(scores >= min_likeness)
                 distances = None
@@ -320,10 +343,15 @@ class Index:
         for idea_id, entry in self.fresh.items():
             if idea_id in exclude:
                 continue
-            norm = float(np.sqrt(((entry.weights * idf[entry.terms]) ** 2).sum())) or 1.0
-            total = sum(float(w) * coefficients.get(int(t), 0.0)
-                        for t, w in zip(entry.terms, entry.weights, strict=True))
-            likeness = total / norm / q_norm
+            concept = self._concept_mask()[entry.terms]
+            weighted = (entry.weights * idf[entry.terms]) ** 2
+            norm = float(np.sqrt(weighted.sum())) or 1.0
+            concept_norm = float(np.sqrt((weighted * concept).sum())) or 1.0
+            products = [float(w) * coefficients.get(int(t), 0.0)
+                        for t, w in zip(entry.terms, entry.weights, strict=True)]
+            likeness = max(sum(products) / norm / q_norm,
+                           CONCEPT_CHANNEL * sum(p for p, c in zip(products, concept, strict=True)
+                                                 if c) / concept_norm / q_concept_norm)
             if likeness < min_likeness:
                 continue
             distance = None
@@ -333,6 +361,9 @@ class Index:
                 if distance > radius_m:
                     continue
             candidates.append((idea_id, likeness, distance))
+        if candidates:
+            best = max(c[1] for c in candidates)
+            candidates = [c for c in candidates if c[1] >= RELATIVE_CUT * best]
         candidates.sort(key=lambda c: -(min(c[1], 1.0) / (1 + (c[2] or 0.0) / decay_m)))
         return [Hit(idea_id, min(likeness, 1.0), distance,
                     self._shared(idea_id, coefficients, origin))
