@@ -16,6 +16,7 @@ grows. A removed idea is only masked out of the compiled segment until the next 
 from __future__ import annotations
 
 import math
+import sys
 import threading
 from array import array
 from collections.abc import Iterable
@@ -37,6 +38,7 @@ CONCEPT_CHANNEL = 0.6
 # An idea far less alike than the best one found is another topic that shares a few words.
 RELATIVE_CUT = 0.4
 MERGE_AT = 2000
+LOAD_BATCH = 20_000
 EARTH_RADIUS_M = 6_371_000.0
 
 
@@ -94,6 +96,7 @@ class Index:
     ids: dict[str, int] = field(default_factory=dict)
     grams: dict[str, array] = field(default_factory=dict)
     gram_counts: array = field(default_factory=lambda: array("i"))
+    concept_flags: array = field(default_factory=lambda: array("b"))
     df: np.ndarray = field(default_factory=lambda: np.zeros(1024))
     # Compiled segment.
     slot_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -105,6 +108,10 @@ class Index:
     indptr: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     weights: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    # The same, by idea: what a search near a point reads for the ideas around it only.
+    by_slot: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    slot_terms: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    slot_weights: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     slots: dict[int, int] = field(default_factory=dict)
     # Fresh segment: ideas added or changed since the last merge.
     fresh: dict[int, _Fresh] = field(default_factory=dict)
@@ -113,6 +120,21 @@ class Index:
 
     def __len__(self) -> int:
         return len(self.slots) + len(self.fresh)
+
+    def memory_bytes(self) -> int:
+        """What the index holds: its arrays, and its dicts with their keys (an estimate that
+        leaves out the small fixed overhead of the objects)."""
+        arrays = sum(a.nbytes for a in (self.df, self.slot_ids, self.lats, self.lons, self.alive,
+                                        self.norms, self.concept_norms, self.indptr, self.rows,
+                                        self.weights, self.by_slot, self.slot_terms,
+                                        self.slot_weights))
+        arrays += sum(a.itemsize * len(a) + 64 for a in (*self.grams.values(), self.gram_counts,
+                                                        self.concept_flags))
+        strings = sum(sys.getsizeof(w) for w in self.words)
+        dicts = sum(sys.getsizeof(d) for d in (self.ids, self.grams, self.slots, self.words))
+        dicts += sys.getsizeof(0) * 2 * len(self.slots) + sys.getsizeof("abc") * len(self.grams)
+        fresh = sum(f.terms.nbytes + f.weights.nbytes + 200 for f in self.fresh.values())
+        return arrays + strings + dicts + fresh
 
     # --- vocabulary ------------------------------------------------------------------------
 
@@ -125,6 +147,7 @@ class Index:
         self.ids[term] = new
         if new >= len(self.df):
             self.df = np.concatenate([self.df, np.zeros(len(self.df))])
+        self.concept_flags.append(term.startswith(CONCEPT_PREFIX))
         if term.startswith(CONCEPT_PREFIX):
             self.gram_counts.append(0)
         else:
@@ -176,6 +199,8 @@ class Index:
             for idea_id, title, description, lat, lon in ideas:
                 terms, weights = self._vector(title, description)
                 self.fresh[idea_id] = _Fresh(terms, weights, lat, lon)
+                if len(self.fresh) >= LOAD_BATCH:
+                    self.merge()  # a batch at a time: the small arrays do not pile up
             self.merge()
 
     def merge(self) -> None:
@@ -200,6 +225,10 @@ class Index:
             rows = np.concatenate([old_rows, f_rows]).astype(np.int32)
             terms = np.concatenate([old_terms, f_terms]).astype(np.int32)
             weights = np.concatenate([old_weights, f_weights]).astype(np.float32)
+            by_slot = np.lexsort((terms, rows))
+            self.by_slot = np.zeros(len(keep) + len(fresh) + 1, dtype=np.int64)
+            np.cumsum(np.bincount(rows, minlength=len(keep) + len(fresh)), out=self.by_slot[1:])
+            self.slot_terms, self.slot_weights = terms[by_slot], weights[by_slot]
             order = np.lexsort((rows, terms))
             rows, terms, weights = rows[order], terms[order], weights[order]
             vocabulary = len(self.words)
@@ -225,8 +254,7 @@ class Index:
             self.concept_norms[self.concept_norms == 0] = 1.0
 
     def _concept_mask(self) -> np.ndarray:
-        return np.fromiter((w.startswith(CONCEPT_PREFIX) for w in self.words), dtype=bool,
-                           count=len(self.words))
+        return np.frombuffer(self.concept_flags, dtype=np.int8).view(bool)
 
     # --- queries ---------------------------------------------------------------------------
 
@@ -310,36 +338,32 @@ class Index:
         idf = self.idf()
         term_ids = np.fromiter(coefficients, dtype=np.int64, count=len(coefficients))
         values = np.fromiter(coefficients.values(), dtype=np.float64, count=len(coefficients))
-        compiled = term_ids[term_ids < len(self.indptr) - 1]
         candidates: list[tuple[int, float, float | None]] = []
-        if len(compiled) and len(self.slot_ids):
-            starts, ends = self.indptr[compiled], self.indptr[compiled + 1]
-            lengths = ends - starts
-            if lengths.sum():
-                positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) \
-                    + np.arange(lengths.sum())
-                coefficient = np.repeat(values[term_ids < len(self.indptr) - 1], lengths)
-                concept = np.repeat(self._concept_mask()[compiled], lengths)
-                products = self.weights[positions] * coefficient
-                rows = self.rows[positions]
-                scores = np.bincount(rows, products, minlength=len(self.slot_ids))
-                scores = scores / self.norms / q_norm
-                concept_scores = np.bincount(rows, products * concept,
-                                             minlength=len(self.slot_ids))
-                concept_scores = concept_scores / self.concept_norms / q_concept_norm
-                scores = np.maximum(scores, CONCEPT_CHANNEL * concept_scores)
-                scores[~self.alive] = 0.0
-                slots = np.flatnonzero(scores >= min_likeness)
-                distances = None
-                if with_point and len(slots):
-                    distances = distances_m(lat, lon, self.lats[slots], self.lons[slots])  # type: ignore[arg-type]
-                    inside = distances <= radius_m
-                    slots, distances = slots[inside], distances[inside]
-                for n, slot in enumerate(slots):
-                    idea_id = int(self.slot_ids[slot])
-                    if idea_id not in exclude:
-                        candidates.append((idea_id, float(scores[slot]),
-                                           float(distances[n]) if distances is not None else None))
+        scores = self._scores_near(term_ids, values, q_norm, q_concept_norm, lat, lon,
+                                   radius_m) if with_point else \
+            self._scores_all(term_ids, values, q_norm, q_concept_norm)
+        if scores is not None:
+            scores[~self.alive] = 0.0
+            for idea_id in exclude:
+                if idea_id in self.slots:
+                    scores[self.slots[idea_id]] = 0.0
+            slots = np.flatnonzero(scores >= min_likeness)
+            distances = np.zeros(len(slots))
+            if with_point and len(slots):
+                distances = distances_m(lat, lon, self.lats[slots], self.lons[slots])  # type: ignore[arg-type]
+                inside = distances <= radius_m
+                slots, distances = slots[inside], distances[inside]
+            # Only the best few are turned into Python objects, however many ideas match.
+            ranks = np.minimum(scores[slots], 1.0) / (1 + distances / decay_m)
+            if len(slots):
+                best_likeness = float(scores[slots].max())
+                candidates.append((-1, best_likeness, None))
+            if len(slots) > limit:
+                top = np.argpartition(-ranks, limit)[:limit]
+                slots, distances = slots[top], distances[top]
+            for slot, distance in zip(slots, distances, strict=True):
+                candidates.append((int(self.slot_ids[slot]), float(scores[slot]),
+                                   float(distance) if with_point else None))
         for idea_id, entry in self.fresh.items():
             if idea_id in exclude:
                 continue
@@ -354,20 +378,75 @@ class Index:
                                                  if c) / concept_norm / q_concept_norm)
             if likeness < min_likeness:
                 continue
-            distance = None
-            if with_point:
-                distance = float(distances_m(lat, lon, np.array([entry.lat]),  # type: ignore[arg-type]
-                                             np.array([entry.lon]))[0])
-                if distance > radius_m:
+            away: float | None = None
+            if lat is not None and lon is not None:
+                away = float(distances_m(lat, lon, np.array([entry.lat]),
+                                         np.array([entry.lon]))[0])
+                if away > radius_m:
                     continue
-            candidates.append((idea_id, likeness, distance))
+            candidates.append((idea_id, likeness, away))
         if candidates:
             best = max(c[1] for c in candidates)
-            candidates = [c for c in candidates if c[1] >= RELATIVE_CUT * best]
+            candidates = [c for c in candidates if c[1] >= RELATIVE_CUT * best and c[0] >= 0]
         candidates.sort(key=lambda c: -(min(c[1], 1.0) / (1 + (c[2] or 0.0) / decay_m)))
         return [Hit(idea_id, min(likeness, 1.0), distance,
                     self._shared(idea_id, coefficients, origin))
                 for idea_id, likeness, distance in candidates[:limit]]
+
+    def _combine(self, rows: np.ndarray, products: np.ndarray, concept: np.ndarray,
+                 norms: np.ndarray, concept_norms: np.ndarray, q_norm: float,
+                 q_concept_norm: float) -> np.ndarray:
+        scores = np.bincount(rows, products, minlength=len(norms)) / norms / q_norm
+        concept_scores = np.bincount(rows, products * concept, minlength=len(norms))
+        concept_scores = concept_scores / concept_norms / q_concept_norm
+        return np.maximum(scores, CONCEPT_CHANNEL * concept_scores)
+
+    def _scores_all(self, term_ids: np.ndarray, values: np.ndarray, q_norm: float,
+                    q_concept_norm: float) -> np.ndarray | None:
+        """Every compiled idea's likeness, from the postings of the query's terms."""
+        known = term_ids < len(self.indptr) - 1
+        compiled = term_ids[known]
+        if not len(compiled) or not len(self.slot_ids):
+            return None
+        starts, ends = self.indptr[compiled], self.indptr[compiled + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if not total:
+            return None
+        positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        products = self.weights[positions] * np.repeat(values[known], lengths)
+        concept = np.repeat(self._concept_mask()[compiled], lengths)
+        return self._combine(self.rows[positions], products, concept, self.norms,
+                             self.concept_norms, q_norm, q_concept_norm)
+
+    def _scores_near(self, term_ids: np.ndarray, values: np.ndarray, q_norm: float,
+                     q_concept_norm: float, lat: float | None, lon: float | None,
+                     radius_m: float) -> np.ndarray | None:
+        """The likeness of the compiled ideas in the box around the point (others: 0), read
+        idea by idea, so the cost follows the ideas around the point, not the whole city."""
+        if not len(self.slot_ids) or lat is None or lon is None:
+            return None
+        dlat = radius_m / 111_320
+        dlon = radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+        near = np.flatnonzero((np.abs(self.lats - lat) <= dlat) & (np.abs(self.lons - lon) <= dlon)
+                              & self.alive)
+        scores = np.zeros(len(self.slot_ids))
+        if not len(near):
+            return scores
+        wanted = np.zeros(len(self.words))
+        known = term_ids < len(wanted)
+        wanted[term_ids[known]] = values[known]
+        starts, ends = self.by_slot[near], self.by_slot[near + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        terms = self.slot_terms[positions]
+        products = self.slot_weights[positions] * wanted[terms]
+        local = np.repeat(np.arange(len(near)), lengths)
+        scores[near] = self._combine(local, products, self._concept_mask()[terms],
+                                     self.norms[near], self.concept_norms[near], q_norm,
+                                     q_concept_norm)
+        return scores
 
     def _shared(self, idea_id: int, coefficients: dict[int, float], origin: dict[int, str]
                 ) -> tuple[str, ...]:

@@ -66,26 +66,30 @@ class Lexicon:
     phrases: dict[str, list[tuple[tuple[str, ...], str]]]
     # Skeleton prefixes that name a place: the point says where, so with a point they count less.
     places: tuple[str, ...]
-    _starts: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    _starts: dict[str, tuple[tuple[str, ...], list[tuple[tuple[str, ...], str]]]] = field(
+        default_factory=dict)
 
     def concepts(self, tokens: list[str]) -> list[str]:
         found: list[str] = []
         for i, token in enumerate(tokens):
-            here: set[str] = set()
-            for prefixes, concept in self.starting_with(token):
+            singles, phrases = self.starting_with(token)
+            found.extend(singles)
+            for prefixes, concept in phrases:
                 rest = tokens[i + 1:i + len(prefixes)]
-                if concept not in here and len(rest) == len(prefixes) - 1 and all(
+                if concept not in singles and len(rest) == len(prefixes) - 1 and all(
                         t.startswith(p) for t, p in zip(rest, prefixes[1:], strict=True)):
-                    here.add(concept)
                     found.append(concept)
         return found
 
-    def starting_with(self, token: str) -> list[tuple[tuple[str, ...], str]]:
-        """The phrases whose first word `token` can be (a token's answer is kept)."""
+    def starting_with(self, token: str) -> tuple[tuple[str, ...], list[tuple[tuple[str, ...], str]]]:
+        """The concepts `token` alone stands for, and the longer phrases it can begin (a
+        token's answer is kept: texts repeat their words)."""
         known = self._starts.get(token)
         if known is None:
-            known = [entry for first, entries in self.phrases.items()
-                     if token.startswith(first) for entry in entries]
+            entries = [entry for first, entries in self.phrases.items()
+                       if token.startswith(first) for entry in entries]
+            singles = tuple(dict.fromkeys(c for prefixes, c in entries if len(prefixes) == 1))
+            known = (singles, [e for e in entries if len(e[0]) > 1 and e[1] not in singles])
             if len(self._starts) < 200_000:
                 self._starts[token] = known
         return known
