@@ -15,6 +15,7 @@ grows. A removed idea is only masked out of the compiled segment until the next 
 
 from __future__ import annotations
 
+import ctypes
 import math
 import sys
 import threading
@@ -40,6 +41,16 @@ RELATIVE_CUT = 0.4
 MERGE_AT = 2000
 LOAD_BATCH = 20_000
 EARTH_RADIUS_M = 6_371_000.0
+
+
+def _give_back_memory() -> None:
+    """Compiling frees large temporary arrays; glibc then raises its mmap threshold, so the
+    next ones come from the heap and stay in the process after they are freed (300 MB more
+    resident memory for a 100,000-idea build, 70 MB without). Hand that back to the system."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim this way
+        pass
 
 
 def trigrams(word: str) -> set[str]:
@@ -177,6 +188,7 @@ class Index:
             self.fresh[idea_id] = _Fresh(terms, weights, lat, lon)
             if len(self.fresh) >= MERGE_AT:
                 self.merge()
+                _give_back_memory()
 
     def remove(self, idea_id: int) -> None:
         with self._lock:
@@ -202,6 +214,7 @@ class Index:
                 if len(self.fresh) >= LOAD_BATCH:
                     self.merge()  # a batch at a time: the small arrays do not pile up
             self.merge()
+            _give_back_memory()
 
     def merge(self) -> None:
         """Compile the live ideas of both segments into one segment."""
