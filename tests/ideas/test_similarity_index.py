@@ -101,8 +101,15 @@ def test_why_an_idea_is_suggested(app):
     db.session.commit()
     [suggestion] = similar_ideas("Кинотеатр во дворе", *CENTRE)
     assert suggestion.idea.id == idea.id
-    assert {"kinoteatr", "dvore"} <= set(suggestion.shared_words)
+    assert {"кинотеатр", "дворе"} <= set(suggestion.shared_words)
     assert 200 < suggestion.distance_m < 250
+
+
+def test_why_names_the_ideas_own_words_in_another_language(app):
+    make_idea(title="Bike lane on Abay avenue", description="Paint a protected cycle lane.")
+    db.session.commit()
+    [suggestion] = similar_ideas("Велодорожка", *CENTRE)
+    assert set(suggestion.shared_words) >= {"bike", "lane"}
 
 
 def test_two_app_processes_over_one_database_see_the_same_ideas(app, _schema, tmp_path, moderator):

@@ -20,8 +20,9 @@ from flask import current_app
 
 from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.ideas.similarity import legacy, queries
-from myalmaty.ideas.similarity.index import Hit, Index
+from myalmaty.ideas.similarity.index import MIN_WORD_LIKENESS, Hit, Index, trigrams
 from myalmaty.ideas.similarity.legacy import distance_m, stems, text_likeness
+from myalmaty.ideas.similarity.normalise import CONCEPT_PREFIX, MIN_WORD, lexicon, words
 
 __all__ = ["SimilarIdea", "distance_m", "index_for_app", "similar_ideas", "stems",
            "text_likeness"]
@@ -37,7 +38,8 @@ class SimilarIdea:
     idea: Idea
     likeness: float
     distance_m: float
-    # Why: the words of the query the idea shares (as folded for comparison).
+    # Why: the idea's own words (as written, lower-cased) that the query shares, or has a word
+    # or a term in another language for.
     shared_words: tuple[str, ...] = ()
 
     @property
@@ -112,8 +114,43 @@ def similar_ideas(
     hits = search(text, description, lat, lon, radius_m=radius_m, min_likeness=min_likeness,
                   limit=limit, exclude_ids=exclude_ids)
     ideas = queries.ideas_by_id([h.idea_id for h in hits])
-    return [SimilarIdea(ideas[h.idea_id], h.likeness, h.distance_m or 0.0, h.shared)
+    return [SimilarIdea(ideas[h.idea_id], h.likeness, h.distance_m or 0.0,
+                        _as_written(ideas[h.idea_id], h.shared))
             for h in hits if h.idea_id in ideas]
+
+
+SHOWN_WORDS = 8
+
+
+def _alike(a: str, b: str) -> bool:
+    ga, gb = trigrams(a), trigrams(b)
+    return 2 * len(ga & gb) >= MIN_WORD_LIKENESS * (len(ga) + len(gb))
+
+
+def _as_written(idea: Idea, shared: tuple[str, ...]) -> tuple[str, ...]:
+    """The idea's words behind the shared terms, as the idea writes them."""
+    skeletons = [t for t in shared if not t.startswith(CONCEPT_PREFIX)]
+    concepts = {t for t in shared if t.startswith(CONCEPT_PREFIX)}
+    lex = lexicon()
+    found: dict[str, None] = {}
+    written = words(f"{idea.title} {idea.description}")
+    folded = [f for _w, f in written]
+    for i, form in enumerate(folded):
+        singles, phrases = lex.starting_with(form)
+        matched = [i] if concepts.intersection(singles) else []
+        for prefixes, concept in phrases:
+            rest = folded[i + 1:i + len(prefixes)]
+            if concept in concepts and len(rest) == len(prefixes) - 1 and all(
+                    t.startswith(p) for t, p in zip(rest, prefixes[1:], strict=True)):
+                matched = list(range(i, i + len(prefixes)))
+        if len(form) >= MIN_WORD and form not in lex.stopwords and not lex.is_place(form) \
+                and any(form == s or _alike(form, s) for s in skeletons):
+            matched.append(i)
+        for n in matched:
+            found.setdefault(written[n][0].casefold(), None)
+        if len(found) >= SHOWN_WORDS:
+            break
+    return tuple(found)[:SHOWN_WORDS]
 
 
 def search(
