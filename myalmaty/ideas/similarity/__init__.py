@@ -29,7 +29,7 @@ __all__ = ["SimilarIdea", "distance_m", "index_for_app", "similar_ideas", "stems
 
 # Below this likeness of text, an idea is not suggested whatever its distance: ideas at the
 # same place about something else share a street name and a few common words, not a topic.
-MIN_LIKENESS = 0.1
+MIN_LIKENESS = 0.09
 _EXTENSION = "similarity_index"
 
 

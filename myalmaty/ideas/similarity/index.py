@@ -300,7 +300,7 @@ class Index:
         lon: float | None = None,
         *,
         radius_m: float = 1500,
-        min_likeness: float = 0.1,
+        min_likeness: float = 0.09,
         limit: int = 5,
         exclude: Iterable[int] = (),
         decay_m: float = 1000,

@@ -66,6 +66,8 @@ class Lexicon:
     phrases: dict[str, list[tuple[tuple[str, ...], str]]]
     # Skeleton prefixes that name a place: the point says where, so with a point they count less.
     places: tuple[str, ...]
+    # Words (in their forms) and concepts that name where, not what: "в парке", "у базара".
+    place_words: frozenset[str]
     _starts: dict[str, tuple[tuple[str, ...], list[tuple[tuple[str, ...], str]]]] = field(
         default_factory=dict)
 
@@ -95,6 +97,8 @@ class Lexicon:
         return known
 
     def is_place(self, token: str) -> bool:
+        if token in self.place_words:
+            return True
         return token.lstrip(CONCEPT_PREFIX).startswith(self.places) if self.places else False
 
 
@@ -114,7 +118,10 @@ def lexicon() -> Lexicon:
         entries.sort(key=lambda e: -len(e[0]))
     stopwords = frozenset(skeleton(w.casefold()) for w in data["stopwords"])
     places = tuple(sorted({p for place in data.get("places", []) for p in _prefixes(place)[:1]}))
-    return Lexicon(stopwords=stopwords, phrases=phrases, places=places)
+    place_words = frozenset(
+        w if w.startswith(CONCEPT_PREFIX) else skeleton(w.casefold())
+        for w in data.get("place_words", []))
+    return Lexicon(stopwords=stopwords, phrases=phrases, places=places, place_words=place_words)
 
 
 @dataclass(frozen=True)
