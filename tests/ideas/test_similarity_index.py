@@ -131,8 +131,11 @@ def test_two_app_processes_over_one_database_see_the_same_ideas(app, _schema, tm
                        reason="Spam.")
     db.session.commit()
     with other.app_context():
-        assert found() == []
-        db.session.remove()
+        try:
+            assert found() == []
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # its own pool: no connection left open behind the test
 
 
 def test_a_category_is_no_part_of_the_text(app):
