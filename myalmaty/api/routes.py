@@ -109,10 +109,13 @@ def _optional_coordinate(name: str) -> float | None:
 @bp.get("/ideas/similar")
 def similar() -> ResponseReturnValue:
     """Published ideas that read alike and lie close by, for the submit form's warning."""
+    # `text` is the title (or everything typed); `description`, if sent apart, counts less.
     text = clean_text(request.args.get("text"))
-    if len(text) > MAX_SIMILAR_TEXT:
-        raise InvalidParameter("text", _l("The text is too long (at most %(max)s characters)."),
-                               max=MAX_SIMILAR_TEXT)
+    description = clean_text(request.args.get("description"))
+    for name, value in (("text", text), ("description", description)):
+        if len(value) > MAX_SIMILAR_TEXT:
+            raise InvalidParameter(name, _l("The text is too long (at most %(max)s characters)."),
+                                   max=MAX_SIMILAR_TEXT)
     lat, lon = _optional_coordinate("lat"), _optional_coordinate("lon")
     if (lat is None) != (lon is None):
         raise InvalidParameter("lat" if lat is None else "lon",
@@ -126,7 +129,7 @@ def similar() -> ResponseReturnValue:
     if exclude and exclude_id is None:
         raise InvalidParameter("exclude", _l("Give the idea's number."))
     exclude_ids = (exclude_id,) if exclude_id is not None else ()
-    found = similar_ideas(text, lat, lon, exclude_ids=exclude_ids)
+    found = similar_ideas(text, lat, lon, description=description, exclude_ids=exclude_ids)
     prefix = _idea_url_prefix()
     return cached_json({
         "ideas": [

@@ -12,6 +12,7 @@ from myalmaty.domain.reference import (
     Quarter,
     Recommendation,
 )
+from myalmaty.domain.similarity import IdeaIndexMark
 from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Forum",
     "Idea",
     "IdeaGroup",
+    "IdeaIndexMark",
     "ModerationEvent",
     "PendingNotification",
     "Quarter",

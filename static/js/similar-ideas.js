@@ -44,10 +44,12 @@
   }
 
   function search() {
-    var text = ((title && title.value) || "") + " " + ((description && description.value) || "");
-    text = text.trim().slice(0, 2000);
-    if (text.length < 4) { clear(); return; }
+    // The title and the description apart: the title says what the idea is and counts more.
+    var text = ((title && title.value) || "").trim().slice(0, 2000);
+    var more = ((description && description.value) || "").trim().slice(0, 2000);
+    if ((text + more).length < 4) { clear(); return; }
     var params = new URLSearchParams({ text: text });
+    if (more) { params.set("description", more); }
     var latValue = lat ? String(lat.value).replace(",", ".").trim() : "";
     var lonValue = lon ? String(lon.value).replace(",", ".").trim() : "";
     if (latValue && lonValue && isFinite(latValue) && isFinite(lonValue)) {

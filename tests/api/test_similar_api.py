@@ -43,6 +43,13 @@ def test_without_a_point_by_text_only(client, ideas):
     assert {i["id"] for i in response.get_json()["ideas"]} == {ideas["near"].id, ideas["far"].id}
 
 
+def test_the_description_apart_counts_too(client, ideas):
+    response = client.get("/api/ideas/similar", query_string={
+        "text": "Летом", "description": "Кино во дворе для соседей",
+        "lat": CENTRE[0], "lon": CENTRE[1]})
+    assert [i["id"] for i in response.get_json()["ideas"]] == [ideas["near"].id]
+
+
 @pytest.mark.parametrize(
     ("query", "parameter"),
     [
@@ -52,6 +59,7 @@ def test_without_a_point_by_text_only(client, ideas):
         ({"text": "x", "lat": "95", "lon": "76.9"}, "lat"),
         ({"text": "x", "lat": "43", "lon": "-200"}, "lon"),
         ({"text": "x" * 2001}, "text"),
+        ({"text": "x", "description": "x" * 2001}, "description"),
     ],
 )
 def test_bad_parameters_are_400(client, query, parameter):

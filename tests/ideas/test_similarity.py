@@ -23,7 +23,9 @@ def test_distance_in_metres():
 def test_finds_alike_ideas_close_by_and_not_far_or_unrelated(app):
     near = make_idea(title="Летний кинотеатр во дворе", lat=CENTRE[0] + 0.002, lon=CENTRE[1])
     make_idea(title="Летний кинотеатр во дворе", lat=CENTRE[0] + 0.1, lon=CENTRE[1])  # 11 km
-    make_idea(title="Велодорожка по Абая", lat=CENTRE[0], lon=CENTRE[1])
+    # The factory's description is about a courtyard cinema: an unrelated idea says otherwise.
+    make_idea(title="Велодорожка по Абая", description="Разметка и парковки для велосипедов",
+              lat=CENTRE[0], lon=CENTRE[1])
     make_idea(title="Летний кинотеатр во дворе", status=IdeaStatus.PENDING,
               lat=CENTRE[0], lon=CENTRE[1])
     db.session.commit()

@@ -99,6 +99,9 @@ def test_the_review_page_suggests_similar_published_ideas_nearby(app, as_moderat
     suggestions = page.split('id="suggestions-title"')[1].split("</section>")[0]
     assert "Летний кинотеатр во дворе" in suggestions
     assert "Велодорожка" not in suggestions
+    # Why: the words it shares, and how far it is.
+    # Why: how far it is and the words it shares (a word of the other's language counts).
+    assert "111 m away · Shared words: кинотеатр, дворе, показы, фильмов" in suggestions
     assert f'name="duplicate-original" value="{near.id}"' in suggestions
     assert 'id="review-points"' in page
 

@@ -1,4 +1,4 @@
-"""Ideas that read alike and lie close by: early duplicate warnings and grouping suggestions.
+"""The former way of finding alike ideas (overlap of four-letter stems), kept for comparison.
 
 Text likeness is the overlap of word stems (the first four letters of each word of four or more
 letters, case-folded): crude, but it works the same for Russian, Kazakh and English, whose
@@ -42,7 +42,7 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 @dataclass(frozen=True)
-class SimilarIdea:
+class LegacySimilarIdea:
     idea: Idea
     likeness: float
     distance_m: float
@@ -63,7 +63,7 @@ def similar_ideas(
     limit: int = 5,
     exclude_ids: tuple[int, ...] = (),
     statuses: tuple[IdeaStatus, ...] = (IdeaStatus.PUBLISHED,),
-) -> list[SimilarIdea]:
+) -> list[LegacySimilarIdea]:
     """Published ideas near (lat, lon) whose text is alike, best first.
 
     Without a point, the search is by text only over the most recent ideas.
@@ -92,6 +92,6 @@ def similar_ideas(
             distance = distance_m(lat, lon, idea.lat, idea.lon)
             if distance > radius_m:
                 continue
-        found.append(SimilarIdea(idea, likeness, distance))
+        found.append(LegacySimilarIdea(idea, likeness, distance))
     found.sort(key=lambda s: s.score, reverse=True)
     return found[:limit]

@@ -1,0 +1,169 @@
+"""Ideas that read alike and lie close by: early duplicate warnings and grouping suggestions.
+
+Each process keeps an index of the published ideas (`index.Index`: words folded across
+scripts and Kazakh letters, a civic-terms lexicon across languages, the title counting over
+the description, likeness discounted by distance). It is built once, on the first search, and
+then kept current from the change marker: before a search, one read of the marker; when it has
+moved, the ideas marked since (`domain.similarity`) are put into or taken out of the index.
+So every process and worker answers from the same published ideas without rebuilding.
+
+The former method (overlap of four-letter stems, `legacy`) stays for comparison in
+`bench.similarity`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from flask import current_app
+
+from myalmaty.domain.ideas import Idea, IdeaStatus
+from myalmaty.ideas.similarity import legacy, queries
+from myalmaty.ideas.similarity.index import MIN_WORD_LIKENESS, Hit, Index, trigrams
+from myalmaty.ideas.similarity.legacy import distance_m, stems, text_likeness
+from myalmaty.ideas.similarity.normalise import CONCEPT_PREFIX, MIN_WORD, lexicon, words
+
+__all__ = ["SimilarIdea", "distance_m", "index_for_app", "similar_ideas", "stems",
+           "text_likeness"]
+
+# Below this likeness of text, an idea is not suggested whatever its distance: ideas at the
+# same place about something else share a street name and a few common words, not a topic.
+MIN_LIKENESS = 0.09
+_EXTENSION = "similarity_index"
+
+
+@dataclass(frozen=True)
+class SimilarIdea:
+    idea: Idea
+    likeness: float
+    distance_m: float
+    # Why: the idea's own words (as written, lower-cased) that the query shares, or has a word
+    # or a term in another language for.
+    shared_words: tuple[str, ...] = ()
+
+    @property
+    def score(self) -> float:
+        """Likeness, discounted by distance: 1 km away counts half."""
+        return self.likeness / (1 + self.distance_m / 1000)
+
+
+@dataclass
+class _Kept:
+    index: Index | None = None
+    version: int | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _kept() -> _Kept:
+    return current_app.extensions.setdefault(_EXTENSION, _Kept())
+
+
+def _rebuild() -> Index:
+    index = Index()
+    index.load((row.id, row.title, row.description, row.lat, row.lon)
+               for row in queries.published_rows())
+    return index
+
+
+def index_for_app() -> Index:
+    """This process's index, brought up to the database's change marker."""
+    kept = _kept()
+    with kept.lock:
+        version = queries.marker()
+        if kept.index is None or kept.version is None or version < kept.version:
+            kept.index, kept.version = _rebuild(), version
+            return kept.index
+        if version == kept.version:
+            return kept.index
+        changes = queries.changed_since(kept.version)
+        for row in changes:
+            if row.status is IdeaStatus.PUBLISHED:
+                kept.index.put(row.id, row.title, row.description, row.lat, row.lon)
+            else:
+                kept.index.remove(row.id)
+        kept.version = version
+        # A database restored or emptied under a running process: start again.
+        if changes and len(kept.index) != queries.published_count():
+            kept.index = _rebuild()
+        return kept.index
+
+
+def similar_ideas(
+    text: str,
+    lat: float | None,
+    lon: float | None,
+    *,
+    description: str = "",
+    radius_m: float = 1500,
+    min_likeness: float = MIN_LIKENESS,
+    limit: int = 5,
+    exclude_ids: tuple[int, ...] = (),
+    statuses: tuple[IdeaStatus, ...] = (IdeaStatus.PUBLISHED,),
+) -> list[SimilarIdea]:
+    """Published ideas near (lat, lon) whose text is alike, best first.
+
+    `text` counts as a title, `description` (if given apart) less. Without a point, the
+    search is by text only over every published idea.
+    """
+    if statuses != (IdeaStatus.PUBLISHED,):
+        # The index holds published ideas only; other states are compared the former way.
+        return [SimilarIdea(s.idea, s.likeness, s.distance_m) for s in legacy.similar_ideas(
+            text, lat, lon, radius_m=radius_m, limit=limit, exclude_ids=exclude_ids,
+            statuses=statuses)]
+    hits = search(text, description, lat, lon, radius_m=radius_m, min_likeness=min_likeness,
+                  limit=limit, exclude_ids=exclude_ids)
+    ideas = queries.ideas_by_id([h.idea_id for h in hits])
+    return [SimilarIdea(ideas[h.idea_id], h.likeness, h.distance_m or 0.0,
+                        _as_written(ideas[h.idea_id], h.shared))
+            for h in hits if h.idea_id in ideas]
+
+
+SHOWN_WORDS = 8
+
+
+def _alike(a: str, b: str) -> bool:
+    ga, gb = trigrams(a), trigrams(b)
+    return 2 * len(ga & gb) >= MIN_WORD_LIKENESS * (len(ga) + len(gb))
+
+
+def _as_written(idea: Idea, shared: tuple[str, ...]) -> tuple[str, ...]:
+    """The idea's words behind the shared terms, as the idea writes them."""
+    skeletons = [t for t in shared if not t.startswith(CONCEPT_PREFIX)]
+    concepts = {t for t in shared if t.startswith(CONCEPT_PREFIX)}
+    lex = lexicon()
+    found: dict[str, None] = {}
+    written = words(f"{idea.title} {idea.description}")
+    folded = [f for _w, f in written]
+    for i, form in enumerate(folded):
+        singles, phrases = lex.starting_with(form)
+        matched = [i] if concepts.intersection(singles) else []
+        for prefixes, concept in phrases:
+            rest = folded[i + 1:i + len(prefixes)]
+            if concept in concepts and len(rest) == len(prefixes) - 1 and all(
+                    t.startswith(p) for t, p in zip(rest, prefixes[1:], strict=True)):
+                matched = list(range(i, i + len(prefixes)))
+        if len(form) >= MIN_WORD and form not in lex.stopwords and not lex.is_place(form) \
+                and any(form == s or _alike(form, s) for s in skeletons):
+            matched.append(i)
+        for n in matched:
+            found.setdefault(written[n][0].casefold(), None)
+        if len(found) >= SHOWN_WORDS:
+            break
+    return tuple(found)[:SHOWN_WORDS]
+
+
+def search(
+    text: str,
+    description: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    *,
+    radius_m: float = 1500,
+    min_likeness: float = MIN_LIKENESS,
+    limit: int = 5,
+    exclude_ids: tuple[int, ...] = (),
+) -> list[Hit]:
+    """Like `similar_ideas`, without loading the ideas: their ids, likeness and distance."""
+    return index_for_app().search(text, description, lat, lon, radius_m=radius_m,
+                                  min_likeness=min_likeness, limit=limit, exclude=exclude_ids)
