@@ -157,8 +157,9 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from myalmaty.core.permissions import Can
-    from myalmaty.core.presenters import author_name
+    from myalmaty.core.presenters import author_name, idea_byline
 
-    app.jinja_env.globals.update(can=Can(), author_name=author_name)
+    app.jinja_env.globals.update(can=Can(), author_name=author_name,
+                                idea_byline=idea_byline)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -202,3 +202,20 @@ def test_the_moderation_queue_shows_where_a_paper_idea_was_collected(client, aut
     page = client.get("/moderation/").get_data(as_text=True)
     assert "Скамейки у арыка" in page
     assert page.count("Collected on paper at Forum at the Arbat") == 2
+
+
+def test_a_published_paper_idea_is_not_shown_as_the_importing_organisers(client, auth, venue):
+    forum, _quarter, organiser = venue
+    organiser.display_name = "Aigerim the organiser"
+    db.session.commit()
+    auth.as_user(organiser)
+    response = upload(client, forum, filled(GOOD_ROWS))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    paper = imported()[0]
+    paper.status = IdeaStatus.PUBLISHED
+    db.session.commit()
+    auth.logout()
+    for url in (f"/ideas/{paper.id}?lang=en", "/ideas/?lang=en"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Written on paper at a forum" in page
+        assert "Aigerim the organiser" not in page
