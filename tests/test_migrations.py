@@ -11,6 +11,7 @@ from flask_migrate import downgrade, upgrade
 
 from myalmaty import create_app
 from myalmaty.core.database import throwaway_schema
+from myalmaty.domain.search import not_in_models
 from myalmaty.extensions import db
 from tests.conftest import (
     make_test_config,
@@ -24,7 +25,8 @@ def _diff_after_upgrade(database_url: str, tmp_path) -> list:
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": True}
+                connection, opts={"compare_type": True, "render_as_batch": True,
+                                  "include_name": not_in_models}
             )
             diff = compare_metadata(context, db.metadata)
         downgrade(revision="base")

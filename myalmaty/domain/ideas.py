@@ -11,6 +11,7 @@ from sqlalchemy import orm as so
 
 from myalmaty.core import grid
 from myalmaty.core.models import LabelledEnum, TimestampMixin, enum_column, utcnow
+from myalmaty.domain import search
 from myalmaty.extensions import Model
 
 if TYPE_CHECKING:
@@ -199,6 +200,10 @@ def _keep_derived_columns(_mapper: object, _connection: object, idea: Idea) -> N
     if idea.status is IdeaStatus.PUBLISHED and idea.published_at is None:
         # created_at is still unset before an INSERT (its default comes with the statement).
         idea.published_at = getattr(idea, "created_at", None) or utcnow()
+
+
+# The full-text index over search_text (`domain.search`).
+search.attach(Idea.__table__)
 
 
 class Support(Model):

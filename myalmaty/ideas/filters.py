@@ -22,7 +22,6 @@ from myalmaty.domain.ideas import IdeaStage
 
 MAX_QUERY_LENGTH = 200
 MAX_SLUG_LENGTH = 60
-MAX_WORDS = 8
 MAX_ZOOM = 22
 # `quarter=none`: ideas that lie in no creative quarter (yet).
 NO_QUARTER = "none"
@@ -48,11 +47,6 @@ class IdeaFilters:
     quarter: str = ""
     stage: IdeaStage | None = None
     q: str = ""
-
-    @property
-    def words(self) -> list[str]:
-        """The search words, case-folded like Idea.search_text."""
-        return self.q.casefold().split()[:MAX_WORDS]
 
     def as_args(self) -> dict[str, str]:
         """The filters as query-string arguments (empty ones left out) for url_for."""

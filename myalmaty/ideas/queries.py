@@ -28,6 +28,7 @@ from myalmaty.domain.ideas import (
 )
 from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
 from myalmaty.domain.rules import idea_agenda_items, idea_recommendation_links
+from myalmaty.domain.search import TextMatch, search_words
 from myalmaty.domain.themes import RecommendationLink
 from myalmaty.extensions import db
 from myalmaty.ideas import policy
@@ -66,9 +67,19 @@ def filter_conditions(filters: IdeaFilters) -> list[sa.ColumnElement[bool]]:
         )
     if filters.stage is not None:
         conditions.append(Idea.stage == filters.stage)
-    for word in filters.words:
-        conditions.append(Idea.search_text.contains(word, autoescape=True))
+    text = matching_text(filters.q)
+    if text is not None:
+        conditions.append(text)
     return conditions
+
+
+def matching_text(q: str) -> sa.ColumnElement[bool] | None:
+    """The one text search, for every page that has one (list, map, API, moderation): ideas
+    holding, for each word of `q`, a word that starts with it, read from the full-text index
+    (`domain.search`). None when `q` has no word (only spaces or punctuation): nothing to
+    narrow by."""
+    words = search_words(q)
+    return TextMatch(Idea.id, Idea.search_text, words) if words else None
 
 
 def filter_choices() -> tuple[list[Category], list[Quarter]]:

@@ -27,15 +27,10 @@ from myalmaty.domain.ideas import (
 from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
 from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
+from myalmaty.ideas.queries import matching_text
 
 QUEUE_PAGE_SIZE = 30
 LOG_PAGE_SIZE = 50
-
-
-def _like_fragment(text: str) -> str:
-    """A LIKE pattern matching `text` literally anywhere (search_text is case-folded)."""
-    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _idea_list_options() -> list:
@@ -61,8 +56,9 @@ class IdeaFilters:
             query = query.where(Idea.quarter_id == self.quarter_id)
         if self.category_id:
             query = query.where(Idea.category_id == self.category_id)
-        if self.text.strip():
-            query = query.where(Idea.search_text.like(_like_fragment(self.text.strip()), escape="\\"))
+        text = matching_text(self.text)
+        if text is not None:
+            query = query.where(text)
         if self.stage is not None:
             query = query.where(Idea.stage == self.stage)
         if self.group_id:

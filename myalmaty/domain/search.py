@@ -1,0 +1,132 @@
+"""The full-text index over ideas' `search_text`, on each database, and the one condition that
+reads it (`TextMatch`).
+
+SQLite: an external-content FTS5 table (`ideas_fts`, the words only: the text stays in
+`ideas`) kept in step by triggers. PostgreSQL: a GIN index on the column's `tsvector` under
+the `simple` configuration (no stemming: words are matched by prefix, which serves Russian,
+Kazakh and English alike). Both are created with the `ideas` table (`create_all`) and by the
+migration `7d3c9a41f2b6`, whose SQL is the same; Alembic's comparison leaves them out
+(`not_in_models`), since the models cannot describe them.
+
+`search_text` is already case-folded (`ideas.text.search_text`), so both indexes hold
+case-folded words; the query's words are folded the same way (`search_words`).
+A later migration that rebuilds `ideas` on SQLite (batch mode copies the table) drops the
+triggers with the old table: it must create them again (`SQLITE_TRIGGERS`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+
+FTS_TABLE = "ideas_fts"
+GIN_INDEX = "ix_ideas_search_text_tsv"
+
+# Words are runs of letters and digits: what FTS5's unicode61 tokenizer keeps, and what
+# PostgreSQL's parser keeps of them. Everything else (quotes, `*`, `-`, `:`, `&`, brackets)
+# only separates words, so no search text can be read as an operator by either engine.
+_WORD = re.compile(r"[^\W_]+")
+MAX_WORDS = 8
+MAX_WORD_LENGTH = 60
+
+SQLITE_CREATE = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(search_text, content='ideas', "
+    "content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='2 3')"
+)
+SQLITE_TRIGGERS = (
+    f"CREATE TRIGGER {FTS_TABLE}_insert AFTER INSERT ON ideas BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END",
+    f"CREATE TRIGGER {FTS_TABLE}_delete AFTER DELETE ON ideas BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    f"CREATE TRIGGER {FTS_TABLE}_update AFTER UPDATE OF search_text ON ideas BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END",
+)
+# Fills the index from the rows already there (the migration, on an existing database).
+SQLITE_REBUILD = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"
+SQLITE_DROP = (
+    *(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{event}" for event in ("insert", "delete", "update")),
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+)
+POSTGRESQL_CREATE = (
+    f"CREATE INDEX {GIN_INDEX} ON ideas USING gin (to_tsvector('simple'::regconfig, search_text))"
+)
+POSTGRESQL_DROP = f"DROP INDEX IF EXISTS {GIN_INDEX}"
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search, case-folded like `search_text`, at most MAX_WORDS of them."""
+    words = _WORD.findall(text.casefold())
+    return [word[:MAX_WORD_LENGTH] for word in words[:MAX_WORDS]]
+
+
+def not_in_models(name: str | None, type_: str, _parent_names: Any) -> bool:
+    """Alembic's `include_name`: leave out the full-text index, which no model describes
+    (FTS5 keeps its words in shadow tables named after the virtual one)."""
+    if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
+        return False
+    return not (type_ == "index" and name == GIN_INDEX)
+
+
+class TextMatch(sa.ColumnElement[bool]):
+    """True for the ideas whose `search_text` holds, for each word, a word starting with it.
+
+    Compiled per database so that each reads its own index; `words` must come from
+    `search_words` (letters and digits only).
+    """
+
+    # The words become bound values only when compiled: a cached statement would keep the
+    # first search's words, so statements holding this are compiled each time.
+    inherit_cache = False
+    type = sa.Boolean()
+
+    def __init__(self, id_column: so.QueryableAttribute[int],
+                 text_column: so.QueryableAttribute[str], words: list[str]) -> None:
+        self.id_column = id_column
+        self.text_column = text_column
+        self.words = tuple(words)
+
+
+@compiles(TextMatch, "sqlite")
+def _sqlite_match(element: TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    pattern = " ".join('"' + word.replace('"', '""') + '"*' for word in element.words)
+    fts = sa.table(FTS_TABLE, sa.column("rowid"), sa.column(FTS_TABLE))
+    matching = sa.select(fts.c.rowid).where(fts.c[FTS_TABLE].op("MATCH")(sa.literal(pattern)))
+    return compiler.process(element.id_column.in_(matching), **kw)
+
+
+@compiles(TextMatch, "postgresql")
+def _postgresql_match(element: TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
+    query = " & ".join(f"'{word}':*" for word in element.words)
+    # Written as the index's expression, so that PostgreSQL uses the index.
+    vector = sa.func.to_tsvector(sa.literal_column("'simple'::regconfig"), element.text_column)
+    wanted = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), sa.literal(query))
+    return compiler.process(vector.op("@@")(wanted), **kw)
+
+
+def _create(target: sa.Table, connection: sa.Connection, **_kw: Any) -> None:
+    if connection.dialect.name == "sqlite":
+        for statement in (SQLITE_CREATE, *SQLITE_TRIGGERS):
+            connection.exec_driver_sql(statement)
+    elif connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(POSTGRESQL_CREATE)
+
+
+def _drop(target: sa.Table, connection: sa.Connection, **_kw: Any) -> None:
+    if connection.dialect.name == "sqlite":
+        for statement in SQLITE_DROP:
+            connection.exec_driver_sql(statement)
+
+
+def attach(table: sa.FromClause) -> None:
+    """Create the index with the table, and drop FTS5's table before it (PostgreSQL drops the
+    GIN index with the table by itself)."""
+    sa.event.listen(table, "after_create", _create)
+    sa.event.listen(table, "before_drop", _drop)
