@@ -1,7 +1,7 @@
 """The full-text index over ideas.search_text: FTS5 with triggers on SQLite, GIN on PostgreSQL
 
 Revision ID: 7d3c9a41f2b6
-Revises: 5b1f0c7d9e21
+Revises: a4c81f2e6d90
 Create Date: 2026-12-04 12:40:00
 
 The statements are those of `myalmaty.domain.search`, written out here so this revision stays
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7d3c9a41f2b6'
-down_revision = '5b1f0c7d9e21'
+down_revision = 'a4c81f2e6d90'
 branch_labels = None
 depends_on = None
 
