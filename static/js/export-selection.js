@@ -24,8 +24,6 @@
   var ideas = L.layerGroup().addTo(map);
   var mode = null;
   var corners = [];
-  var pending = null;
-  var timer = null;
 
   function say(name, values) {
     var text = frame.dataset[name] || "";
@@ -112,13 +110,7 @@
     say("labelNone");
   }
 
-  function getJSON(url, signal) {
-    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", signal: signal })
-      .then(function (response) {
-        if (!response.ok) { throw new Error(String(response.status)); }
-        return response.json();
-      });
-  }
+  var getJSON = window.MyAlmatyMapData.getJSON;
 
   function pickQuarter(latlng) {
     var url = frame.dataset.place + "?lat=" + latlng.lat.toFixed(6) + "&lon=" + latlng.lng.toFixed(6);
@@ -166,23 +158,6 @@
     frame.dataset.loaded = String(view.total);
   }
 
-  function load() {
-    if (pending) { pending.abort(); }
-    pending = window.AbortController ? new AbortController() : null;
-    var b = map.getBounds();
-    var box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v, i) {
-      var limit = i % 2 ? 85 : 180;
-      return Math.max(-limit, Math.min(limit, v)).toFixed(6);
-    }).join(",");
-    getJSON(frame.dataset.clusters + "?bbox=" + box + "&zoom=" + Math.round(map.getZoom()),
-            pending && pending.signal)
-      .then(draw)
-      .catch(function (error) {
-        if (error && error.name === "AbortError") { return; }
-        say("labelError");
-        frame.dataset.loaded = "error";
-      });
-  }
 
   // What the field holds when the page opens (typed, or kept after a refused download).
   function drawTyped() {
@@ -208,12 +183,11 @@
     if (button.dataset.action === "clear") { clearAll(); }
   });
   map.on("click", function (event) { addCorner(event.latlng); });
-  map.on("moveend", function () {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(load, 250);
-  });
   areaInput.addEventListener("change", drawTyped);
   drawTyped();
   if (!areaInput.value) { say("labelNone"); }
-  load();
+  window.MyAlmatyMapData.followClusters(map, frame.dataset.clusters, draw, function () {
+    say("labelError");
+    frame.dataset.loaded = "error";
+  }, 250);
 }());

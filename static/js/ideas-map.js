@@ -59,8 +59,6 @@
   var clusters = L.layerGroup();
   map.addLayer(clusters);
   map.addLayer(markers);
-  var pending = null;
-  var timer = null;
   var DEBOUNCE_MS = 250;
 
   function say(text) { if (status) { status.textContent = text; } }
@@ -93,14 +91,7 @@
       label("labelComments", properties.comment_count)));
   }
 
-  function getJSON(url, signal) {
-    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin",
-                        signal: signal })
-      .then(function (response) {
-        if (!response.ok) { throw new Error(String(response.status)); }
-        return response.json();
-      });
-  }
+  var getJSON = window.MyAlmatyMapData.getJSON;
 
   // The popup's node is returned at once and filled when its idea has loaded; Leaflet asks
   // again on update(), and gets the same node.
@@ -155,28 +146,8 @@
     frame.dataset.loaded = String(view.total);
   }
 
-  function load() {
-    if (pending) { pending.abort(); }
-    pending = window.AbortController ? new AbortController() : null;
-    var b = map.getBounds();
-    var box = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v, i) {
-      var limit = i % 2 ? 85 : 180;
-      return Math.max(-limit, Math.min(limit, v)).toFixed(6);
-    }).join(",");
-    var url = frame.dataset.clusters + (frame.dataset.clusters.indexOf("?") < 0 ? "?" : "&") +
-      "bbox=" + box + "&zoom=" + Math.round(map.getZoom());
-    getJSON(url, pending && pending.signal)
-      .then(draw)
-      .catch(function (error) {
-        if (error && error.name === "AbortError") { return; }
-        say(frame.dataset.labelError || "");
-        frame.dataset.loaded = "error";
-      });
-  }
-
-  map.on("moveend", function () {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(load, DEBOUNCE_MS);
-  });
-  load();
+  window.MyAlmatyMapData.followClusters(map, frame.dataset.clusters, draw, function () {
+    say(frame.dataset.labelError || "");
+    frame.dataset.loaded = "error";
+  }, DEBOUNCE_MS);
 }());
