@@ -28,8 +28,9 @@ worker_class = "gthread" if threads > 1 else "sync"
 # `git pull` and `translate compile`. New code needs a restart, not a reload (HUP).
 preload_app = True
 
-# The discussion pack and big exports are built inside the request: give them time. A request
-# slower than this is killed and logged, and the worker replaced.
+# Exports and discussion packs asked for on the page are written by the job worker; a scripted
+# `/organise/exports/download` still streams inside the request: give it time. A request slower
+# than this is killed and logged, and the worker replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5
