@@ -181,13 +181,16 @@ class BulkForm(AppForm):
     reason = SelectField(_l("Reason"), coerce=optional_enum(RejectionReason),
                          validators=[Optional()])
     note = TextAreaField(_l("A note for the authors"), validators=[Length(max=2000)])
-    group = SelectField(_l("Theme"), coerce=optional_int, validators=[Optional()])
+    # Own ids: the filter form on the same page has fields named `group` and `stage` too.
+    group = SelectField(_l("Theme"), coerce=optional_int, validators=[Optional()],
+                        id="bulk-group")
     move = BooleanField(_l("Move ideas from their current theme"))
     recommendation = SelectField(_l("Recommendation"), coerce=optional_int,
                                  validators=[Optional()])
     rationale = TextAreaField(_l("Why they answer this recommendation"),
                               validators=[Length(max=1000)])
-    stage = SelectField(_l("Stage"), coerce=optional_enum(IdeaStage), validators=[Optional()])
+    stage = SelectField(_l("Stage"), coerce=optional_enum(IdeaStage), validators=[Optional()],
+                        id="bulk-stage")
 
     def __init__(self, *args: Any, actions: Iterable[BulkAction] = tuple(BulkAction),
                  **kwargs: Any) -> None:

@@ -48,7 +48,7 @@ def create_group() -> ResponseReturnValue:
         lambda: services.create_group(current_account(), title=form.title.data,
                                       summary=form.summary.data or ""),
         success=_("The theme is created."),
-        done=lambda group: url_for(".group", group_id=group.id, _anchor="add-idea"),
+        done=lambda group: url_for(".group", group_id=group.id, _anchor="add-an-idea"),
         rerender=lambda status: render_groups(form, status),
     )
 

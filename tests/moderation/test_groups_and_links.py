@@ -148,10 +148,10 @@ def test_creating_a_theme_leads_to_the_new_themes_page(app, as_moderator):
     group = db.session.scalar(db.select(IdeaGroup).filter_by(title="Courtyards"))
     assert response.status_code == 302
     # Its page, at the form that adds ideas: ready for the first one.
-    assert response.location == f"/moderation/groups/{group.id}#add-idea"
+    assert response.location == f"/moderation/groups/{group.id}#add-an-idea"
     page = as_moderator.get(response.location).get_data(as_text=True)
     assert "The theme is created." in page
-    assert 'id="add-idea"' in page and "Add an idea" in page
+    assert 'id="add-an-idea"' in page and "Add an idea" in page
 
 
 def test_a_theme_without_a_title_keeps_the_typed_summary(app, as_moderator):

@@ -1,0 +1,360 @@
+"""Every page, for every role and in every language, is valid HTML (the Nu HTML Checker, 0
+errors) and has no serious or critical accessibility problem (axe-core), at 1280 and 360 px.
+
+The pages come from the URL map: each GET rule is a page checked with real ids from seeded
+data, or is listed in NOT_PAGES with the reason (downloads, JSON, images), so a new page is
+checked without a test of its own. Both checkers are installed from the npm registry by
+`npm ci` in this folder (package-lock.json); nothing is fetched at run time.
+
+What runs where (a CI budget of about two minutes): the HTML a page is sent as does not depend
+on the width, so the Nu checker reads every page once per role and language, in one run of
+vnu.jar. axe-core runs in Chromium in four passes: Russian at 1280 and at 360 px, Kazakh and
+English at 1280 px (the layout at 360 px is the same in every language). Within a pass each
+address is checked once, by the first role that reaches it, organiser first: the pages differ
+between roles only in the menu, and every page a lower role sees is reached by that role.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from myalmaty.auth.tokens import make_registration_token, make_reset_token, make_unsubscribe_token
+from myalmaty.core.i18n import LANGUAGES
+from myalmaty.core.models import utcnow
+from myalmaty.domain.accounts import PendingRegistration, User
+from myalmaty.domain.ideas import Idea, IdeaStatus
+from myalmaty.extensions import db
+from tests.conftest import IN_CI
+from tests.e2e.conftest import CHROMIUM, _BufferedResponses
+from tests.property.strategies import ROLES, RULE_PART
+from tests.property.world import World, separate_database
+
+HERE = Path(__file__).parent
+AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = HERE / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+# GET rules that are not pages, each with the reason. A rule missing here is checked as a page.
+NOT_PAGES: dict[str, str] = {
+    "api.ideas": "JSON for the map's scripts and other programs",
+    "api.idea": "JSON for the map's scripts and other programs",
+    "api.clusters": "JSON for the map's scripts",
+    "api.similar": "JSON for the idea form's script",
+    "api.place": "JSON for the picker map's script",
+    "api.places": "JSON for the place search's script",
+    "organise.offline_template": "a download (the XLSX template), not a page",
+    "exports.job_status": "JSON for the exports page's script",
+    "exports.job_file": "a download (the finished export), not a page",
+    "main.healthz": "a status answer for the load balancer, not a page",
+    "main.readyz": "a status answer for the load balancer, not a page",
+    "exports.download": "a download (CSV, XLSX, GeoJSON, PDF, ZIP), not a page",
+    "ideas.photo": "a photo (JPEG), not a page",
+    "tiles.tile": "a map tile (an image), not a page",
+    "static": "stylesheets, scripts and images",
+    "vendor.vendor_file": "the map library's scripts, stylesheets and images",
+}
+
+WIDE, NARROW = 1280, 360
+# axe-core at 360 px in this language alone (see the module's docstring).
+NARROW_LANGUAGE = "ru"
+SERIOUS = ("serious", "critical")
+
+
+def page_rules(app: Flask) -> dict[str, str]:
+    """endpoint -> rule of every GET rule that is a page (not in NOT_PAGES)."""
+    return {
+        rule.endpoint: rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or ()) and rule.endpoint not in NOT_PAGES
+    }
+
+
+def _seed_values(world: World) -> dict[str, dict[str, str]]:
+    """The value of each rule argument, per endpoint where one id would show less than another
+    (the detail page of an idea with comments, the report form of someone else's idea)."""
+    with world.app.app_context():
+        resident = db.session.scalar(db.select(User).where(User.display_name == "Walk resident"))
+        assert resident is not None
+
+        def idea(status: IdeaStatus, own: bool) -> str:
+            found = db.session.scalars(db.select(Idea).where(Idea.status == status)).all()
+            return str(next(i.id for i in found if (i.author_id == resident.id) == own))
+
+        registration = PendingRegistration(
+            email="pending@example.kz", display_name="Pending", password_hash=resident.password_hash,
+            locale="ru", consented_at=utcnow(), created_at=utcnow(),
+        )
+        db.session.add(registration)
+        db.session.commit()
+        tokens = {
+            "auth.finish_registration": make_registration_token(registration.id),
+            "auth.reset_password": make_reset_token(resident.id, resident.password_hash),
+            "themes.unsubscribe": make_unsubscribe_token(resident.id),
+        }
+        published_own = idea(IdeaStatus.PUBLISHED, own=True)
+        published_other = idea(IdeaStatus.PUBLISHED, own=False)
+        pending_own = idea(IdeaStatus.PENDING, own=True)
+    values: dict[str, dict[str, str]] = {
+        endpoint: {"token": token} for endpoint, token in tokens.items()
+    }
+    values["ideas.detail"] = {"idea_id": published_own}
+    values["ideas.report"] = {"idea_id": published_other}
+    values["_default"] = {
+        "idea_id": pending_own,
+        **{name: str(ids[0]) for name, ids in world.ids.items() if name != "idea_id"},
+    }
+    return values
+
+
+def page_paths(world: World) -> dict[str, str]:
+    """endpoint -> the path of its page, with real ids."""
+    values = _seed_values(world)
+    paths = {}
+    for endpoint, rule in page_rules(world.app).items():
+        chosen = {**values["_default"], **values.get(endpoint, {})}
+        paths[endpoint] = RULE_PART.sub(lambda m, chosen=chosen: chosen[_arg_name(m.group(0))], rule)
+    return paths
+
+
+def _arg_name(part: str) -> str:
+    """`<int:idea_id>` -> `idea_id`."""
+    return part.strip("<>").split(":")[-1]
+
+
+@dataclass
+class Findings:
+    axe: list[str] = field(default_factory=list)
+    html: list[str] = field(default_factory=list)
+    outside: set[str] = field(default_factory=set)
+    checked: set[str] = field(default_factory=set)
+    seconds: dict[str, float] = field(default_factory=dict)
+    pages: int = 0
+    axe_runs: int = 0
+
+
+def _checker_files() -> None:
+    missing = [str(p) for p in (AXE_JS, VNU_JAR) if not p.exists()]
+    java = shutil.which("java")
+    if missing or not java:
+        why = f"missing {missing or 'java'}: run `npm ci` in tests/e2e (and install java)"
+        if IN_CI:
+            pytest.fail(why)
+        pytest.skip(why)
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[World]:
+    folder = Path(tempfile.mkdtemp(prefix="myalmaty-clean-html-"))
+    with separate_database(folder) as url:
+        world = World(url, folder)
+        try:
+            yield world
+        finally:
+            world.close()
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def base_url(world: World) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, _BufferedResponses(world.app), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                  where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+                  count: v.nodes.length}));
+}"""
+
+
+def run_vnu(files: list[Path]) -> dict[str, list[str]]:
+    """file path -> the Nu checker's error messages for it; one run of Java for all files."""
+    if not files:
+        return {}
+    done = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--stdout", *map(str, files)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    report = json.loads(done.stdout)
+    errors: dict[str, list[str]] = {}
+    for message in report["messages"]:
+        if message["type"] not in ("error", "non-document-error"):
+            continue
+        path = message.get("url", "").removeprefix("file:")
+        line = message.get("lastLine", "?")
+        extract = " ".join(message.get("extract", "").split())[:120]
+        errors.setdefault(path, []).append(f"line {line}: {message['message']} [{extract}]")
+    return errors
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    return page.evaluate(AXE_RUN)
+
+
+def _describe(violation: dict) -> str:
+    return (f"{violation['impact']} {violation['id']} ({violation['help']}) x{violation['count']}: "
+            + "; ".join(violation["where"]))
+
+
+# Roles in the order their pages are checked by axe-core: a page the organiser sees is the
+# page a resident sees plus the organiser's links, so each address is checked once per language
+# and width, by the first role that reaches it (a resident's, an anonymous visitor's own page
+# or the page they are sent to instead, such as sign-in, is checked as them).
+AXE_ROLE_ORDER = ("organiser", "moderator", "resident", "anonymous")
+AXE_PASSES = ((NARROW_LANGUAGE, WIDE), (NARROW_LANGUAGE, NARROW),
+              *((lang, WIDE) for lang in LANGUAGES if lang != NARROW_LANGUAGE))
+
+
+@pytest.fixture(scope="module")
+def findings(world: World, base_url: str, tmp_path_factory) -> Findings:
+    """Every page as every role in every language to the Nu checker, and through axe-core in
+    Chromium; what they found."""
+    _checker_files()
+    if not Path(CHROMIUM).exists():
+        if IN_CI:
+            pytest.fail(f"Chromium not found at {CHROMIUM}")
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM_ARGS
+
+    paths = page_paths(world)
+    found = Findings()
+    started = time.monotonic()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for lang, width in AXE_PASSES:
+                seen: set[str] = set()
+                for role in AXE_ROLE_ORDER:
+                    _walk(browser, base_url, world, role, lang, width, paths, seen, found)
+        finally:
+            browser.close()
+    found.seconds["axe-core"] = time.monotonic() - started
+
+    started = time.monotonic()
+    saved = tmp_path_factory.mktemp("pages")
+    labels: dict[str, str] = {}
+    for role in ROLES:
+        for lang in LANGUAGES:
+            for endpoint, path in sorted(paths.items()):
+                headers = [("Cookie", f"session={world.sessions[role]}")] if role != "anonymous" else []
+                response = world.client.get(path, query_string={"lang": lang}, headers=headers,
+                                            follow_redirects=True)
+                file = saved / f"{role}-{lang}-{endpoint}.html"
+                file.write_bytes(response.get_data())
+                labels[str(file)] = f"{role} {lang} {endpoint} {path} ({response.status_code})"
+                found.pages += 1
+    for path, messages in sorted(run_vnu(sorted(saved.glob("*.html"))).items()):
+        found.html.append(f"{labels.get(path, path)}:\n    " + "\n    ".join(messages))
+    found.seconds["Nu HTML checker"] = time.monotonic() - started
+    return found
+
+
+def _walk(browser, base_url: str, world: World, role: str, lang: str, width: int,
+          paths: dict[str, str], seen: set[str], found: Findings) -> None:
+    context = browser.new_context(
+        locale="ru-RU", viewport={"width": width, "height": 800}, bypass_csp=True,
+    )
+    if role != "anonymous":
+        context.add_cookies([{"name": "session", "value": world.sessions[role], "url": base_url}])
+
+    def guard(route) -> None:
+        url = route.request.url
+        if url.startswith((base_url, "data:", "blob:")):
+            route.continue_()
+        else:
+            found.outside.add(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    try:
+        for endpoint, path in sorted(paths.items()):
+            if path in seen:
+                found.checked.add(endpoint)
+                continue
+            page.goto(f"{base_url}{path}?lang={lang}")
+            arrived = page.url.removeprefix(base_url).split("?")[0]
+            found.checked.add(endpoint)
+            if arrived in seen:
+                continue
+            seen.update((path, arrived))
+            if page.locator(".map-frame").count():
+                page.wait_for_load_state("networkidle")
+            found.axe_runs += 1
+            label = f"{role} {lang} {width}px {endpoint} {path}"
+            if arrived != path:
+                label += f" -> {arrived}"
+            for violation in axe_violations(page):
+                found.axe.append(f"{label}: {_describe(violation)}")
+    finally:
+        context.close()
+
+
+def test_every_get_rule_is_a_checked_page_or_excluded_with_a_reason(world: World) -> None:
+    rules = {rule.endpoint for rule in world.app.url_map.iter_rules() if "GET" in (rule.methods or ())}
+    assert set(NOT_PAGES) <= rules, "an exclusion names a rule that is gone"
+    assert all(reason.strip() for reason in NOT_PAGES.values())
+    assert set(page_rules(world.app)) == rules - set(NOT_PAGES)
+    assert len(page_rules(world.app)) > 30  # the whole app, not a part of it
+
+
+def test_every_page_was_reached_in_the_browser(findings: Findings, world: World) -> None:
+    assert findings.checked == set(page_rules(world.app))
+    print(f"\n{findings.pages} pages to the Nu checker, {findings.axe_runs} axe-core runs; "
+          + ", ".join(f"{name} {s:.0f} s" for name, s in findings.seconds.items()))
+
+
+def test_every_page_is_valid_html(findings: Findings) -> None:
+    assert not findings.html, (
+        f"The Nu HTML checker finds errors on {len(findings.html)} pages:\n"
+        + "\n".join(findings.html)
+    )
+
+
+def test_no_page_has_a_serious_accessibility_problem(findings: Findings) -> None:
+    assert not findings.axe, (
+        f"axe-core finds {len(findings.axe)} serious or critical problems:\n" + "\n".join(findings.axe)
+    )
+
+
+def test_no_page_asks_another_host_for_anything(findings: Findings) -> None:
+    assert not findings.outside, sorted(findings.outside)
+
+
+def test_the_checkers_find_what_they_look_for(browser, tmp_path) -> None:
+    """The checks above can fail: a duplicate id and an unlabelled field are found."""
+    _checker_files()
+    bad = ('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>'
+           '<p id="a">x</p><p id="a">y</p><input type="text"></main></body></html>')
+    file = tmp_path / "bad.html"
+    file.write_text(bad, encoding="utf-8")
+    assert any("Duplicate ID" in m for m in run_vnu([file])[str(file)])
+    page = browser.new_page(bypass_csp=True)
+    try:
+        page.set_content(bad)
+        assert "label" in {v["id"] for v in axe_violations(page)}
+    finally:
+        page.close()
