@@ -1,4 +1,4 @@
-"""A tiny MBTiles file of Almaty for the tests: solid 256×256 PNGs at zooms 10–12.
+"""Tiny MBTiles and PMTiles files of Almaty for the tests: solid 256×256 PNGs at zooms 10–12.
 
 Each tile's colour encodes its web (XYZ) address, so a test can tell a tile served with the
 rows flipped from the right one: red = x % 256, green = y % 256, blue = zoom * 10.
@@ -12,6 +12,8 @@ from contextlib import closing
 from pathlib import Path
 
 from PIL import Image
+from pmtiles.tile import Compression, TileType, zxy_to_tileid
+from pmtiles.writer import Writer
 
 from myalmaty.core.geo import city_boundary
 from myalmaty.core.tiles import tiles_over
@@ -49,6 +51,32 @@ def make_mbtiles(path: Path, zooms: tuple[int, ...] = ZOOMS) -> Path:
                 connection.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)",
                                    (z, x, tms_row, tile_png(z, x, y)))
     return path
+
+
+def make_pmtiles(path: Path, zooms: tuple[int, ...] = ZOOMS,
+                 tile_type: TileType = TileType.PNG) -> Path:
+    """The same tiles as make_mbtiles, as PMTiles (addressed XYZ, as the web counts them)."""
+    tiles = sorted((zxy_to_tileid(z, x, y), tile_png(z, x, y))
+                   for z in zooms for x, y in city_tiles(z))
+    with path.open("wb") as file:
+        writer = Writer(file)
+        for tile_id, data in tiles:
+            writer.write_tile(tile_id, data)
+        writer.finalize(
+            {"tile_type": tile_type, "tile_compression": Compression.NONE,
+             "min_lon_e7": 767000000, "min_lat_e7": 431000000,
+             "max_lon_e7": 772000000, "max_lat_e7": 434000000,
+             "center_zoom": min(zooms), "center_lon_e7": 769000000, "center_lat_e7": 432500000},
+            {"name": "Almaty (test)", "attribution": "Test tiles"},
+        )
+    return path
+
+
+TILE_FILE_MAKERS = {"mbtiles": make_mbtiles, "pmtiles": make_pmtiles}
+
+
+def make_tile_file(kind: str, path: Path, zooms: tuple[int, ...] = ZOOMS) -> Path:
+    return TILE_FILE_MAKERS[kind](path.with_suffix(f".{kind}"), zooms)
 
 
 def zoom_size(z: int) -> int:

@@ -215,7 +215,8 @@ def check_tiles(config: Mapping, environ: Mapping[str, str]) -> list[Finding]:
         url = str(config.get("TILE_URL") or "")
         if "tile.openstreetmap.org" in url:
             return [_warning("TILE_URL", "OpenStreetMap's own tile servers do not allow a "
-                             "city's traffic; set TILE_FILE to an MBTiles file of Almaty")]
+                             "city's traffic; set TILE_FILE to an MBTiles or PMTiles file "
+                             "of Almaty")]
         return [_ok("TILE_URL", f"tiles from {url}")]
     try:
         info = tile_file_info(path)

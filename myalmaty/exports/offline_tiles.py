@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from myalmaty.core.geo import city_boundary
-from myalmaty.core.tiles import MEDIA_TYPES, TileFileInfo, open_tiles, read_tile, tiles_over
+from myalmaty.core.tiles import MEDIA_TYPES, TileFileInfo, open_tiles, tiles_over
 
 
 @dataclass
@@ -34,12 +34,12 @@ def embedded_tiles() -> EmbeddedTiles | None:
     bounds = city_boundary().bounds
     prefix = f"data:{MEDIA_TYPES[info.format]};base64,"
     embedded = EmbeddedTiles()
-    with open_tiles(current_app.config["TILE_FILE"]) as connection:
+    with open_tiles(current_app.config["TILE_FILE"]) as source:
         for z in range(info.min_zoom, info.max_zoom + 1):
             zoom: dict[str, str] = {}
             size = 0
             for x, y in tiles_over(bounds, z):
-                data = read_tile(connection, z, x, y)
+                data = source.read(z, x, y)
                 if data is None:
                     continue
                 uri = prefix + base64.b64encode(data).decode("ascii")

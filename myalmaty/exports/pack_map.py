@@ -25,7 +25,7 @@ from PIL import Image, ImageDraw, ImageFont
 from shapely.geometry import mapping
 
 from myalmaty.core.geo import city_boundary
-from myalmaty.core.tiles import TileFileError, TileFileInfo, open_tiles, read_tile
+from myalmaty.core.tiles import TileFileError, TileFileInfo, open_tiles
 
 WIDTH, HEIGHT = 1200, 720
 TILE = 256
@@ -112,10 +112,10 @@ def _tiles_image(view: _View, info: TileFileInfo, path: str) -> Image.Image | No
     found = False
     last = (1 << tz) - 1
     try:
-        with open_tiles(path) as connection:
+        with open_tiles(path) as source:
             for tx in range(max(int(left // TILE), 0), min(int((left + width) // TILE), last) + 1):
                 for ty in range(max(int(top // TILE), 0), min(int((top + height) // TILE), last) + 1):
-                    data = read_tile(connection, tz, tx, ty)
+                    data = source.read(tz, tx, ty)
                     if data is None:
                         continue
                     with Image.open(io.BytesIO(data)) as tile:

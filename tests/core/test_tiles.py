@@ -1,4 +1,4 @@
-"""Map tiles from a local MBTiles file: the tile route, the pages' tile URL, the city outline."""
+"""Map tiles from a local MBTiles or PMTiles file: the tile route, the pages' tile URL, the city outline."""
 
 from __future__ import annotations
 
@@ -7,21 +7,24 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from pmtiles.tile import TileType
 
 from myalmaty.core.maps import city_outline
 from myalmaty.core.permissions import Role
 from myalmaty.core.settings_check import Level, check_tiles
+from myalmaty.core.tiles import TileFileError, tile_file_info
 from myalmaty.extensions import db
 from myalmaty.main.health import readiness
 from tests.factories import make_idea, make_quarter, make_user
-from tests.tilefile import city_tiles, colour_of, make_mbtiles
+from tests.tilefile import city_tiles, colour_of, make_pmtiles, make_tile_file
 
 LOCAL_TILE_URL = "/tiles/{z}/{x}/{y}.png"
 
 
-@pytest.fixture
-def app_config(tmp_path_factory) -> dict:
-    return {"TILE_FILE": str(make_mbtiles(tmp_path_factory.mktemp("tiles") / "almaty.mbtiles"))}
+@pytest.fixture(params=["mbtiles", "pmtiles"])
+def app_config(request, tmp_path_factory) -> dict:
+    path = make_tile_file(request.param, tmp_path_factory.mktemp("tiles") / "almaty")
+    return {"TILE_FILE": str(path)}
 
 
 def _colour(data: bytes) -> tuple[int, int, int]:
@@ -33,7 +36,8 @@ def test_a_tile_is_served_with_its_rows_counted_from_the_north(client):
     response = client.get(f"/tiles/12/{x}/{y}.png")
     assert response.status_code == 200
     assert response.mimetype == "image/png"
-    # The file stores rows from the south (TMS): a missed flip gives another tile, or none.
+    # MBTiles stores rows from the south (TMS), PMTiles from the north: a flip missed or
+    # misapplied gives another tile, or none.
     assert _colour(response.data) == colour_of(12, x, y)
     assert response.cache_control.public
     assert response.cache_control.max_age == 7 * 24 * 3600
@@ -127,7 +131,9 @@ def test_the_settings_check_and_readiness_refuse_an_unreadable_tile_file(app, tm
 
     broken = tmp_path / "broken.mbtiles"
     broken.write_bytes(b"not a database at all, just some bytes" * 40)
-    for path in (broken, tmp_path / "missing.mbtiles"):
+    truncated = tmp_path / "truncated.pmtiles"
+    truncated.write_bytes(Path(app.config["TILE_FILE"]).read_bytes()[:40])
+    for path in (broken, truncated, tmp_path / "missing.mbtiles"):
         findings = check_tiles({"TILE_FILE": str(path)}, {})
         assert [f.level for f in findings] == [Level.ERROR], path
 
@@ -139,3 +145,19 @@ def test_the_settings_check_and_readiness_refuse_an_unreadable_tile_file(app, tm
 def test_openstreetmaps_own_servers_are_a_warning_in_production():
     findings = check_tiles({"TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png"}, {})
     assert [f.level for f in findings] == [Level.WARNING]
+
+
+def test_the_format_is_told_by_the_files_content_not_its_name(tmp_path):
+    path = make_pmtiles(tmp_path / "almaty.pmtiles")
+    renamed = path.rename(tmp_path / "almaty.mbtiles")
+    info = tile_file_info(renamed)
+    assert (info.format, info.min_zoom, info.max_zoom, info.attribution) == (
+        "png", 10, 12, "Test tiles")
+
+
+def test_a_pmtiles_file_of_vector_tiles_is_refused(tmp_path):
+    path = make_pmtiles(tmp_path / "vector.pmtiles", tile_type=TileType.MVT)
+    with pytest.raises(TileFileError, match="holds mvt tiles; only raster tiles"):
+        tile_file_info(path)
+    findings = check_tiles({"TILE_FILE": str(path)}, {})
+    assert [f.level for f in findings] == [Level.ERROR]

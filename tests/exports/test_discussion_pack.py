@@ -19,7 +19,7 @@ from myalmaty.exports.pack_map import BACKGROUND, CITY, MARKER, QUARTER, render_
 from myalmaty.extensions import db
 from tests.factories import make_comment, make_idea
 from tests.test_glossary import BRAND_LIKE
-from tests.tilefile import city_tiles, colour_of, make_mbtiles
+from tests.tilefile import city_tiles, colour_of, make_tile_file
 
 
 class BodyText(HTMLParser):
@@ -211,9 +211,10 @@ def test_the_kazakh_pack_spells_the_brand_as_the_interface_does(world, pack):
 class TestWithATileFile:
     """With TILE_FILE set, each map is the file's tiles of its ideas' area."""
 
-    @pytest.fixture
-    def app_config(self, tmp_path_factory) -> dict:
-        return {"TILE_FILE": str(make_mbtiles(tmp_path_factory.mktemp("tiles") / "almaty.mbtiles"))}
+    @pytest.fixture(params=["mbtiles", "pmtiles"])
+    def app_config(self, request, tmp_path_factory) -> dict:
+        path = make_tile_file(request.param, tmp_path_factory.mktemp("tiles") / "almaty")
+        return {"TILE_FILE": str(path)}
 
     def test_the_maps_are_drawn_from_the_tile_files_tiles(self, world, pack):
         archive = pack()

@@ -12,12 +12,13 @@ from PIL import Image
 
 from tests.exports.conftest import export_cli, world  # noqa: F401 - fixtures
 from tests.exports.test_offline_map_and_pack import parse
-from tests.tilefile import ZOOMS, city_tiles, colour_of, make_mbtiles, zoom_size
+from tests.tilefile import ZOOMS, city_tiles, colour_of, make_tile_file, zoom_size
 
 
-@pytest.fixture
-def app_config(tmp_path_factory) -> dict:
-    return {"TILE_FILE": str(make_mbtiles(tmp_path_factory.mktemp("tiles") / "almaty.mbtiles"))}
+@pytest.fixture(params=["mbtiles", "pmtiles"])
+def app_config(request, tmp_path_factory) -> dict:
+    path = make_tile_file(request.param, tmp_path_factory.mktemp("tiles") / "almaty")
+    return {"TILE_FILE": str(path)}
 
 
 def _offline_map(export_cli) -> str:  # noqa: F811
