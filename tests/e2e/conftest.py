@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -71,10 +72,9 @@ class _BufferedResponses:
                 iterable.close()
 
 
-@pytest.fixture
-def live_server(app) -> Iterator[str]:
-    """The test app on 127.0.0.1 at a free port; yields its base URL."""
-    app.config["RATELIMIT_ENABLED"] = False
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """`app` on 127.0.0.1 at a free port, in a thread; yields its base URL."""
     server = make_server("127.0.0.1", 0, _BufferedResponses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -83,6 +83,14 @@ def live_server(app) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The test app on 127.0.0.1 at a free port; yields its base URL."""
+    app.config["RATELIMIT_ENABLED"] = False
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ import json
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,7 +27,6 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from myalmaty.auth.tokens import make_registration_token, make_reset_token, make_unsubscribe_token
 from myalmaty.core.i18n import LANGUAGES
@@ -37,7 +35,7 @@ from myalmaty.domain.accounts import PendingRegistration, User
 from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.extensions import db
 from tests.conftest import IN_CI
-from tests.e2e.conftest import CHROMIUM, _BufferedResponses
+from tests.e2e.conftest import CHROMIUM, serving
 from tests.property.strategies import ROLES, RULE_PART
 from tests.property.world import World, separate_database
 
@@ -167,14 +165,8 @@ def world() -> Iterator[World]:
 
 @pytest.fixture(scope="module")
 def base_url(world: World) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, _BufferedResponses(world.app), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(world.app) as url:
+        yield url
 
 
 AXE_RUN = """async () => {
