@@ -94,7 +94,8 @@ def base_map(
         location=list(location or city_centre()),
         zoom_start=zoom,
         tiles=None,
-        control_scale=True,
+        # Our own metric scale bar, its units translated (static/js/map-controls.js).
+        control_scale=False,
         prefer_canvas=False,
         **options,
     )
@@ -157,15 +158,20 @@ def render_parts(m: folium.Map) -> MapParts:
 
 def control_texts() -> dict[str, str]:
     """What Leaflet would say in English, in the page's language: every map frame carries these
-    as data attributes, and static/js/map-controls.js puts them on the map's controls; the
-    plural forms of "N ideas" label the clusters of static/js/ideas-map.js."""
+    as data attributes (the offline map export too), and static/js/map-controls.js puts them on
+    the map's controls and scale bar and on the labels of clusters of ideas, with the plural
+    forms of "N ideas"."""
     return {
         "text-zoom-in": _("Zoom in"),
         "text-zoom-out": _("Zoom out"),
         "text-library": _("Leaflet, the library that draws this map"),
+        # The scale bar: a distance in metres and in kilometres, with the units' short forms.
+        "text-metres": _("%(distance)s m", distance="{distance}"),
+        "text-kilometres": _("%(distance)s km", distance="{distance}"),
         "text-ideas": json.dumps(plural_forms(
             lambda n: ngettext("%(count)s idea", "%(count)s ideas", n, count="{count}")),
             ensure_ascii=False),
+        "text-cluster": _("%(ideas)s. Zoom in to see them.", ideas="{ideas}"),
     }
 
 

@@ -28,12 +28,14 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from myalmaty.config import PROJECT_ROOT
 from myalmaty.core.maps import (
     VENDOR_CSS,
     VENDOR_DIRS,
     VENDOR_JS,
     LocalMarkerCluster,
     base_map,
+    control_texts,
     render_parts,
 )
 from myalmaty.domain.ideas import IdeaStage
@@ -89,13 +91,18 @@ def inlined_css() -> str:
     return "\n".join(parts)
 
 
+def _inline_script(js: str) -> str:
+    js = re.sub(r"^//# sourceMappingURL=.*$", "", js, flags=re.MULTILINE)
+    return re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def inlined_js() -> str:
-    parts = []
-    for package, name in VENDOR_JS:
-        js = (VENDOR_DIRS[package] / name).read_text("utf-8")
-        js = re.sub(r"^//# sourceMappingURL=.*$", "", js, flags=re.MULTILINE)
-        parts.append(re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE))
+    """Leaflet and markercluster, then the script that every map of the app runs as it is made
+    (static/js/map-controls.js: translated controls, scale bar and cluster labels)."""
+    parts = [_inline_script((VENDOR_DIRS[package] / name).read_text("utf-8"))
+             for package, name in VENDOR_JS]
+    parts.append(_inline_script((PROJECT_ROOT / "static" / "js" / "map-controls.js").read_text("utf-8")))
     return "\n;\n".join(parts)
 
 
@@ -188,6 +195,7 @@ def render_page(reference: ReferenceData, title: str, subtitle: str) -> tuple[st
         parts=parts,
         vendor_css=Markup(inlined_css()),
         vendor_js=Markup(inlined_js()),
+        control_texts=control_texts(),
         config_json=Markup(script_safe_json(config)),
         ideas_json=Markup(IDEAS_PLACEHOLDER),
         tiles_json=Markup(script_safe_json(embedded.tiles if embedded else {})),

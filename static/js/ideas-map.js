@@ -5,56 +5,18 @@
  * Requests wait for the map to stop moving, and a newer view cancels an older request.
  * Popups are DOM nodes filled with textContent: a resident's text never becomes HTML.
  * Every marker is named by its idea's title, every cluster by "N ideas" in the page's language
- * (plural forms from the frame's data-text-ideas, chosen with Intl.PluralRules). */
+ * (static/js/map-controls.js). */
 (function () {
   "use strict";
   var frame = document.querySelector("[data-ideas-map]");
-  if (!frame || !window.L || !window.fetch) { return; }
+  if (!frame || !window.L || !window.fetch || !window.MyAlmatyMapControls) { return; }
   var map = window[frame.dataset.mapName];
   var status = document.getElementById(frame.dataset.status);
   if (!map) { return; }
-  var ideaForms = {};
-  try { ideaForms = JSON.parse(frame.dataset.textIdeas || "{}"); } catch (e) { ideaForms = {}; }
-  var pluralRules = window.Intl && Intl.PluralRules ?
-    new Intl.PluralRules(document.documentElement.lang || undefined) : null;
-
-  // "5 ideas" with the right plural form (Russian: 1 идея, 2 идеи, 5 идей).
-  function ideasCount(count) {
-    var category = pluralRules ? pluralRules.select(count) : (count === 1 ? "one" : "other");
-    var form = ideaForms[category] || ideaForms.other || ideaForms.many || "{count}";
-    return form.replace("{count}", String(count));
-  }
-
-  // A cluster's circle is a div with a number in it; a screen reader hears its label instead.
-  var LabelledIcon = L.DivIcon.extend({
-    createIcon: function (oldIcon) {
-      var icon = L.DivIcon.prototype.createIcon.call(this, oldIcon);
-      icon.setAttribute("aria-label", this.options.label);
-      icon.title = this.options.label;
-      return icon;
-    }
-  });
-
-  function clusterLabel(count) {
-    return (frame.dataset.labelCluster || "{ideas}").replace("{ideas}", ideasCount(count));
-  }
-
   var markers = L.markerClusterGroup({
     chunkedLoading: true,
     showCoverageOnHover: false,
-    iconCreateFunction: function (group) {
-      var count = group.getChildCount();
-      var circle = document.createElement("div");
-      var number = document.createElement("span");
-      number.textContent = String(count);
-      circle.appendChild(number);
-      return new LabelledIcon({
-        html: circle,
-        className: "marker-cluster marker-cluster-" + (count < 10 ? "small" : count < 100 ? "medium" : "large"),
-        iconSize: L.point(40, 40),
-        label: clusterLabel(count)
-      });
-    }
+    iconCreateFunction: window.MyAlmatyMapControls.markerClusterIcons(map)
   });
   var clusters = L.layerGroup();
   map.addLayer(clusters);
@@ -117,15 +79,9 @@
   }
 
   function clusterMarker(cluster) {
-    var count = String(cluster.count);
     var size = cluster.count < 100 ? 36 : cluster.count < 1000 ? 44 : 52;
-    var circle = document.createElement("div");
-    var number = document.createElement("span");
-    number.textContent = count;
-    circle.appendChild(number);
     var marker = L.marker([cluster.centre[1], cluster.centre[0]], {
-      icon: new LabelledIcon({ className: "idea-cluster", html: circle, iconSize: [size, size],
-                               label: clusterLabel(cluster.count) }),
+      icon: window.MyAlmatyMapControls.clusterIcon(map, cluster.count, "idea-cluster", size),
       keyboard: true
     });
     marker.on("click", function () {

@@ -86,6 +86,10 @@
     return marker;
   });
 
+  // Clusters say "21 ideas" in the file's language, as on the live map.
+  if (window.MyAlmatyMapControls) {
+    cluster.options.iconCreateFunction = window.MyAlmatyMapControls.markerClusterIcons(map);
+  }
   cluster.addLayers(markers);
   document.getElementById("idea-count").textContent = String(markers.length);
   if (markers.length) {

@@ -1,7 +1,8 @@
 """In Chromium, at a phone's and a desktop's width: a resident places the pin with the keyboard
 alone (arrows move the map under the cross, Enter places the pin, the detected quarter is
 announced), finds a landmark by name, sends the idea and finds it among their ideas. Leaflet's
-controls speak Russian and Kazakh, and clusters say how many ideas they hold."""
+controls speak Russian and Kazakh, the scale bar is metric in the page's units, and clusters say
+how many ideas they hold."""
 
 from __future__ import annotations
 
@@ -139,6 +140,25 @@ def test_the_zoom_buttons_are_named_in_the_pages_language(page, sign_in, lang, z
         leaflet = page.locator(".leaflet-control-attribution a").first
         expect(leaflet).to_have_text("Leaflet")
         expect(leaflet).to_have_attribute("title", library)
+
+
+@pytest.mark.parametrize(("lang", "metres", "kilometres"), [("ru", "м", "км"), ("kk", "м", "км"),
+                                                          ("en", "m", "km")])
+def test_the_scale_bar_is_metric_in_the_pages_units(page, sign_in, lang, metres, kilometres):
+    from playwright.sync_api import expect
+
+    idea = make_idea(title="Скамейки", author=make_user())
+    sign_in(make_user())
+    db.session.commit()
+    for path in ("/ideas/map", "/ideas/new", f"/ideas/{idea.id}"):
+        page.goto(f"{page.base_url}{path}?lang={lang}")
+        scale = page.locator(".leaflet-control-scale-line")
+        expect(scale).to_have_count(1)  # metric alone: no feet, no miles
+        expect(scale).to_have_text(re.compile(rf"^\d+ ({metres}|{kilometres})$"))
+    # Zoomed out far enough, the bar counts kilometres.
+    name = page.locator(".map-frame").get_attribute("data-map-name")
+    page.evaluate(f"window['{name}'].setZoom(9, {{animate: false}})")
+    expect(page.locator(".leaflet-control-scale-line")).to_have_text(re.compile(rf"^\d+ {kilometres}$"))
 
 
 @pytest.mark.parametrize(("lang", "many", "few"), [
