@@ -11,7 +11,7 @@
 (function () {
   "use strict";
   var frame = document.querySelector("[data-export-selection]");
-  if (!frame || !window.L) { return; }
+  if (!frame || !window.L || !window.MyAlmatyMapControls) { return; }
   var map = window[frame.dataset.mapName];
   if (!map) { return; }
   var areaInput = document.getElementById(frame.dataset.areaInput);
@@ -133,14 +133,10 @@
 
   function clusterMarker(cluster) {
     var size = cluster.count < 100 ? 36 : cluster.count < 1000 ? 44 : 52;
-    var circle = document.createElement("div");
-    var figure = document.createElement("span");
-    figure.textContent = String(cluster.count);
-    circle.appendChild(figure);
-    var title = (frame.dataset.labelClusterTitle || "").replace("{count}", String(cluster.count));
     var marker = L.marker([cluster.centre[1], cluster.centre[0]], {
-      icon: L.divIcon({ className: "idea-cluster", html: circle, iconSize: [size, size] }),
-      title: title, alt: title, keyboard: true
+      icon: window.MyAlmatyMapControls.clusterIcon(map, cluster.count, "idea-cluster", size,
+                                                   frame.dataset.labelClusterTitle),
+      keyboard: true
     });
     marker.on("click", function (event) {
       if (mode) { addCorner(event.latlng); } else { selectCluster(cluster); }

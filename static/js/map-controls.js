@@ -80,15 +80,16 @@
   });
 
   /* The icon of a cluster of `count` ideas on `map`: its number shown, "21 ideas. Zoom in to
-   * see them." said. */
-  function clusterIcon(map, count, className, size) {
+   * see them." said, or what the page's `label` says ("{ideas}" and "{count}" filled in). */
+  function clusterIcon(map, count, className, size, label) {
     var circle = document.createElement("div");
     var number = document.createElement("span");
     number.textContent = String(count);
     circle.appendChild(number);
     return new LabelledIcon({
       html: circle, className: className, iconSize: L.point(size, size),
-      label: fill(texts(map).textCluster, "ideas", ideasCount(map, count))
+      label: fill(fill(label || texts(map).textCluster, "ideas", ideasCount(map, count)),
+                  "count", String(count))
     });
   }
 

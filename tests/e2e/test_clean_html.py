@@ -1,22 +1,27 @@
 """Every page, for every role and in every language, is valid HTML (the Nu HTML Checker, 0
-errors) and has no serious or critical accessibility problem (axe-core), at 1280 and 360 px.
+errors) and has no serious or critical accessibility problem (axe-core), at 1280 and 360 px;
+on every page every target is at least 24 × 24 px (WCAG 2.5.8, tap_targets.py) at both widths,
+and every map has a metric scale bar in the page's units.
 
 The pages come from the URL map: each GET rule is a page checked with real ids from seeded
 data, or is listed in NOT_PAGES with the reason (downloads, JSON, images), so a new page is
 checked without a test of its own. Both checkers are installed from the npm registry by
 `npm ci` in this folder (package-lock.json); nothing is fetched at run time.
 
-What runs where (a CI budget of about two minutes): the HTML a page is sent as does not depend
+What runs where (a CI budget of a few minutes): the HTML a page is sent as does not depend
 on the width, so the Nu checker reads every page once per role and language, in one run of
-vnu.jar. axe-core runs in Chromium in four passes: Russian at 1280 and at 360 px, Kazakh and
-English at 1280 px (the layout at 360 px is the same in every language). Within a pass each
-address is checked once, by the first role that reaches it, organiser first: the pages differ
-between roles only in the menu, and every page a lower role sees is reached by that role.
+vnu.jar. In Chromium, each language is one pass: a page is opened once, at 360 px, where
+axe-core runs and the targets are measured (the menu and the map's sheet opened too), then the
+window is widened to 1280 px, where both run again. Within a pass each address is checked once,
+by the first role that reaches it, organiser first: the pages differ between roles only in the
+menu, and every page a lower role sees is reached by that role.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -36,6 +41,7 @@ from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.extensions import db
 from tests.conftest import IN_CI
 from tests.e2e.conftest import CHROMIUM, serving
+from tests.e2e.tap_targets import OVERLAYS, small_targets
 from tests.property.strategies import ROLES, RULE_PART
 from tests.property.world import World, separate_database
 
@@ -64,9 +70,9 @@ NOT_PAGES: dict[str, str] = {
 }
 
 WIDE, NARROW = 1280, 360
-# axe-core at 360 px in this language alone (see the module's docstring).
-NARROW_LANGUAGE = "ru"
 SERIOUS = ("serious", "critical")
+# The scale bar's units in each language: metres and kilometres, never feet or miles.
+SCALE_UNITS = {"ru": ("м", "км"), "kk": ("м", "км"), "en": ("m", "km")}
 
 
 def page_rules(app: Flask) -> dict[str, str]:
@@ -134,11 +140,20 @@ def _arg_name(part: str) -> str:
 class Findings:
     axe: list[str] = field(default_factory=list)
     html: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    scales: list[str] = field(default_factory=list)
+    maps: int = 0
     outside: set[str] = field(default_factory=set)
     checked: set[str] = field(default_factory=set)
     seconds: dict[str, float] = field(default_factory=dict)
     pages: int = 0
     axe_runs: int = 0
+
+    def add_time(self, name: str, started: float) -> float:
+        """Counts the time since `started` to `name`; returns now."""
+        now = time.monotonic()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - started
+        return now
 
 
 def _checker_files() -> None:
@@ -199,8 +214,14 @@ def run_vnu(files: list[Path]) -> dict[str, list[str]]:
     return errors
 
 
+@functools.cache
+def _axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")
+
+
 def axe_violations(page) -> list[dict]:
-    page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(content=_axe_source())
     return page.evaluate(AXE_RUN)
 
 
@@ -209,13 +230,11 @@ def _describe(violation: dict) -> str:
             + "; ".join(violation["where"]))
 
 
-# Roles in the order their pages are checked by axe-core: a page the organiser sees is the
-# page a resident sees plus the organiser's links, so each address is checked once per language
-# and width, by the first role that reaches it (a resident's, an anonymous visitor's own page
-# or the page they are sent to instead, such as sign-in, is checked as them).
-AXE_ROLE_ORDER = ("organiser", "moderator", "resident", "anonymous")
-AXE_PASSES = ((NARROW_LANGUAGE, WIDE), (NARROW_LANGUAGE, NARROW),
-              *((lang, WIDE) for lang in LANGUAGES if lang != NARROW_LANGUAGE))
+# Roles in the order their pages are checked in the browser: a page the organiser sees is the
+# page a resident sees plus the organiser's links, so each address is checked once per language,
+# by the first role that reaches it (a resident's, an anonymous visitor's own page or the page
+# they are sent to instead, such as sign-in, is checked as them).
+BROWSER_ROLE_ORDER = ("organiser", "moderator", "resident", "anonymous")
 
 
 @pytest.fixture(scope="module")
@@ -237,13 +256,13 @@ def findings(world: World, base_url: str, tmp_path_factory) -> Findings:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            for lang, width in AXE_PASSES:
+            for lang in LANGUAGES:
                 seen: set[str] = set()
-                for role in AXE_ROLE_ORDER:
-                    _walk(browser, base_url, world, role, lang, width, paths, seen, found)
+                for role in BROWSER_ROLE_ORDER:
+                    _walk(browser, base_url, world, role, lang, paths, seen, found)
         finally:
             browser.close()
-    found.seconds["axe-core"] = time.monotonic() - started
+    found.add_time("Chromium in all", started)
 
     started = time.monotonic()
     saved = tmp_path_factory.mktemp("pages")
@@ -264,10 +283,10 @@ def findings(world: World, base_url: str, tmp_path_factory) -> Findings:
     return found
 
 
-def _walk(browser, base_url: str, world: World, role: str, lang: str, width: int,
+def _walk(browser, base_url: str, world: World, role: str, lang: str,
           paths: dict[str, str], seen: set[str], found: Findings) -> None:
     context = browser.new_context(
-        locale="ru-RU", viewport={"width": width, "height": 800}, bypass_csp=True,
+        locale="ru-RU", viewport={"width": NARROW, "height": 800}, bypass_csp=True,
     )
     if role != "anonymous":
         context.add_cookies([{"name": "session", "value": world.sessions[role], "url": base_url}])
@@ -282,27 +301,52 @@ def _walk(browser, base_url: str, world: World, role: str, lang: str, width: int
 
     context.route("**/*", guard)
     page = context.new_page()
+    # The menu is the same on every page of a role and language: opened on the first page only.
+    overlays = OVERLAYS
     try:
         for endpoint, path in sorted(paths.items()):
             if path in seen:
                 found.checked.add(endpoint)
                 continue
+            started = time.monotonic()
+            page.set_viewport_size({"width": NARROW, "height": 800})
             page.goto(f"{base_url}{path}?lang={lang}")
             arrived = page.url.removeprefix(base_url).split("?")[0]
             found.checked.add(endpoint)
             if arrived in seen:
                 continue
             seen.update((path, arrived))
+            label = f"{role} {lang} {endpoint} {path}" + (f" -> {arrived}" if arrived != path else "")
             if page.locator(".map-frame").count():
                 page.wait_for_load_state("networkidle")
-            found.axe_runs += 1
-            label = f"{role} {lang} {width}px {endpoint} {path}"
-            if arrived != path:
-                label += f" -> {arrived}"
-            for violation in axe_violations(page):
-                found.axe.append(f"{label}: {_describe(violation)}")
+                found.scales += _scale_problems(page, lang, label)
+                found.maps += 1
+            started = found.add_time("loading pages", started)
+            for width in (NARROW, WIDE):
+                if width == WIDE:
+                    page.set_viewport_size({"width": WIDE, "height": 800})
+                found.axe_runs += 1
+                for violation in axe_violations(page):
+                    found.axe.append(f"{label} {width}px: {_describe(violation)}")
+                started = found.add_time("axe-core", started)
+                found.targets += [f"{label} {width}px: {target}"
+                                  for target in small_targets(page, overlays)]
+                started = found.add_time("targets", started)
+                if width == NARROW and page.locator(".menu-button").is_visible():
+                    overlays = tuple(o for o in OVERLAYS if o[0] != ".menu-button")
     finally:
         context.close()
+
+
+def _scale_problems(page, lang: str, label: str) -> list[str]:
+    """Each map's scale bar: one line (metric alone), its units in the page's language."""
+    maps = page.locator(".leaflet-container").count()
+    lines = page.locator(".leaflet-container .leaflet-control-scale-line").all_inner_texts()
+    units = "|".join(SCALE_UNITS[lang])
+    good = re.compile(rf"^\d[\d\s\u00a0]* ({units})$")
+    if len(lines) != maps or not all(good.match(line) for line in lines):
+        return [f"{label}: {maps} maps, scale bars {lines}"]
+    return []
 
 
 def test_every_get_rule_is_a_checked_page_or_excluded_with_a_reason(world: World) -> None:
@@ -332,12 +376,24 @@ def test_no_page_has_a_serious_accessibility_problem(findings: Findings) -> None
     )
 
 
+def test_every_target_on_every_page_is_at_least_24_px(findings: Findings) -> None:
+    assert not findings.targets, (
+        f"{len(findings.targets)} targets under 24 × 24 px:\n" + "\n".join(findings.targets)
+    )
+
+
+def test_every_map_has_a_metric_scale_bar_in_the_pages_units(findings: Findings) -> None:
+    assert findings.maps > 3 * len(LANGUAGES)  # the map pages were reached
+    assert not findings.scales, "\n".join(findings.scales)
+
+
 def test_no_page_asks_another_host_for_anything(findings: Findings) -> None:
     assert not findings.outside, sorted(findings.outside)
 
 
 def test_the_checkers_find_what_they_look_for(browser, tmp_path) -> None:
-    """The checks above can fail: a duplicate id and an unlabelled field are found."""
+    """The checks above can fail: a duplicate id, an unlabelled field, targets too small and
+    close together, and a scale bar in feet are found."""
     _checker_files()
     bad = ('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main>'
            '<p id="a">x</p><p id="a">y</p><input type="text"></main></body></html>')
@@ -348,5 +404,14 @@ def test_the_checkers_find_what_they_look_for(browser, tmp_path) -> None:
     try:
         page.set_content(bad)
         assert "label" in {v["id"] for v in axe_violations(page)}
+        # Two 16 px buttons side by side, and a map with feet and miles on its scale.
+        page.set_content(
+            '<button style="width:16px;height:16px;padding:0">a</button>'
+            '<button style="width:16px;height:16px;padding:0">b</button>'
+            '<div class="leaflet-container"><div class="leaflet-control-scale-line">500 m</div>'
+            '<div class="leaflet-control-scale-line">2000 ft</div></div>')
+        assert len(small_targets(page)) == 2
+        assert _scale_problems(page, "en", "bad") != []
+        assert _scale_problems(page, "ru", "bad") != []
     finally:
         page.close()

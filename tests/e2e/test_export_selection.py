@@ -105,7 +105,8 @@ def test_a_cluster_picked_on_the_map_exports_its_ideas(page, sign_in, world, mon
     monkeypatch.setattr(clusters, "POINTS_UP_TO", 0)  # clusters even for a handful of ideas
     name, errors = _open_export_page(page, sign_in)
     _show(page, name, 43.25, 76.94, 43.265, 76.965)  # the centre, where three ideas share a spot
-    cluster = page.locator(".idea-cluster", has_text="3")
+    cluster = page.get_by_role("button", name="3 ideas here. Select this cluster for the export.")
+    assert cluster.inner_text() == "3"
     cluster.click()
     assert page.locator("#selection-status").inner_text() == "Cluster of 3 ideas selected."
 
