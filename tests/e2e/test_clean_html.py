@@ -14,7 +14,9 @@ vnu.jar. In Chromium, each language is one pass: a page is opened once, at 360 p
 axe-core runs and the targets are measured (the menu and the map's sheet opened too), then the
 window is widened to 1280 px, where both run again. Within a pass each address is checked once,
 by the first role that reaches it, organiser first: the pages differ between roles only in the
-menu, and every page a lower role sees is reached by that role.
+menu, and every page a lower role sees is reached by that role. Where a request ends (the page,
+the sign-in page a visitor is sent to, or an error page, checked once per status) is read from
+the app's answers that go to the Nu checker, so the browser opens only pages still to check.
 """
 
 from __future__ import annotations
@@ -252,21 +254,12 @@ def findings(world: World, base_url: str, tmp_path_factory) -> Findings:
 
     paths = page_paths(world)
     found = Findings()
-    started = time.monotonic()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for lang in LANGUAGES:
-                seen: set[str] = set()
-                for role in BROWSER_ROLE_ORDER:
-                    _walk(browser, base_url, world, role, lang, paths, seen, found)
-        finally:
-            browser.close()
-    found.add_time("Chromium in all", started)
-
+    # Every page as every role and language, through the app itself: the Nu checker's files,
+    # and where each request ends (a page, or the sign-in page or an error page instead).
     started = time.monotonic()
     saved = tmp_path_factory.mktemp("pages")
     labels: dict[str, str] = {}
+    shown: dict[tuple[str, str, str], str] = {}
     for role in ROLES:
         for lang in LANGUAGES:
             for endpoint, path in sorted(paths.items()):
@@ -277,14 +270,45 @@ def findings(world: World, base_url: str, tmp_path_factory) -> Findings:
                 file.write_bytes(response.get_data())
                 labels[str(file)] = f"{role} {lang} {endpoint} {path} ({response.status_code})"
                 found.pages += 1
+                shown[role, lang, endpoint] = _page_key(response.request.path, response.status_code)
+    found.add_time("requests", started)
+
+    started = time.monotonic()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for lang in LANGUAGES:
+                seen: set[str] = set()
+                for role in BROWSER_ROLE_ORDER:
+                    visits = {}
+                    for endpoint, path in sorted(paths.items()):
+                        key = shown[role, lang, endpoint]
+                        if key not in seen:
+                            seen.add(key)
+                            visits[endpoint] = path
+                        found.checked.add(endpoint)
+                    _walk(browser, base_url, world, role, lang, visits, found)
+        finally:
+            browser.close()
+    found.add_time("Chromium in all", started)
+
+    started = time.monotonic()
     for path, messages in sorted(run_vnu(sorted(saved.glob("*.html"))).items()):
         found.html.append(f"{labels.get(path, path)}:\n    " + "\n    ".join(messages))
-    found.seconds["Nu HTML checker"] = time.monotonic() - started
+    found.add_time("Nu HTML checker", started)
     return found
 
 
+def _page_key(arrived: str, status: int) -> str:
+    """What a request showed: the page at the address it ended at, or an error page, one for
+    each status whatever the address (the same template)."""
+    return arrived if status < 400 else f"error {status}"
+
+
 def _walk(browser, base_url: str, world: World, role: str, lang: str,
-          paths: dict[str, str], seen: set[str], found: Findings) -> None:
+          visits: dict[str, str], found: Findings) -> None:
+    """Each page of `visits` (endpoint -> path) as `role` in `lang`: axe-core and the targets at
+    360 px, then at 1280 px on the same page; the scale bars of its maps."""
     context = browser.new_context(
         locale="ru-RU", viewport={"width": NARROW, "height": 800}, bypass_csp=True,
     )
@@ -304,18 +328,11 @@ def _walk(browser, base_url: str, world: World, role: str, lang: str,
     # The menu is the same on every page of a role and language: opened on the first page only.
     overlays = OVERLAYS
     try:
-        for endpoint, path in sorted(paths.items()):
-            if path in seen:
-                found.checked.add(endpoint)
-                continue
+        for endpoint, path in visits.items():
             started = time.monotonic()
             page.set_viewport_size({"width": NARROW, "height": 800})
             page.goto(f"{base_url}{path}?lang={lang}")
             arrived = page.url.removeprefix(base_url).split("?")[0]
-            found.checked.add(endpoint)
-            if arrived in seen:
-                continue
-            seen.update((path, arrived))
             label = f"{role} {lang} {endpoint} {path}" + (f" -> {arrived}" if arrived != path else "")
             if page.locator(".map-frame").count():
                 page.wait_for_load_state("networkidle")
