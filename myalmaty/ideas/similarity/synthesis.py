@@ -112,7 +112,8 @@ def _written(skeleton: str, idea: Idea) -> str | None:
     return None
 
 
-def synthesise(members: sa.Select, scopes: Iterable[Scope]) -> dict[Scope, Synthesis]:
+def synthesise(members: sa.Select | sa.CompoundSelect, scopes: Iterable[Scope]
+               ) -> dict[Scope, Synthesis]:
     """A synthesis for each scope, from `members` (`recommendation_members`, `theme_members`,
     or their union): a scope without published ideas gets an empty one."""
     wanted = list(dict.fromkeys(scopes))
