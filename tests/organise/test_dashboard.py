@@ -249,3 +249,35 @@ def test_a_forum_page_runs_a_constant_number_of_queries(as_organiser, count_quer
 
     assert large.count == small.count
     assert page.count('class="card" id="agenda-') == 12
+
+
+def _synthesis(page: str, heading_id: str) -> str:
+    found = re.search(rf'<section class="card synthesis" aria-labelledby="{heading_id}">.*?</section>', page, re.S)
+    assert found, f"no synthesis {heading_id}"
+    return found.group(0)
+
+
+def test_the_dashboard_shows_a_synthesis_per_recommendation_and_for_the_largest_themes(as_organiser):
+    recommendation = factories.make_recommendation(title_en="Focus on a place")
+    empty = factories.make_recommendation(title_en="Believe in risky ideas")
+    group = factories.make_group(title="Дворы")
+    benches = [factories.make_idea(group=group, title=title, description="Скамейки во дворе у дома.")
+               for title in ("Скамейки во дворе", "Новые скамейки во дворе")]
+    lane = factories.make_idea(group=group, title="Велодорожка по Абая", description="Разметка.")
+    factories.make_support(lane)
+    factories.make_idea(status=IdeaStatus.HIDDEN, group=group, title="Hidden bench")
+    factories.make_link(recommendation, group=group)
+    small = factories.make_group(title="Small theme")
+    factories.make_idea(group=small, title="A lone idea")
+    db.session.commit()
+
+    page = as_organiser.get("/organise/?lang=en").get_data(as_text=True)
+    focus = _synthesis(page, f"synthesis-rec-{recommendation.id}")
+    assert "Focus on a place" in focus and re.search(r"<dt>Ideas</dt><dd>3</dd>", focus)
+    assert "скамейки" in focus and f"/ideas/{lane.id}" in focus
+    assert all(f"/ideas/{b.id}" in focus for b in benches)
+    assert "Hidden bench" not in page
+    assert "No ideas yet." in _synthesis(page, f"synthesis-rec-{empty.id}")
+    theme = _synthesis(page, f"synthesis-theme-{group.id}")
+    assert "Theme: Дворы" in theme
+    assert page.index(f"synthesis-theme-{group.id}") < page.index(f"synthesis-theme-{small.id}")
