@@ -51,12 +51,14 @@ def ideas_by_id(idea_ids: Sequence[int]) -> dict[int, Idea]:
 
 
 # --- Syntheses (`synthesis`) -----------------------------------------------------------------
-# A synthesis reads its ideas through "members": a select of (kind, key, idea_id), one row per
-# published idea of each recommendation or theme.
+# A synthesis reads its ideas through "members": a select of (kind, key, idea_id,
+# support_count, quarter_id), one row per published idea of each recommendation or theme.
 
 RECOMMENDATION = "recommendation"
 THEME = "theme"
 _published = Idea.status == IdeaStatus.PUBLISHED
+_FACTS = (Idea.id.label("idea_id"), Idea.support_count.label("support_count"),
+          Idea.quarter_id.label("quarter_id"))
 
 
 def recommendation_members(recommendation_ids: Collection[int] | None = None,
@@ -64,7 +66,7 @@ def recommendation_members(recommendation_ids: Collection[int] | None = None,
     """The published ideas taking up each recommendation (`domain.rules`), once each."""
     links = idea_recommendation_links(recommendation_id=_one(recommendation_ids))
     query = (sa.select(sa.literal(RECOMMENDATION).label("kind"),
-                       links.c.recommendation_id.label("key"), links.c.idea_id.label("idea_id"))
+                       links.c.recommendation_id.label("key"), *_FACTS)
              .join(Idea, Idea.id == links.c.idea_id).where(_published, *conditions).distinct())
     if recommendation_ids is not None:
         query = query.where(links.c.recommendation_id.in_(list(recommendation_ids)))
@@ -74,8 +76,7 @@ def recommendation_members(recommendation_ids: Collection[int] | None = None,
 def theme_members(group_ids: Collection[int] | None = None,
                   conditions: Sequence[sa.ColumnElement[bool]] = ()) -> sa.Select:
     """The published ideas of each active theme."""
-    query = (sa.select(sa.literal(THEME).label("kind"), Idea.group_id.label("key"),
-                       Idea.id.label("idea_id"))
+    query = (sa.select(sa.literal(THEME).label("kind"), Idea.group_id.label("key"), *_FACTS)
              .join(IdeaGroup, IdeaGroup.id == Idea.group_id)
              .where(IdeaGroup.is_active, _published, *conditions))
     if group_ids is not None:
@@ -91,10 +92,8 @@ def _one(ids: Collection[int] | None) -> int | None:
 def member_facts(members: sa.Subquery) -> Sequence[sa.Row[str, int, int, int, int | None]]:
     """(kind, key, idea_id, support_count, quarter_id) for every member."""
     return db.session.execute(
-        sa.select(members.c.kind, members.c.key, Idea.id, Idea.support_count, Idea.quarter_id)
-        .join(Idea, Idea.id == members.c.idea_id)
-        .where(_published)
-        .order_by(members.c.kind, members.c.key, Idea.id)
+        sa.select(members.c.kind, members.c.key, members.c.idea_id, members.c.support_count,
+                  members.c.quarter_id)
     ).all()
 
 

@@ -118,13 +118,15 @@ def synthesise(members: sa.Select | sa.CompoundSelect, scopes: Iterable[Scope]
     or their union): a scope without published ideas gets an empty one."""
     wanted = list(dict.fromkeys(scopes))
     index = index_for_app()
-    subquery = members.subquery()
+    subquery = members.cte("members")
     facts = queries.member_facts(subquery)
     if not facts:
         return {scope: Synthesis() for scope in wanted}
     ideas_of: dict[Scope, list[tuple[int, int, int | None]]] = defaultdict(list)
     for kind, key, idea_id, supports, quarter_id in facts:
         ideas_of[(kind, key)].append((idea_id, supports, quarter_id))
+    for rows in ideas_of.values():
+        rows.sort()  # by id: ties resolve the same way whatever order the database gave
     supporters = queries.member_supporters(subquery)
     quarters = queries.quarters_by_id({q for rows in ideas_of.values() for _i, _s, q in rows
                                        if q is not None})
