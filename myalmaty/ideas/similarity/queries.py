@@ -89,7 +89,7 @@ def _one(ids: Collection[int] | None) -> int | None:
     return next(iter(ids)) if ids is not None and len(ids) == 1 else None
 
 
-def member_facts(members: sa.Subquery) -> Sequence[sa.Row[str, int, int, int, int | None]]:
+def member_facts(members: sa.CTE) -> Sequence[sa.Row[str, int, int, int, int | None]]:
     """(kind, key, idea_id, support_count, quarter_id) for every member."""
     return db.session.execute(
         sa.select(members.c.kind, members.c.key, members.c.idea_id, members.c.support_count,
@@ -97,7 +97,7 @@ def member_facts(members: sa.Subquery) -> Sequence[sa.Row[str, int, int, int, in
     ).all()
 
 
-def member_supporters(members: sa.Subquery) -> dict[tuple[str, int], int]:
+def member_supporters(members: sa.CTE) -> dict[tuple[str, int], int]:
     """The distinct people supporting the members' ideas or their duplicates, per scope (as
     `domain.counts` counts one idea's supporters: someone supporting two counts once)."""
     duplicate = so.aliased(Idea)

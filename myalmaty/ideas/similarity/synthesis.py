@@ -118,8 +118,9 @@ def synthesise(members: sa.Select | sa.CompoundSelect, scopes: Iterable[Scope]
     or their union): a scope without published ideas gets an empty one."""
     wanted = list(dict.fromkeys(scopes))
     index = index_for_app()
-    subquery = members.cte("members")
-    facts = queries.member_facts(subquery)
+    # A CTE: the supporters' query reads the members twice, the database works them out once.
+    read_once = members.cte("members")
+    facts = queries.member_facts(read_once)
     if not facts:
         return {scope: Synthesis() for scope in wanted}
     ideas_of: dict[Scope, list[tuple[int, int, int | None]]] = defaultdict(list)
@@ -127,16 +128,15 @@ def synthesise(members: sa.Select | sa.CompoundSelect, scopes: Iterable[Scope]
         ideas_of[(kind, key)].append((idea_id, supports, quarter_id))
     for rows in ideas_of.values():
         rows.sort()  # by id: ties resolve the same way whatever order the database gave
-    supporters = queries.member_supporters(subquery)
+    supporters = queries.member_supporters(read_once)
     quarters = queries.quarters_by_id({q for rows in ideas_of.values() for _i, _s, q in rows
                                        if q is not None})
     centres: dict[Scope, Centre] = {}
     top: dict[Scope, int] = {}
     for scope in wanted:
-        rows = ideas_of.get(scope)
-        if rows:
-            centres[scope] = centre(index, [idea_id for idea_id, _s, _q in rows])
-            top[scope] = min(rows, key=lambda r: (-r[1], r[0]))[0]
+        if members_of := ideas_of.get(scope):
+            centres[scope] = centre(index, [idea_id for idea_id, _s, _q in members_of])
+            top[scope] = min(members_of, key=lambda r: (-r[1], r[0]))[0]
     named = {i for c in centres.values() for i in c.closest} | set(top.values()) | {
         source for c in centres.values() for _t, source in c.terms}
     shown = queries.shown_ideas(named)
