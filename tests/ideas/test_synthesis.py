@@ -104,3 +104,17 @@ def test_an_empty_theme_has_an_empty_synthesis(app):
     assert synthesis.is_empty
     assert synthesis.representative == () and synthesis.most_supported is None
     assert recommendation_synthesis(make_recommendation().id).is_empty
+
+
+def test_an_idea_hidden_later_leaves_the_synthesis_at_once(theme):
+    from myalmaty.core.permissions import Role
+    from myalmaty.moderation import services
+
+    group, benches, lane, *_ = theme
+    assert theme_synthesis(group.id).most_supported.id == lane.id  # the index is built
+    services.hide_idea(make_user(Role.MODERATOR), lane, version=lane.version, reason="Spam.")
+    db.session.commit()
+    synthesis = theme_synthesis(group.id)
+    assert synthesis.idea_count == 4
+    assert synthesis.most_supported.id == benches[0].id  # one supporter, the oldest of two
+    assert "велодорожка" not in synthesis.key_words
