@@ -27,6 +27,7 @@ from importlib import resources
 from typing import IO
 
 import segno
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
@@ -34,7 +35,7 @@ from fontTools.ttLib import TTFont
 
 from myalmaty.core.models import translated_in, utcnow
 from myalmaty.exports.columns import local_day, redact_emails
-from myalmaty.exports.filters import ExportFilters
+from myalmaty.exports.filters import ExportFilters, idea_conditions
 from myalmaty.exports.geojson_writer import geojson_chunks
 from myalmaty.exports.offline_map import offline_map_chunks
 from myalmaty.exports.pack_blocks import Blanks, Block, IdeaEntry, NewPage, PackDocument, Para, Picture
@@ -55,6 +56,15 @@ from myalmaty.exports.queries import (
     quarter_outlines,
 )
 from myalmaty.exports.xlsx_writer import write_xlsx
+from myalmaty.ideas.similarity.synthesis import (
+    RECOMMENDATION,
+    THEME,
+    Scope,
+    Synthesis,
+    recommendation_members,
+    synthesise,
+    theme_members,
+)
 
 MEDIA_TYPE = "application/zip"
 CHUNK_BYTES = 64 * 1024
@@ -236,6 +246,43 @@ def _idea(item: PackIdea) -> IdeaEntry:
     return IdeaEntry(tuple(p for p in paras if p.text), row.link, link_text, qr_png(row.link))
 
 
+def _syntheses(filters: ExportFilters, sections: list[PackSection]) -> dict[Scope, Synthesis]:
+    """Each section's recommendation and each theme, over the ideas the pack holds."""
+    conditions = idea_conditions(filters)
+    recommendations = [s.recommendation.id for s in sections if s.recommendation is not None]
+    themes = list(dict.fromkeys(g.info.id for s in sections for g in s.groups if g.info))
+    if not recommendations and not themes:
+        return {}
+    members = sa.union_all(recommendation_members(recommendations, conditions),
+                           theme_members(themes, conditions))
+    return synthesise(members, [(RECOMMENDATION, r) for r in recommendations]
+                      + [(THEME, t) for t in themes])
+
+
+def _synthesis(synthesis: Synthesis, heading: str) -> list[Block]:
+    """The synthesis in words (`ideas.similarity.synthesis`), as the web pages give it."""
+    blocks: list[Block] = [Para(heading, _("Synthesis of the ideas"))]
+    if synthesis.is_empty:
+        return [*blocks, Para("body", _("No ideas yet."))]
+    quarters = ", ".join(synthesis.quarters) or "—"
+    if synthesis.outside_quarters:
+        quarters += " ({})".format(ngettext("%(num)d idea outside the creative quarters",
+                                            "%(num)d ideas outside the creative quarters",
+                                            synthesis.outside_quarters))
+    facts = [ngettext("%(num)d idea", "%(num)d ideas", synthesis.idea_count),
+             ngettext("%(num)d supporter", "%(num)d supporters", synthesis.supporters),
+             labelled(_("Quarters covered"), quarters)]
+    blocks += [Para("counts", printable(" · ".join(facts))),
+               Para("body", labelled(_("Key words"), resident(", ".join(synthesis.key_words))))]
+    blocks.append(Para("body", labelled(_("Most representative ideas"), "; ".join(
+        f"{idea.reference} {resident(idea.title)}" for idea in synthesis.representative))))
+    if (top := synthesis.most_supported) is not None:
+        supporters = ngettext("%(num)d supporter", "%(num)d supporters", top.support_count)
+        blocks.append(Para("body", labelled(_("Most supported idea"),
+                                            f"{top.reference} {resident(top.title)} ({supporters})")))
+    return blocks
+
+
 def _agenda(entries: list[AgendaEntry]) -> list[Block]:
     blocks: list[Block] = [Para("h2", _("Agenda"))]
     if not entries:
@@ -315,6 +362,7 @@ def build_pack_document(filters: ExportFilters, reference: ReferenceData) -> Pac
     blocks.extend(_agenda(agenda_entries(forum.id) if forum else []))
 
     draw = MapMaker(quarter_outlines(locale))
+    syntheses = _syntheses(filters, sections)
     themes: dict[int, PackGroup] = {}
     for section in sections:
         rec = section.recommendation
@@ -323,13 +371,17 @@ def build_pack_document(filters: ExportFilters, reference: ReferenceData) -> Pac
             blocks += [Para("meta", printable(rec.forum_title)), Para("body", printable(rec.text))]
         blocks += [Para("counts", counts(len(section.ideas), section.support_count)),
                    Para("meta", _quarters(section.ideas))]
+        if rec is not None:
+            blocks += _synthesis(syntheses[(RECOMMENDATION, rec.id)], "h3")
         blocks += _map(section.ideas, draw)
         for group in section.groups:
             blocks += [Para("h3", _group_title(group)),
                        Para("counts", counts(len(group.ideas), group.support_count))]
             if group.info is not None:
-                themes.setdefault(group.info.id, group)
                 blocks.append(Para("body", resident(group.info.summary)))
+                if group.info.id not in themes:  # a theme under several recommendations: once
+                    blocks += _synthesis(syntheses[(THEME, group.info.id)], "h4")
+                themes.setdefault(group.info.id, group)
                 if group.info.public_answer:
                     blocks.append(Para("answer", labelled(_("Public answer"),
                                                           resident(group.info.public_answer))))

@@ -14,6 +14,11 @@ from myalmaty.domain.reference import Quarter, Recommendation
 from myalmaty.domain.rules import idea_recommendation_links
 from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
+from myalmaty.ideas.similarity.synthesis import (
+    Synthesis,
+    recommendation_synthesis,
+    theme_synthesis,
+)
 from myalmaty.moderation.queries import group_with_links
 
 
@@ -21,6 +26,7 @@ from myalmaty.moderation.queries import group_with_links
 class PublicGroup:
     group: IdeaGroup
     ideas: list[Idea]
+    synthesis: Synthesis
 
 
 def public_group(group_id: int) -> PublicGroup | None:
@@ -34,7 +40,7 @@ def public_group(group_id: int) -> PublicGroup | None:
         .options(so.joinedload(Idea.quarter), so.joinedload(Idea.category))
         .order_by(Idea.support_count.desc(), Idea.id)
     ))
-    return PublicGroup(group, ideas)
+    return PublicGroup(group, ideas, theme_synthesis(group.id))
 
 
 @dataclass
@@ -55,6 +61,7 @@ class QuarterUptake:
 class RecommendationUptake:
     recommendation: Recommendation
     quarters: list[QuarterUptake]
+    synthesis: Synthesis
 
     @property
     def idea_count(self) -> int:
@@ -129,4 +136,5 @@ def recommendation_uptake(recommendation_id: int) -> RecommendationUptake | None
         by_quarter.values(),
         key=lambda q: (q.quarter is None, -q.idea_count, q.quarter.name if q.quarter else ""),
     )
-    return RecommendationUptake(recommendation, ordered)
+    return RecommendationUptake(recommendation, ordered,
+                                recommendation_synthesis(recommendation.id))

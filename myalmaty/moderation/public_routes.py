@@ -29,7 +29,7 @@ def group(group_id: int) -> ResponseReturnValue:
     the_map = render_parts(base_map(zoom=12)) if page.ideas else None
     return render_template(
         "themes/group.html", group=page.group, ideas=page.ideas, the_map=the_map,
-        points=idea_points(page.ideas),
+        points=idea_points(page.ideas), synthesis=page.synthesis,
     )
 
 

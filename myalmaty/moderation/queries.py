@@ -28,6 +28,7 @@ from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
 from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
 from myalmaty.ideas.queries import matching_text
+from myalmaty.ideas.similarity.synthesis import Synthesis, theme_synthesis
 
 QUEUE_PAGE_SIZE = 30
 LOG_PAGE_SIZE = 50
@@ -169,6 +170,7 @@ class GroupPage:
     ideas: list[Idea]
     history: list[ModerationEvent] = field(default_factory=list)
     names: Names = field(default_factory=Names)
+    synthesis: Synthesis = field(default_factory=Synthesis)
 
 
 def group_with_links(group_id: int) -> IdeaGroup | None:
@@ -195,7 +197,8 @@ def group_for_moderation(group_id: int) -> GroupPage | None:
         .order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
         .limit(50)
     ))
-    return GroupPage(group, ideas, history, log_names(history))
+    synthesis = theme_synthesis(group.id) if group.is_active else Synthesis()
+    return GroupPage(group, ideas, history, log_names(history), synthesis)
 
 
 def group_by_id(group_id: int) -> IdeaGroup | None:

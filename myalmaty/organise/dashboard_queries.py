@@ -20,9 +20,18 @@ from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
 from myalmaty.domain.rules import idea_recommendation_pairs
 from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
+from myalmaty.ideas.similarity.synthesis import (
+    RECOMMENDATION,
+    THEME,
+    Synthesis,
+    recommendation_members,
+    synthesise,
+    theme_members,
+)
 
 WEEKS_SHOWN = 12
 TOP_IDEAS = 10
+THEMES_SYNTHESISED = 6
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,7 @@ class Coverage:
     linked_ideas: int = 0
     linked_groups: int = 0
     by_quarter: dict[int | None, int] = field(default_factory=dict)
+    synthesis: Synthesis = field(default_factory=Synthesis)
 
     @property
     def covered_ideas(self) -> int:
@@ -61,6 +71,8 @@ class Dashboard:
     pending: PendingBacklog
     top_ideas: list[Idea]
     coverage: list[Coverage]
+    # The active themes with the most published ideas, each with its synthesis.
+    themes: list[tuple[IdeaGroup, Synthesis]]
 
     @property
     def published(self) -> int:
@@ -181,7 +193,32 @@ def _coverage() -> list[Coverage]:
     return list(coverage.values())
 
 
+def _largest_themes() -> list[IdeaGroup]:
+    return list(db.session.scalars(
+        sa.select(IdeaGroup)
+        .join(Idea, sa.and_(Idea.group_id == IdeaGroup.id, _published))
+        .where(IdeaGroup.is_active)
+        .group_by(IdeaGroup.id)
+        .order_by(sa.func.count(Idea.id).desc(), IdeaGroup.id)
+        .limit(THEMES_SYNTHESISED)
+    ))
+
+
+def _syntheses(coverage: list[Coverage]) -> list[tuple[IdeaGroup, Synthesis]]:
+    """Each recommendation's synthesis (set on its coverage) and the largest themes', all
+    from one pass over the index (`ideas.similarity.synthesis`)."""
+    themes = _largest_themes()
+    scopes = [(RECOMMENDATION, c.recommendation.id) for c in coverage] + [
+        (THEME, g.id) for g in themes]
+    found = synthesise(sa.union_all(recommendation_members(),
+                                    theme_members([g.id for g in themes])), scopes)
+    for row in coverage:
+        row.synthesis = found[(RECOMMENDATION, row.recommendation.id)]
+    return [(g, found[(THEME, g.id)]) for g in themes]
+
+
 def dashboard(now: dt.datetime, timezone: ZoneInfo) -> Dashboard:
+    coverage = _coverage()
     return Dashboard(
         by_status=_counts(Idea.status),
         by_quarter=_counts(Idea.quarter_id, _published),
@@ -191,5 +228,6 @@ def dashboard(now: dt.datetime, timezone: ZoneInfo) -> Dashboard:
         weeks=_weeks(now, timezone),
         pending=_pending(),
         top_ideas=_top_ideas(),
-        coverage=_coverage(),
+        coverage=coverage,
+        themes=_syntheses(coverage),
     )

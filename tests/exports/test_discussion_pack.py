@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from myalmaty.exports.pack_map import BACKGROUND, CITY, MARKER, QUARTER, render_map
 from myalmaty.extensions import db
-from tests.factories import make_comment, make_idea
+from tests.factories import make_comment, make_idea, make_support
 from tests.test_glossary import BRAND_LIKE
 from tests.tilefile import city_tiles, colour_of, make_tile_file
 
@@ -257,3 +257,27 @@ def test_the_html_loads_nothing_from_any_host(world, pack):
     assert sources and all(src.startswith("data:image/") for src in sources)
     assert not any(tag in ("script", "link", "iframe", "object") for tag, _attrs in page.tags)
     assert "url(" not in html and "@import" not in html
+
+
+def test_each_recommendation_and_theme_has_its_synthesis_in_both_files(world, pack):
+    hidden = next(i for i in world.unpublished if i.title == "Hidden by moderators")
+    for _ in range(5):
+        make_support(hidden)  # a hidden idea's supporters never count
+    db.session.commit()
+    cinema = f"{world.cinema.created_at:%Y}-{world.cinema.id:05d} Кино во дворе"
+    mural = f"{world.mural.created_at:%Y}-{world.mural.id:05d} Мурал на Арбате"
+    for text in both_texts(pack()):
+        text = " ".join(text.split())
+        believe = text[text.index("Believe in risky ideas", text.index("Agenda")):]
+        believe = believe[:believe.index("A thousand small steps")]
+        synthesis = believe[believe.index("Synthesis of the ideas"):]
+        assert synthesis.startswith("Synthesis of the ideas 2 ideas · 4 supporters · Quarters covered: Centre")
+        assert "Key words: кино" in synthesis or "Key words: мурал" in synthesis
+        assert f"Most representative ideas: {cinema}; {mural}" in synthesis \
+            or f"Most representative ideas: {mural}; {cinema}" in synthesis
+        assert f"Most supported idea: {cinema} (3 supporters)" in synthesis
+        # The theme's own synthesis, under its heading.
+        theme = believe[believe.index("Дворы центра"):]
+        assert "Synthesis of the ideas 2 ideas · 4 supporters" in theme
+        assert "Hidden by moderators" not in text
+        assert text.count("Synthesis of the ideas") == 3  # two recommendations, one theme

@@ -89,6 +89,16 @@ class Hit:
     shared: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Vectors:
+    """Sparse vectors of ideas: `ids[rows[k]]` has weight `weights[k]` on term `terms[k]`."""
+
+    ids: np.ndarray
+    rows: np.ndarray
+    terms: np.ndarray
+    weights: np.ndarray
+
+
 @dataclass
 class _Fresh:
     """An idea of the fresh segment."""
@@ -268,6 +278,53 @@ class Index:
 
     def _concept_mask(self) -> np.ndarray:
         return np.frombuffer(self.concept_flags, dtype=np.int8).view(bool)
+
+    # --- vectors ---------------------------------------------------------------------------
+
+    def vectors(self, idea_ids: Iterable[int]) -> Vectors:
+        """These ideas' vectors as the search compares them (weights times idf, unit length),
+        one row per idea found in the index (others are left out)."""
+        with self._lock:
+            idf = self.idf()
+            found: list[int] = []
+            compiled: list[int] = []
+            parts_terms: list[np.ndarray] = []
+            parts_weights: list[np.ndarray] = []
+            fresh_rows: list[int] = []
+            for idea_id in idea_ids:
+                entry = self.fresh.get(idea_id)
+                if entry is not None:
+                    fresh_rows.append(len(found))
+                    parts_terms.append(entry.terms)
+                    parts_weights.append(entry.weights)
+                    found.append(idea_id)
+                elif idea_id in self.slots:
+                    compiled.append(self.slots[idea_id])
+                    found.append(idea_id)
+            lengths = np.zeros(len(found), dtype=np.int64)
+            fresh_at = np.array(fresh_rows, dtype=np.int64)
+            compiled_at = np.setdiff1d(np.arange(len(found)), fresh_at)
+            slots = np.array(compiled, dtype=np.int64)
+            starts, ends = self.by_slot[slots], self.by_slot[slots + 1]
+            lengths[compiled_at] = ends - starts
+            lengths[fresh_at] = [len(t) for t in parts_terms]
+            total = int(lengths[compiled_at].sum())
+            positions = np.repeat(starts - np.cumsum(ends - starts) + (ends - starts),
+                                  ends - starts) + np.arange(total)
+            # Rows in the order the ideas were found: compiled and fresh interleaved.
+            order = np.argsort(np.concatenate([np.repeat(compiled_at, ends - starts),
+                                               np.repeat(fresh_at, lengths[fresh_at])]),
+                               kind="stable")
+            terms = np.concatenate([self.slot_terms[positions], *parts_terms]).astype(np.int64)
+            weights = np.concatenate([self.slot_weights[positions], *parts_weights])
+            terms, weights = terms[order], weights[order].astype(np.float64) * idf[terms[order]]
+            rows = np.repeat(np.arange(len(found)), lengths)
+            norms = np.sqrt(np.bincount(rows, weights ** 2, minlength=len(found)))
+            norms[norms == 0] = 1.0
+            return Vectors(np.array(found, dtype=np.int64), rows, terms, weights / norms[rows])
+
+    def term(self, term_id: int) -> str:
+        return self.words[term_id]
 
     # --- queries ---------------------------------------------------------------------------
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
 from myalmaty.domain.changes import current_version
-from myalmaty.domain.ideas import Idea, IdeaStatus
+from myalmaty.domain.ideas import Idea, IdeaStatus, Support
+from myalmaty.domain.reference import Quarter
+from myalmaty.domain.rules import idea_recommendation_links
 from myalmaty.domain.similarity import IdeaIndexMark
+from myalmaty.domain.themes import IdeaGroup
 from myalmaty.extensions import db
 
 _COLUMNS = (Idea.id, Idea.status, Idea.title, Idea.description, Idea.lat, Idea.lon)
@@ -45,3 +48,82 @@ def ideas_by_id(idea_ids: Sequence[int]) -> dict[int, Idea]:
         sa.select(Idea).where(Idea.id.in_(idea_ids)).options(so.selectinload(Idea.group))
     )
     return {idea.id: idea for idea in found}
+
+
+# --- Syntheses (`synthesis`) -----------------------------------------------------------------
+# A synthesis reads its ideas through "members": a select of (kind, key, idea_id,
+# support_count, quarter_id), one row per published idea of each recommendation or theme.
+
+RECOMMENDATION = "recommendation"
+THEME = "theme"
+_published = Idea.status == IdeaStatus.PUBLISHED
+_FACTS = (Idea.id.label("idea_id"), Idea.support_count.label("support_count"),
+          Idea.quarter_id.label("quarter_id"))
+
+
+def recommendation_members(recommendation_ids: Collection[int] | None = None,
+                           conditions: Sequence[sa.ColumnElement[bool]] = ()) -> sa.Select:
+    """The published ideas taking up each recommendation (`domain.rules`), once each."""
+    links = idea_recommendation_links(recommendation_id=_one(recommendation_ids))
+    query = (sa.select(sa.literal(RECOMMENDATION).label("kind"),
+                       links.c.recommendation_id.label("key"), *_FACTS)
+             .join(Idea, Idea.id == links.c.idea_id).where(_published, *conditions).distinct())
+    if recommendation_ids is not None:
+        query = query.where(links.c.recommendation_id.in_(list(recommendation_ids)))
+    return query
+
+
+def theme_members(group_ids: Collection[int] | None = None,
+                  conditions: Sequence[sa.ColumnElement[bool]] = ()) -> sa.Select:
+    """The published ideas of each active theme."""
+    query = (sa.select(sa.literal(THEME).label("kind"), Idea.group_id.label("key"), *_FACTS)
+             .join(IdeaGroup, IdeaGroup.id == Idea.group_id)
+             .where(IdeaGroup.is_active, _published, *conditions))
+    if group_ids is not None:
+        query = query.where(Idea.group_id.in_(list(group_ids)))
+    return query
+
+
+def _one(ids: Collection[int] | None) -> int | None:
+    """One id narrows the links' subquery itself (`domain.rules`)."""
+    return next(iter(ids)) if ids is not None and len(ids) == 1 else None
+
+
+def member_facts(members: sa.CTE) -> Sequence[sa.Row[str, int, int, int, int | None]]:
+    """(kind, key, idea_id, support_count, quarter_id) for every member."""
+    return db.session.execute(
+        sa.select(members.c.kind, members.c.key, members.c.idea_id, members.c.support_count,
+                  members.c.quarter_id)
+    ).all()
+
+
+def member_supporters(members: sa.CTE) -> dict[tuple[str, int], int]:
+    """The distinct people supporting the members' ideas or their duplicates, per scope (as
+    `domain.counts` counts one idea's supporters: someone supporting two counts once)."""
+    duplicate = so.aliased(Idea)
+    own = sa.select(members.c.kind, members.c.key, Support.user_id).join(
+        Support, Support.idea_id == members.c.idea_id)
+    of_duplicates = (
+        sa.select(members.c.kind, members.c.key, Support.user_id)
+        .join(duplicate, sa.and_(duplicate.duplicate_of_id == members.c.idea_id,
+                                 duplicate.status == IdeaStatus.DUPLICATE))
+        .join(Support, Support.idea_id == duplicate.id)
+    )
+    both = sa.union_all(own, of_duplicates).subquery()
+    rows = db.session.execute(
+        sa.select(both.c.kind, both.c.key, sa.func.count(sa.distinct(both.c.user_id)))
+        .group_by(both.c.kind, both.c.key)
+    )
+    return {(kind, key): number for kind, key, number in rows}
+
+
+def quarters_by_id(quarter_ids: Collection[int]) -> dict[int, Quarter]:
+    return {q.id: q for q in db.session.scalars(
+        sa.select(Quarter).where(Quarter.id.in_(list(quarter_ids))))}
+
+
+def shown_ideas(idea_ids: Collection[int]) -> dict[int, Idea]:
+    """Ideas a synthesis names (published: the members are)."""
+    return {idea.id: idea for idea in db.session.scalars(
+        sa.select(Idea).where(Idea.id.in_(list(idea_ids)), _published)
+        .options(so.joinedload(Idea.quarter)))}
