@@ -63,10 +63,12 @@ def similar_ideas(
     limit: int = 5,
     exclude_ids: tuple[int, ...] = (),
     statuses: tuple[IdeaStatus, ...] = (IdeaStatus.PUBLISHED,),
+    max_candidates: int | None = None,
 ) -> list[LegacySimilarIdea]:
     """Published ideas near (lat, lon) whose text is alike, best first.
 
-    Without a point, the search is by text only over the most recent ideas.
+    Without a point, the search is by text only over the most recent ideas. `max_candidates`
+    bounds the ideas compared near a point too (the newest first).
     """
     wanted = stems(text)
     if not wanted:
@@ -80,8 +82,10 @@ def similar_ideas(
         query = query.where(
             Idea.lat.between(lat - dlat, lat + dlat), Idea.lon.between(lon - dlon, lon + dlon)
         )
+        if max_candidates is not None:
+            query = query.order_by(Idea.created_at.desc()).limit(max_candidates)
     else:
-        query = query.order_by(Idea.created_at.desc()).limit(2000)
+        query = query.order_by(Idea.created_at.desc()).limit(min(max_candidates or 2000, 2000))
     found = []
     for idea in db.session.scalars(query):
         likeness = text_likeness(wanted, stems(idea.search_text))
