@@ -10,7 +10,7 @@ and worker answers from the same published ideas without rebuilding.
 Building takes long at scale (about a minute for 100,000 ideas), so a web worker builds it at
 start in a thread of its own (`start_warm_up`, called by gunicorn's `post_worker_init`), not in
 the first request that needs it. A search that meets that build answers at once the former way
-(`legacy`), over a bounded number of ideas read from the database: a less exact warning rather
+(`legacy.rough_matches`), over the newest 500 ideas around the point: a less exact warning rather
 than a stalled form. One that meets another thread's update (or a rebuild after a restore)
 waits for it at most `SIMILARITY_WAIT_MS`, then uses the index as it stands (or, when there is
 none yet, the former way).
@@ -22,6 +22,7 @@ The former method (overlap of four-letter stems, `legacy`) stays for comparison 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,8 +45,8 @@ log = logging.getLogger(__name__)
 MIN_LIKENESS = 0.09
 _EXTENSION = "similarity_index"
 # While the index is being built, at most this many ideas (the newest in the box around the
-# point, or in the city) are read and compared the former way.
-FALLBACK_CANDIDATES = 2000
+# point, or in the city) are read and compared the former way: tens of milliseconds.
+FALLBACK_CANDIDATES = 500
 
 
 class IndexWarming(Exception):
@@ -144,6 +145,7 @@ def start_warm_up(app: Flask) -> threading.Thread | None:
 
     def build() -> None:
         started = time.perf_counter()
+        _yield_the_processor()
         try:
             with app.app_context():
                 try:
@@ -163,6 +165,15 @@ def start_warm_up(app: Flask) -> threading.Thread | None:
     thread = threading.Thread(target=build, name="similarity-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def _yield_the_processor() -> None:
+    """Every worker builds at once after a restart: on Linux, this thread (alone) gives way to
+    the threads and processes that answer requests."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):  # not Linux, or not allowed: build at the usual priority
+        pass
 
 
 def _wait_s() -> float:
@@ -195,9 +206,12 @@ def similar_ideas(
         hits = search(text, description, lat, lon, radius_m=radius_m, min_likeness=min_likeness,
                       limit=limit, exclude_ids=exclude_ids, wait=_wait_s())
     except IndexWarming:
-        return [SimilarIdea(s.idea, s.likeness, s.distance_m) for s in legacy.similar_ideas(
-            f"{text} {description}", lat, lon, radius_m=radius_m, limit=limit,
-            exclude_ids=exclude_ids, max_candidates=FALLBACK_CANDIDATES)]
+        rough = legacy.rough_matches(f"{text} {description}", lat, lon, radius_m=radius_m,
+                                     limit=limit, exclude_ids=exclude_ids,
+                                     max_candidates=FALLBACK_CANDIDATES)
+        found = queries.ideas_by_id([idea_id for idea_id, _l, _d in rough])
+        return [SimilarIdea(found[idea_id], likeness, distance)
+                for idea_id, likeness, distance in rough if idea_id in found]
     ideas = queries.ideas_by_id([h.idea_id for h in hits])
     return [SimilarIdea(ideas[h.idea_id], h.likeness, h.distance_m or 0.0,
                         _as_written(ideas[h.idea_id], h.shared))
