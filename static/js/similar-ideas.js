@@ -24,6 +24,8 @@
   var timer = null;
   var lastQuery = "";
   var shownIds = "";
+  var shownContent = "";
+  var keepStatus = false;
   var inFlight = null;
   var signedIn = true;
 
@@ -127,6 +129,7 @@
   function supported(idea, answer, item) {
     var text = fill(box.dataset.afterSupport, { title: idea.title });
     say(text);
+    keepStatus = true;  // the thanks stay until the ideas shown change again
     if (!item) { return; }
     var count = item.querySelector(".similar-supporters");
     if (count && answer.data.supporters_text) { count.textContent = answer.data.supporters_text; }
@@ -164,6 +167,7 @@
     box.hidden = true;
     if (shownIds) { say(""); }
     shownIds = "";
+    shownContent = "";
   }
 
   function render(idea) {
@@ -190,7 +194,8 @@
     } else {
       action = element("button", "similar-action secondary", box.dataset.support);
       action.type = "button";
-      action.appendChild(element("span", "visually-hidden", ": " + idea.title));
+      // Five buttons of the same words: each names its idea too (after the words shown).
+      action.setAttribute("aria-label", box.dataset.support + " — " + idea.title);
       action.addEventListener("click", function () { support(idea, action, item); });
     }
     item.appendChild(document.createTextNode(" "));
@@ -203,13 +208,28 @@
     if (data.signed_in !== undefined) { signedIn = Boolean(data.signed_in); }
     if (!ideas.length) { clear(); return; }
     var ids = ideas.map(function (idea) { return idea.id; }).join(",");
-    // The same ideas again: left as they are (and where the keyboard is), and not announced.
-    if (ids === shownIds) { return; }
+    var content = JSON.stringify(ideas);
+    if (content === shownContent) { return; }  // nothing new: left as it is
+    // Where the keyboard was (the n-th idea's link or button) stays where it was.
+    var items = Array.prototype.slice.call(list.children);
+    var focusedItem = items.findIndex(function (item) { return item.contains(document.activeElement); });
+    var focusedLink = focusedItem >= 0 && document.activeElement.tagName === "A";
     while (list.firstChild) { list.removeChild(list.firstChild); }
     ideas.forEach(function (idea) { list.appendChild(render(idea)); });
     box.hidden = false;
+    shownContent = content;
+    if (focusedItem >= 0 && list.children[focusedItem]) {
+      var again = list.children[focusedItem].querySelector(focusedLink ? "a" : ".similar-action");
+      if (again) {
+        if (again.tagName === "SPAN") { again.tabIndex = -1; }
+        again.focus();
+      }
+    }
+    // Announced when the ideas shown change, not when the same ones come back (with the
+    // distances once the pin is placed, say).
+    if (ids !== shownIds && !(keepStatus && !shownIds)) { say(data.summary || ""); }
+    keepStatus = false;
     shownIds = ids;
-    say(data.summary || "");
   }
 
   function search() {
@@ -277,14 +297,15 @@
     var pending = draft.pending;
     if (pending && typeof pending.url === "string" && pending.url.charAt(0) === "/"
         && pending.url.charAt(1) !== "/") {
+      var searchAgain = function () { lastQuery = ""; later(0); };  // now with the support
       postSupport(pending.url).then(function (answer) {
         if (answer.ok && answer.data.supported) {
           supported({ title: String(pending.title || "") }, answer, null);
         } else {
           say(problem(answer));
         }
-        later(0);
-      }).catch(function () { say(box.dataset.supportFailed); later(0); });
+        searchAgain();
+      }).catch(function () { say(box.dataset.supportFailed); searchAgain(); });
     } else {
       say(box.dataset.restored);
       later(0);
