@@ -19,6 +19,9 @@
    suggestion (with a point, and by text only),
    beside its floor: the same database reads with the bare driver (the change marker, then
    the five ideas shown), and the ratio.
+3. A worker's start: the index built by the warm-up thread (`start_warm_up`, as gunicorn's
+   `post_worker_init` starts it) while suggestions are asked for; they answer the former way
+   meanwhile, beside the same search with the index ready.
 """
 
 from __future__ import annotations
