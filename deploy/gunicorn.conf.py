@@ -88,6 +88,17 @@ if _metrics:
         os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 
+def post_worker_init(worker):
+    # Each worker builds its index of similar ideas in a background thread as soon as it has
+    # the app, while it serves (SIMILARITY_WARMUP). Not in the master before the fork: that
+    # would hold back every worker for the whole build, and a thread does not cross a fork.
+    from myalmaty.ideas.similarity import start_warm_up
+
+    app = worker.wsgi
+    if hasattr(app, "config"):
+        start_warm_up(app)
+
+
 def child_exit(server, worker):
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess

@@ -136,6 +136,11 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
         # Prometheus metrics at /metrics (requests by route and status, latency).
         "METRICS_ENABLED": _env_bool("METRICS_ENABLED", False),
+        # Each gunicorn worker builds its similarity index at start, in the background (about a
+        # minute at 100,000 ideas); a search during the build waits at most SIMILARITY_WAIT_MS,
+        # then answers the former, less exact way. Off: the first search builds it, and waits.
+        "SIMILARITY_WARMUP": _env_bool("SIMILARITY_WARMUP", True),
+        "SIMILARITY_WAIT_MS": _env_int("SIMILARITY_WAIT_MS", 500),
         "WTF_CSRF_TIME_LIMIT": None,
     }
     settings.update(overrides)

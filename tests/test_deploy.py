@@ -95,6 +95,9 @@ def get(url: str, opener: urllib.request.OpenerDirector | None = None):
         return response.status, response.headers, response.read().decode()
 
 
+WARMED_UP = r"Similarity index of \d+ ideas built in [\d.]+ s"
+
+
 def test_production_under_gunicorn_is_alive_ready_and_logs_json(site, tmp_path):
     env = environment(site, MYALMATY_ENV="production", WEB_CONCURRENCY="1",
                       METRICS_ENABLED="1", **PRODUCTION_SETTINGS)
@@ -103,6 +106,10 @@ def test_production_under_gunicorn_is_alive_ready_and_logs_json(site, tmp_path):
         alive = get(base + "/healthz")
         ready = get(base + "/readyz")
         metrics = get(base + "/metrics")
+        for _attempt in range(600):
+            if re.search(WARMED_UP, log.read_text()):
+                break
+            time.sleep(0.1)
 
     assert alive[0] == 200 and json.loads(alive[2]) == {"status": "ok"}
     status, headers, body = ready
@@ -121,6 +128,8 @@ def test_production_under_gunicorn_is_alive_ready_and_logs_json(site, tmp_path):
     [warning] = [record for record in records
                  if record["logger"] == "myalmaty" and "SQLite" in record["message"]]
     assert warning["level"] == "WARNING" and warning["request_id"] == "-"
+    # The worker built its similarity index at start, in the background (SIMILARITY_WARMUP).
+    assert [r for r in records if re.fullmatch(WARMED_UP, r["message"])]
     assert len(lines) == len(set(lines))  # no line written twice
     assert not [record for record in records if record["logger"].startswith("alembic")]
     assert any(headers["X-Request-ID"] in line and "/readyz" in line for line in lines)

@@ -9,6 +9,7 @@ from flask import Response, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from myalmaty.api import bp
 from myalmaty.api import queries as api_queries
@@ -25,9 +26,11 @@ from myalmaty.core.geo import is_in_almaty
 from myalmaty.core.i18n import current_locale
 from myalmaty.core.numbers import bounded_number
 from myalmaty.core.text import clean_line, clean_text
+from myalmaty.core.web import current_account
 from myalmaty.domain import gazetteer
 from myalmaty.domain.lookups import quarter_containing
 from myalmaty.ideas import queries
+from myalmaty.ideas.engagement import supporters_text
 from myalmaty.ideas.filters import (
     IdeaFilters,
     parse_bbox,
@@ -36,6 +39,7 @@ from myalmaty.ideas.filters import (
     require_bbox,
 )
 from myalmaty.ideas.location import parse_coordinate
+from myalmaty.ideas.policy import is_author
 from myalmaty.ideas.similarity import similar_ideas
 
 MAX_SIMILAR_TEXT = 2000
@@ -131,7 +135,17 @@ def similar() -> ResponseReturnValue:
     exclude_ids = (exclude_id,) if exclude_id is not None else ()
     found = similar_ideas(text, lat, lon, description=description, exclude_ids=exclude_ids)
     prefix = _idea_url_prefix()
+    # What the signed-in resident may do with each: support it, or see they already do.
+    viewer = current_account(required=False)
+    supported = queries.supported_among(viewer, [s.idea.id for s in found])
+    count = len(found)
+    summary = (ngettext("%(num)d similar idea nearby", "%(num)d similar ideas nearby", count)
+               if lat is not None else
+               ngettext("%(num)d similar published idea", "%(num)d similar published ideas",
+                        count)) if count else ""
     return cached_json({
+        "summary": summary,
+        "signed_in": viewer is not None,
         "ideas": [
             {
                 "id": s.idea.id,
@@ -139,6 +153,11 @@ def similar() -> ResponseReturnValue:
                 "title": s.idea.title,
                 "url": f"{prefix}{s.idea.id}",
                 "distance_m": round(s.distance_m) if lat is not None else None,
+                "supporters": s.idea.support_count,
+                "supporters_text": supporters_text(s.idea.support_count),
+                "support_url": url_for("ideas.support", idea_id=s.idea.id),
+                "yours": is_author(viewer, s.idea),
+                "supported": s.idea.id in supported,
             }
             for s in found
         ]

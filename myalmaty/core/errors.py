@@ -1,4 +1,4 @@
-"""Domain errors and the translated error pages (JSON under /api/)."""
+"""Domain errors and the translated error pages (JSON under /api/ and for scripts)."""
 
 from __future__ import annotations
 
@@ -59,6 +59,7 @@ class Conflict(DomainError):
 
 ERROR_TITLES = {
     400: _l("The request could not be understood"),
+    401: _l("Please sign in to continue."),
     403: _l("You do not have access to this page"),
     404: _l("Page not found"),
     405: _l("This action is not allowed here"),
@@ -71,6 +72,7 @@ ERROR_TITLES = {
 
 ERROR_HINTS = {
     400: _l("Please check what you entered and try again."),
+    401: _l("You are not signed in, or your session has ended."),
     403: _l("Sign in with an account that may open it, or go back to the home page."),
     404: _l("The address may be mistyped, or the page was moved."),
     405: _l("Please go back and use the buttons on the page."),
@@ -81,8 +83,10 @@ ERROR_HINTS = {
 }
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+def wants_json() -> bool:
+    """The API, and a page's script that asks for JSON (a browser's page asks for HTML)."""
+    return (request.path.startswith("/api/")
+            or request.accept_mimetypes.best == "application/json")
 
 
 def _hint(code: int) -> str:
@@ -96,7 +100,7 @@ def _hint(code: int) -> str:
 def render_error(code: int, detail: str | None = None) -> tuple[Response | str, int]:
     title = str(ERROR_TITLES.get(code, ERROR_TITLES[400 if code < 500 else 500]))
     hint = detail or _hint(code)
-    if _wants_json():
+    if wants_json():
         return jsonify({"error": {"code": code, "message": title, "detail": hint}}), code
     return render_template("errors/error.html", code=code, title=title, hint=hint), code
 

@@ -71,9 +71,12 @@ def _role_required(role: Role) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
+            from myalmaty.core.errors import wants_json
             from myalmaty.extensions import login_manager
 
             if not current_user.is_authenticated:
+                if wants_json():  # a page's script: it sends the person to sign in itself
+                    abort(401)
                 return login_manager.unauthorized()
             if not has_role(current_user, role):
                 abort(403)

@@ -1,7 +1,8 @@
 """The request edge every feature's routes share: who is acting, finding what the address
 names, showing a refusal on a form, and running a decision from form to redirect.
 
-One way for each: a route that takes a form calls `run_decision`; a route that reads an id
+One way for each: a route that takes a form calls `run_decision` (`run_decision_json` when a
+page's script sends it); a route that reads an id
 from the address calls `or_404`; services never see `request` or `current_user`, they get
 `current_account()`.
 """
@@ -9,16 +10,16 @@ from the address calls `or_404`; services never see `request` or `current_user`,
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
-from flask import abort, flash, redirect
+from flask import abort, flash, jsonify, redirect
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms.widgets import HiddenInput
 
-from myalmaty.core.errors import DomainError, FieldError
+from myalmaty.core.errors import DomainError, FieldError, render_error
 from myalmaty.core.redirects import safe_next
 from myalmaty.extensions import db
 
@@ -95,6 +96,28 @@ def run_decision(
     db.session.commit()
     flash(success(result) if callable(success) else success, "success")
     return redirect(safe_next(done(result) if callable(done) else done))
+
+
+def run_decision_json(
+    form: FlaskForm,
+    decide: Callable[[], R],
+    *,
+    answer: Callable[[R], dict[str, Any]],
+) -> Response | tuple[Response | str, int]:
+    """`run_decision` for a page's script (`fetch` asking for JSON): the same checks and the
+    one commit, answered in JSON instead of a message and a redirect, so the page the person
+    is on (and what they are typing there) stays as it is. `answer` is built after the
+    commit, from fresh rows."""
+    if not form.validate_on_submit():
+        problems = [str(message) for field in form for message in field.errors]
+        return render_error(400, " ".join(problems) or None)
+    try:
+        result = decide()
+    except DomainError as error:
+        db.session.rollback()
+        return render_error(error.status_code, str(error))
+    db.session.commit()
+    return jsonify(answer(result))
 
 
 def _hidden_field_errors(form: FlaskForm) -> list[str]:

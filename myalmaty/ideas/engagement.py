@@ -10,6 +10,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from myalmaty.core.errors import DomainError, FieldError
 from myalmaty.core.permissions import PermissionDenied
@@ -46,6 +47,12 @@ def _supports(user: User, idea: Idea) -> bool:
     return bool(db.session.scalar(
         sa.select(sa.exists().where(Support.idea_id == idea.id, Support.user_id == user.id))
     ))
+
+
+def supporters_text(count: int) -> str:
+    """"12 residents support this idea", as the idea's page says it."""
+    return ngettext("%(count)s resident supports this idea",
+                    "%(count)s residents support this idea", count, count=count)
 
 
 def set_support(user: User, idea: Idea, support: bool) -> bool:

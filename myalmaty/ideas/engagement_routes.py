@@ -9,10 +9,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 
-from myalmaty.core.errors import render_error
+from myalmaty.core.errors import render_error, wants_json
 from myalmaty.core.permissions import login_required
 from myalmaty.core.ratelimits import rate_limited
-from myalmaty.core.web import Rendered, current_account, or_404, run_decision
+from myalmaty.core.web import (
+    Rendered,
+    current_account,
+    or_404,
+    run_decision,
+    run_decision_json,
+)
 from myalmaty.domain.accounts import User
 from myalmaty.domain.ideas import Comment, Idea, Report, ReportReason
 from myalmaty.ideas import bp, engagement, policy, queries
@@ -28,12 +34,24 @@ def support(idea_id: int) -> ResponseReturnValue:
     resident = current_account()
     idea = or_404(queries.visible_idea(idea_id, resident))
     form = SupportForm()
+
+    def thanks(supported: bool) -> str:
+        return _("Thank you for your support!") if supported else _("Your support is withdrawn.")
+
+    if wants_json():  # "support this instead" beside a draft idea: the draft stays on its page
+        return run_decision_json(
+            form,
+            lambda: engagement.set_support(resident, idea, form.action.data == "support"),
+            answer=lambda supported: {
+                "supported": supported, "message": thanks(supported),
+                "supporters": idea.support_count,
+                "supporters_text": engagement.supporters_text(idea.support_count),
+            },
+        )
     return run_decision(
         form,
         lambda: engagement.set_support(resident, idea, form.action.data == "support"),
-        success=lambda supported: (
-            _("Thank you for your support!") if supported else _("Your support is withdrawn.")
-        ),
+        success=thanks,
         done=url_for("ideas.detail", idea_id=idea_id, _anchor="support"),
         rerender=lambda status: render_detail(idea, status=status),
     )

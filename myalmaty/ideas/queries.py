@@ -241,6 +241,16 @@ def viewer_state(idea: Idea, viewer: User | None, comment_ids: list[int]) -> Vie
     )
 
 
+def supported_among(viewer: User | None, idea_ids: list[int]) -> set[int]:
+    """Which of these ideas the viewer supports (none for a visitor), in one query."""
+    if viewer is None or not viewer.is_authenticated or not idea_ids:
+        return set()
+    return set(db.session.scalars(
+        sa.select(Support.idea_id).where(Support.user_id == viewer.id,
+                                         Support.idea_id.in_(idea_ids))
+    ))
+
+
 def comment_with_idea(comment_id: int) -> Comment | None:
     return db.session.scalar(
         sa.select(Comment).where(Comment.id == comment_id).options(so.joinedload(Comment.idea))

@@ -41,6 +41,12 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
+def _box(lat: float, lon: float, radius_m: float) -> tuple[sa.ColumnElement[bool], ...]:
+    dlat = radius_m / 111_320
+    dlon = radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    return (Idea.lat.between(lat - dlat, lat + dlat), Idea.lon.between(lon - dlon, lon + dlon))
+
+
 @dataclass(frozen=True)
 class LegacySimilarIdea:
     idea: Idea
@@ -75,11 +81,7 @@ def similar_ideas(
     if exclude_ids:
         query = query.where(Idea.id.not_in(exclude_ids))
     if lat is not None and lon is not None:
-        dlat = radius_m / 111_320
-        dlon = radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
-        query = query.where(
-            Idea.lat.between(lat - dlat, lat + dlat), Idea.lon.between(lon - dlon, lon + dlon)
-        )
+        query = query.where(*_box(lat, lon, radius_m))
     else:
         query = query.order_by(Idea.created_at.desc()).limit(2000)
     found = []
@@ -94,4 +96,43 @@ def similar_ideas(
                 continue
         found.append(LegacySimilarIdea(idea, likeness, distance))
     found.sort(key=lambda s: s.score, reverse=True)
+    return found[:limit]
+
+
+def rough_matches(
+    text: str,
+    lat: float | None,
+    lon: float | None,
+    *,
+    radius_m: float = 1500,
+    min_likeness: float = 0.34,
+    limit: int = 5,
+    exclude_ids: tuple[int, ...] = (),
+    max_candidates: int = 500,
+) -> list[tuple[int, float, float]]:
+    """The same comparison over the newest `max_candidates` published ideas (around the point,
+    when there is one), reading three columns of each, not whole ideas: what answers while
+    the index is being built. (idea id, likeness, distance), best first."""
+    wanted = stems(text)
+    if not wanted:
+        return []
+    query = sa.select(Idea.id, Idea.search_text, Idea.lat, Idea.lon).where(
+        Idea.status == IdeaStatus.PUBLISHED)
+    if exclude_ids:
+        query = query.where(Idea.id.not_in(exclude_ids))
+    if lat is not None and lon is not None:
+        query = query.where(*_box(lat, lon, radius_m))
+    found = []
+    for idea_id, search_text, idea_lat, idea_lon in db.session.execute(
+            query.order_by(Idea.id.desc()).limit(max_candidates)):
+        likeness = text_likeness(wanted, stems(search_text))
+        if likeness < min_likeness:
+            continue
+        distance = 0.0
+        if lat is not None and lon is not None:
+            distance = distance_m(lat, lon, idea_lat, idea_lon)
+            if distance > radius_m:
+                continue
+        found.append((idea_id, likeness, distance))
+    found.sort(key=lambda f: f[1] / (1 + f[2] / 1000), reverse=True)
     return found[:limit]
