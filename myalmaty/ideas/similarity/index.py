@@ -613,12 +613,12 @@ class Index:
             products = np.repeat(qq_values, count) * d_weights[at]
             concept = mask[d_terms[at]]
             size = len(q_slots) * len(d_slots)
-            key = pair_q * len(d_slots) + pair_d
-            text = np.bincount(key, products, minlength=size)
+            pair_key = pair_q * len(d_slots) + pair_d
+            text = np.bincount(pair_key, products, minlength=size)
             # Only the pairs that share a term go further, row by row (the flat order).
             shared = np.flatnonzero(text)
             qi, di = np.divmod(shared, len(d_slots))
-            concepts = np.bincount(key, products * concept, minlength=size)[shared]
+            concepts = np.bincount(pair_key, products * concept, minlength=size)[shared]
             q_of, d_of = q_slots[qi], d_slots[di]
             likeness = np.maximum(
                 text[shared] / self.norms[d_of] / q_norms[q_of],
