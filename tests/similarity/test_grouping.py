@@ -16,7 +16,7 @@ SAME_PLACE_KINDS = ("paraphrase_same_place", "cross_language", "typos_forms", "t
 @pytest.fixture(scope="module")
 def indexed() -> tuple[Index, dict[int, dict]]:
     ideas, _queries = labelled()
-    by_id = {n: item for n, item in enumerate(ideas, start=1)}
+    by_id = dict(enumerate(ideas, start=1))
     index = Index()
     index.load((n, i["title"], i["description"], i["lat"] or NOWHERE[0], i["lon"] or NOWHERE[1])
                for n, i in by_id.items())
