@@ -134,4 +134,4 @@ def dismiss_suggestion(suggestion_id: int) -> ResponseReturnValue:
         suggestion_id, "dismiss",
         lambda suggestion, form: decisions.dismiss(current_account(), suggestion,
                                                    form.note.data or ""),
-        _("The suggestion is dismissed; the same group will not be suggested again."))
+        _("The suggestion is dismissed; the same ideas will not be suggested together again."))
