@@ -14,7 +14,7 @@ import time
 
 from myalmaty.core.jobs import enqueue
 from myalmaty.core.models import utcnow
-from myalmaty.domain.themes import ThemeSuggestion, ThemeSuggestionRun
+from myalmaty.domain.themes import ThemeSuggestionRun
 from myalmaty.extensions import db
 from myalmaty.ideas.similarity import index_for_app
 from myalmaty.ideas.similarity.grouping import alike_groups, readable_words
@@ -29,22 +29,22 @@ def start(run: ThemeSuggestionRun) -> None:
     enqueue(run_suggestions, run.id)
 
 
-def compute(run: ThemeSuggestionRun) -> list[ThemeSuggestion]:
-    """The run's suggestions (added to the session): groups of published ideas in no theme,
-    less those that are the same as a dismissed suggestion."""
+def compute(run: ThemeSuggestionRun) -> int:
+    """Store the run's suggestions: groups of published ideas in no theme, less those that are
+    the same as a dismissed suggestion. Returns how many."""
     among = queries.ungrouped_published_ids()
     groups = alike_groups(index_for_app(), among)
     dismissed = queries.dismissed_idea_sets()
     groups = [g for g in groups if not any(same_ideas(g.idea_ids, d) for d in dismissed)]
     texts = queries.texts([i for g in groups for i in g.idea_ids])
-    made = [ThemeSuggestion(run=run, idea_ids=list(g.idea_ids), representative_id=g.representative_id,
-                            key_words=readable_words(g.key_terms,
-                                                     [texts[i] for i in g.idea_ids if i in texts]),
-                            score=g.score, status="open")
+    rows = [{"run_id": run.id, "idea_ids": list(g.idea_ids),
+             "representative_id": g.representative_id,
+             "key_words": readable_words(g.key_terms, [texts[i] for i in g.idea_ids if i in texts]),
+             "score": g.score, "status": "open"}
             for g in groups]
-    db.session.add_all(made)
+    queries.store_suggestions(rows)
     run.ideas_considered = len(among)
-    return made
+    return len(rows)
 
 
 def run_suggestions(run_id: int) -> None:

@@ -65,6 +65,12 @@ def texts(idea_ids: Sequence[int]) -> dict[int, str]:
     return {row.id: f"{row.title}\n{row.description}" for row in rows}
 
 
+def store_suggestions(rows: list[dict[str, object]]) -> None:
+    """Insert a run's suggestions in one statement (thousands of them for a large city)."""
+    if rows:
+        db.session.execute(sa.insert(ThemeSuggestion), rows)
+
+
 def dismissed_idea_sets() -> list[set[int]]:
     return [set(ids) for ids in db.session.scalars(
         sa.select(ThemeSuggestion.idea_ids).where(ThemeSuggestion.status == "dismissed"))]

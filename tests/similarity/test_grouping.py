@@ -82,7 +82,7 @@ def test_groups_are_labelled_by_their_centre_in_the_words_written(indexed):
     shown = readable_words(group.key_terms, texts)
     assert shown and all(word in " ".join(texts).casefold() for word in shown)
     assert "пандусов" in shown
-    closeness, _terms = index.centre(group.idea_ids)
+    [(closeness, _terms)] = index.centres([list(group.idea_ids)])
     assert group.representative_id == closeness[0][0]
 
 

@@ -8,13 +8,14 @@ ideas: the idea with the most weight of links not yet taken opens a group with e
 idea not yet taken (a star, not a chain: each member is alike the idea at its heart, so two
 topics that share one idea between them do not run together). A group needs `MIN_IDEAS`.
 
-Each group is labelled by its centre (`Index.centre`): the idea closest to it stands for the
+Each group is labelled by its centre (`Index.centres`): the idea closest to it stands for the
 group, and the centre's weightiest words, read back to the words its ideas write, are its key
 words.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -66,24 +67,36 @@ def alike_groups(index: Index, among: Iterable[int]) -> list[Group]:
     for (a, b), score in links.items():
         neighbours.setdefault(a, {})[b] = score
         neighbours.setdefault(b, {})[a] = score
+    # Each idea's weight of links to ideas not yet taken, kept current as ideas are taken;
+    # the heap holds stale entries too, recognised by their weight.
+    weights = {idea: sum(near.values()) for idea, near in neighbours.items()}
+    # Ties go to the older idea, so the same data always gives the same groups.
+    heap = [(-w, idea) for idea, w in weights.items()]
+    heapq.heapify(heap)
     taken: set[int] = set()
-    found: list[Group] = []
-    while True:
-        weights = {idea: sum(s for other, s in near.items() if other not in taken)
-                   for idea, near in neighbours.items() if idea not in taken}
-        weights = {idea: w for idea, w in weights.items() if w > 0}
-        if not weights:
+    stars: list[tuple[int, list[int]]] = []
+    while heap:
+        weight, heart = heapq.heappop(heap)
+        if heart in taken or -weight != weights[heart]:
+            continue
+        if weights[heart] <= 0:
             break
-        # Ties go to the older idea, so the same data always gives the same groups.
-        heart = min(weights, key=lambda idea: (-weights[idea], idea))
         members = [heart, *sorted(o for o in neighbours[heart] if o not in taken)]
         taken.update(members)
-        if len(members) < MIN_IDEAS:
-            continue
-        closeness, terms = index.centre(members)
-        score = float(np.mean([neighbours[heart][o] for o in members[1:]]))
-        found.append(Group(tuple(i for i, _c in closeness), round(score, 4),
-                           tuple(terms[:KEY_WORDS * 2])))
+        for member in members:
+            for other, score in neighbours[member].items():
+                if other not in taken:
+                    weights[other] -= score
+                    heapq.heappush(heap, (-weights[other], other))
+        if len(members) >= MIN_IDEAS:
+            stars.append((heart, members))
+    labelled = index.centres([members for _heart, members in stars])
+    found = [
+        Group(tuple(i for i, _c in closeness),
+              round(float(np.mean([neighbours[heart][o] for o in members[1:]])), 4),
+              tuple(terms[:KEY_WORDS * 2]))
+        for (heart, members), (closeness, terms) in zip(stars, labelled, strict=True)
+    ]
     found.sort(key=lambda g: (-len(g.idea_ids), -g.score, g.idea_ids[0]))
     return found
 
@@ -91,13 +104,15 @@ def alike_groups(index: Index, among: Iterable[int]) -> list[Group]:
 def readable_words(terms: Iterable[str], texts: Iterable[str], limit: int = KEY_WORDS
                    ) -> list[str]:
     """Each term (a word skeleton) as the texts write it most often, lower-cased."""
-    forms: dict[str, Counter[str]] = {}
+    wanted = list(dict.fromkeys(terms))
+    forms: dict[str, Counter[str]] = {term: Counter() for term in wanted}
     for text in texts:
         for written, folded in words(text):
-            forms.setdefault(folded, Counter())[written.casefold()] += 1
+            if folded in forms:
+                forms[folded][written.casefold()] += 1
     shown: list[str] = []
-    for term in terms:
-        counted = forms.get(term)
+    for term in wanted:
+        counted = forms[term]
         if counted:
             word = min(counted, key=lambda w: (-counted[w], w))
             if word not in shown:
