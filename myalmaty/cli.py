@@ -123,6 +123,14 @@ def worker_command(burst: bool) -> None:
     if queue is None:
         raise click.ClickException("REDIS_URL is not set: jobs run inside the app and no worker "
                                    "is needed.")
+    # Each job runs in a process forked from this one: built here once, the similarity index
+    # comes with every job (which brings it up to date from the change marker) instead of
+    # being built again by each (suggested themes use it).
+    from myalmaty.extensions import db
+    from myalmaty.ideas.similarity import index_for_app
+
+    index_for_app()
+    db.session.remove()
     work(queue, burst=burst)
 
 
