@@ -8,6 +8,8 @@ Create Date: 2026-12-04 14:50:00
 import sqlalchemy as sa
 from alembic import op
 
+import myalmaty.core.models
+
 # revision identifiers, used by Alembic.
 revision = '4df308a10701'
 down_revision = '7d3c9a41f2b6'
@@ -22,9 +24,9 @@ def upgrade():
     sa.Column('requested_by_id', sa.Integer(), nullable=True),
     sa.Column('ideas_considered', sa.Integer(), server_default='0', nullable=False),
     sa.Column('seconds', sa.Float(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('started_at', sa.DateTime(), nullable=True),
-    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', myalmaty.core.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', myalmaty.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', myalmaty.core.models.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name=op.f('ck_theme_suggestion_runs_status_known')),
     sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_theme_suggestion_runs_requested_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_theme_suggestion_runs'))
@@ -43,7 +45,7 @@ def upgrade():
     sa.Column('status', sa.String(length=10), server_default='open', nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
-    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('decided_at', myalmaty.core.models.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('open', 'created', 'added', 'dismissed')", name=op.f('ck_theme_suggestions_status_known')),
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_theme_suggestions_decided_by_id_users')),
     sa.ForeignKeyConstraint(['group_id'], ['idea_groups.id'], name=op.f('fk_theme_suggestions_group_id_idea_groups')),
