@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import orm as so
 
+from myalmaty.core.pagination import paginate
 from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.domain.themes import ThemeSuggestion, ThemeSuggestionRun
 from myalmaty.extensions import db
@@ -104,24 +106,30 @@ class SuggestionRow:
         return sum(idea.support_count for idea in self.ideas)
 
 
+SUGGESTIONS_PER_PAGE = 20
+
+
 @dataclass(frozen=True)
 class SuggestionsPage:
     latest: ThemeSuggestionRun | None
     shown_run: ThemeSuggestionRun | None
     rows: list[SuggestionRow]
+    pagination: Pagination | None = None
 
 
-def suggestions_page() -> SuggestionsPage:
-    """The latest run (perhaps still running) and the open suggestions of the latest finished
-    one, each with its ideas as they are now: four queries, however many suggestions."""
+def suggestions_page(page: int = 1, per_page: int = SUGGESTIONS_PER_PAGE) -> SuggestionsPage:
+    """The latest run (perhaps still running) and a page of the open suggestions of the latest
+    finished one (the largest groups first), each with its ideas as they are now: a constant
+    number of queries, however many suggestions."""
     latest = latest_run()
     shown = latest if latest is not None and latest.status == "done" else latest_done_run()
     if shown is None:
         return SuggestionsPage(latest, None, [])
-    suggestions = list(db.session.scalars(
+    pagination = paginate(
         sa.select(ThemeSuggestion)
         .where(ThemeSuggestion.run_id == shown.id, ThemeSuggestion.status == "open")
-        .order_by(ThemeSuggestion.id)))
+        .order_by(ThemeSuggestion.id), page, per_page)
+    suggestions: list[ThemeSuggestion] = list(pagination.items)
     wanted = {i for s in suggestions for i in s.idea_ids}
     ideas = {idea.id: idea for idea in db.session.scalars(
         sa.select(Idea).where(Idea.id.in_(wanted), Idea.status == IdeaStatus.PUBLISHED,
@@ -133,7 +141,7 @@ def suggestions_page() -> SuggestionsPage:
         # A group whose ideas have since gone into themes or out of view is no longer one.
         if len(still) >= 2:
             rows.append(SuggestionRow(suggestion, still))
-    return SuggestionsPage(latest, shown, rows)
+    return SuggestionsPage(latest, shown, rows, pagination)
 
 
 def eligible_ideas(idea_ids: Sequence[int]) -> list[Idea]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import render_template, url_for
+from flask import render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from myalmaty.core.forms import AppForm
+from myalmaty.core.pagination import page_from
 from myalmaty.core.permissions import moderator_required
 from myalmaty.core.web import Rendered, current_account, or_404, run_decision
 from myalmaty.domain.themes import ThemeSuggestion, ThemeSuggestionRun
@@ -48,7 +49,7 @@ def _form(suggestion: ThemeSuggestion, kind: str, recommendations: list[tuple[in
 
 def render_suggestions(submitted: tuple[int, str, AppForm] | None = None,
                        status: int = 200) -> Rendered:
-    page = queries.suggestions_page()
+    page = queries.suggestions_page(page_from(request.args))
     recommendations, themes = recommendation_choices(), group_choices()
     page_forms = {
         row.suggestion.id: {kind: _form(row.suggestion, kind, recommendations, themes)

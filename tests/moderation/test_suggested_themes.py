@@ -41,12 +41,12 @@ def compute(moderator) -> ThemeSuggestionRun:
 
 def shown_sets(ideas) -> list[set[str]]:
     key_of = {idea.id: key for key, idea in ideas.items()}
-    return [{key_of[i.id] for i in row.ideas} for row in queries.suggestions_page().rows]
+    return [{key_of[i.id] for i in row.ideas} for row in queries.suggestions_page(per_page=1000).rows]
 
 
 def ramps_row(ideas):
     ramp_ids = {ideas[k].id for k in RAMPS}
-    [row] = [r for r in queries.suggestions_page().rows
+    [row] = [r for r in queries.suggestions_page(per_page=1000).rows
              if ramp_ids & {i.id for i in r.ideas}]
     return row
 
@@ -74,7 +74,7 @@ def test_ideas_in_a_theme_or_hidden_are_never_suggested(labelled_ideas, moderato
                         lat=labelled_ideas["ru-174"].lat, lon=labelled_ideas["ru-174"].lon)
     db.session.commit()
     compute(moderator)
-    everything = {i.id for row in queries.suggestions_page().rows for i in row.ideas}
+    everything = {i.id for row in queries.suggestions_page(per_page=1000).rows for i in row.ideas}
     assert everything
     assert not everything & {themed.id, hidden.id, pending.id}
     assert {"kk-065", "ru-174"} in shown_sets(labelled_ideas)
@@ -87,10 +87,10 @@ def test_a_dismissed_group_does_not_come_back_on_recompute(labelled_ideas, moder
     db.session.commit()
     assert (event.action, event.note) == ("suggestion.dismiss", "Already on the forum agenda")
     assert set(RAMPS) not in shown_sets(labelled_ideas)
-    count_before = len(queries.suggestions_page().rows)
+    count_before = len(queries.suggestions_page(per_page=1000).rows)
     compute(moderator)
     assert set(RAMPS) not in shown_sets(labelled_ideas)
-    assert len(queries.suggestions_page().rows) == count_before
+    assert len(queries.suggestions_page(per_page=1000).rows) == count_before
     # The dismissal outlives the run it came from.
     assert db.session.get(ThemeSuggestion, row.suggestion.id).status == "dismissed"
 
@@ -106,7 +106,7 @@ def test_the_same_group_is_judged_by_the_ideas_it_shares():
 def test_a_new_run_replaces_the_open_suggestions_of_the_last(labelled_ideas, moderator):
     first = compute(moderator).id
     second = compute(moderator).id
-    assert queries.suggestions_page().shown_run.id == second
+    assert queries.suggestions_page(per_page=1000).shown_run.id == second
     assert db.session.query(ThemeSuggestion).filter_by(run_id=first).count() == 0
     # The earlier run, left with nothing, is gone too.
     assert db.session.get(ThemeSuggestionRun, first) is None
@@ -120,7 +120,7 @@ def test_the_page_shows_the_last_result_while_a_new_one_runs(labelled_ideas, mod
     page = as_moderator.get("/moderation/groups/suggestions").get_data(as_text=True)
     assert "New suggestions are being computed" in page
     assert "Computed at" in page and labelled_ideas["ru-174"].title in page
-    assert queries.suggestions_page().shown_run.id == done.id
+    assert queries.suggestions_page(per_page=1000).shown_run.id == done.id
     # And a second computation is refused meanwhile.
     response = as_moderator.post("/moderation/groups/suggestions", data={})
     assert response.status_code == 400
@@ -145,7 +145,7 @@ def test_a_failed_run_is_marked_and_the_last_result_stays(labelled_ideas, modera
     monkeypatch.setattr(suggested_themes, "alike_groups", broken)
     failed = compute(moderator)
     assert failed.status == "failed"
-    assert queries.suggestions_page().shown_run.id == done.id
+    assert queries.suggestions_page(per_page=1000).shown_run.id == done.id
 
 
 def test_creating_a_theme_from_a_suggestion(labelled_ideas, moderator, recommendation,
@@ -252,17 +252,33 @@ def test_residents_cannot_act_even_through_the_service(labelled_ideas, moderator
         suggestions.request_run(resident)
 
 
+def test_suggestions_come_a_page_at_a_time_the_largest_first(labelled_ideas, moderator,
+                                                            as_moderator):
+    compute(moderator)
+    every = queries.suggestions_page(per_page=1000).rows
+    assert len(every) > queries.SUGGESTIONS_PER_PAGE
+    sizes = [len(row.suggestion.idea_ids) for row in every]
+    assert sizes == sorted(sizes, reverse=True)
+    first = as_moderator.get("/moderation/groups/suggestions").get_data(as_text=True)
+    assert first.count('<section class="card stack"') == queries.SUGGESTIONS_PER_PAGE
+    assert f"{len(every)} suggested themes." in first
+    assert 'href="/moderation/groups/suggestions?page=2"' in first
+    second = as_moderator.get("/moderation/groups/suggestions?page=2").get_data(as_text=True)
+    assert every[queries.SUGGESTIONS_PER_PAGE].representative.title in second
+    assert as_moderator.get("/moderation/groups/suggestions?page=x").status_code == 400
+
+
 def test_the_page_reads_a_constant_number_of_queries(labelled_ideas, moderator, as_moderator,
                                                      count_queries):
     compute(moderator)
-    rows = queries.suggestions_page().rows
+    rows = queries.suggestions_page(per_page=1000).rows
     assert len(rows) > 10
     with count_queries() as many:
         assert as_moderator.get("/moderation/groups/suggestions").status_code == 200
     for row in rows[1:]:
         suggestions.dismiss(moderator, row.suggestion)
     db.session.commit()
-    assert len(queries.suggestions_page().rows) == 1
+    assert len(queries.suggestions_page(per_page=1000).rows) == 1
     with count_queries() as one:
         assert as_moderator.get("/moderation/groups/suggestions").status_code == 200
     assert one.count == many.count
