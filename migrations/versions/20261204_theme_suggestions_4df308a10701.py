@@ -46,6 +46,7 @@ def upgrade():
     sa.Column('group_id', sa.Integer(), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', myalmaty.core.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.CheckConstraint("status IN ('open', 'created', 'added', 'dismissed')", name=op.f('ck_theme_suggestions_status_known')),
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_theme_suggestions_decided_by_id_users')),
     sa.ForeignKeyConstraint(['group_id'], ['idea_groups.id'], name=op.f('fk_theme_suggestions_group_id_idea_groups')),

@@ -145,7 +145,11 @@ class ThemeSuggestion(Model):
     group_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("idea_groups.id"))
     decided_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     decided_at: so.Mapped[dt.datetime | None]
+    # Two moderators acting on one suggestion at once: the second is refused (a Conflict).
+    version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
 
     run: so.Mapped[ThemeSuggestionRun] = so.relationship()
     representative: so.Mapped[Idea | None] = so.relationship()
     group: so.Mapped[IdeaGroup | None] = so.relationship()
+
+    __mapper_args__ = {"version_id_col": version}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from bench.similarity import insert_labelled, labelled
 from myalmaty.core.permissions import PermissionDenied
@@ -282,3 +283,16 @@ def test_the_page_reads_a_constant_number_of_queries(labelled_ideas, moderator, 
     with count_queries() as one:
         assert as_moderator.get("/moderation/groups/suggestions").status_code == 200
     assert one.count == many.count
+
+
+def test_two_moderators_acting_on_one_suggestion_at_once(labelled_ideas, moderator):
+    from myalmaty.core.errors import Conflict
+
+    compute(moderator)
+    suggestion = ramps_row(labelled_ideas).suggestion
+    # Someone else dismissed it after this moderator loaded it.
+    db.session.execute(sa.update(ThemeSuggestion).where(ThemeSuggestion.id == suggestion.id)
+                       .values(status="dismissed", version=ThemeSuggestion.version + 1)
+                       .execution_options(synchronize_session=False))
+    with pytest.raises(Conflict):
+        suggestions.dismiss(moderator, suggestion)
