@@ -117,8 +117,8 @@ def check_config_command() -> None:
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Run background jobs (mail, notification digests, exports) from the Redis queue at
-    REDIS_URL, retrying failed ones."""
+    """Run background jobs (mail, notification digests, exports, suggested themes) from the
+    Redis queue at REDIS_URL, retrying failed ones."""
     queue = job_queue(current_app.config)
     if queue is None:
         raise click.ClickException("REDIS_URL is not set: jobs run inside the app and no worker "
