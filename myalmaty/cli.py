@@ -130,7 +130,7 @@ def worker_command(burst: bool) -> None:
     from myalmaty.ideas.similarity import index_for_app
 
     index_for_app()
-    db.session.remove()
+    db.session.commit()  # end the read, so the worker holds no transaction while it waits
     work(queue, burst=burst)
 
 

@@ -296,3 +296,32 @@ def test_two_moderators_acting_on_one_suggestion_at_once(labelled_ideas, moderat
                        .execution_options(synchronize_session=False))
     with pytest.raises(Conflict):
         suggestions.dismiss(moderator, suggestion)
+
+
+def test_with_redis_the_page_only_queues_the_run_and_the_worker_computes_it(app, moderator,
+                                                                           as_moderator):
+    import uuid
+
+    from myalmaty.core import jobs
+    from tests.conftest import requires_redis
+
+    app.config.update(REDIS_URL=requires_redis(), JOB_QUEUE=f"test-{uuid.uuid4().hex}")
+    queue = jobs.job_queue(app.config)
+    try:
+        for text in ("Летний кинотеатр во дворе", "Кинотеатр во дворе летом",
+                     "Летний кинотеатр во дворе дома"):
+            make_idea(title=text, description="Показывать кино по вечерам во дворе.")
+        db.session.commit()
+        response = as_moderator.post("/moderation/groups/suggestions", data={})
+        assert response.status_code == 302
+        assert queue.count == 1
+        page = as_moderator.get("/moderation/groups/suggestions").get_data(as_text=True)
+        assert "New suggestions are being computed" in page
+        result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+        assert result.exit_code == 0, result.output
+        db.session.expire_all()
+        [row] = queries.suggestions_page().rows
+        assert len(row.ideas) == 3 and "кинотеатр" in row.suggestion.key_words
+    finally:
+        queue.empty()
+        queue.delete(delete_jobs=True)
