@@ -117,12 +117,20 @@ def check_config_command() -> None:
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Run background jobs (mail, notification digests, exports) from the Redis queue at
-    REDIS_URL, retrying failed ones."""
+    """Run background jobs (mail, notification digests, exports, suggested themes) from the
+    Redis queue at REDIS_URL, retrying failed ones."""
     queue = job_queue(current_app.config)
     if queue is None:
         raise click.ClickException("REDIS_URL is not set: jobs run inside the app and no worker "
                                    "is needed.")
+    # Each job runs in a process forked from this one: built here once, the similarity index
+    # comes with every job (which brings it up to date from the change marker) instead of
+    # being built again by each (suggested themes use it).
+    from myalmaty.extensions import db
+    from myalmaty.ideas.similarity import index_for_app
+
+    index_for_app()
+    db.session.commit()  # end the read, so the worker holds no transaction while it waits
     work(queue, burst=burst)
 
 

@@ -13,7 +13,12 @@ from myalmaty.domain.reference import (
     Recommendation,
 )
 from myalmaty.domain.similarity import IdeaIndexMark
-from myalmaty.domain.themes import IdeaGroup, RecommendationLink
+from myalmaty.domain.themes import (
+    IdeaGroup,
+    RecommendationLink,
+    ThemeSuggestion,
+    ThemeSuggestionRun,
+)
 
 __all__ = [
     "AgendaItem",
@@ -32,5 +37,7 @@ __all__ = [
     "RecommendationLink",
     "Report",
     "Support",
+    "ThemeSuggestion",
+    "ThemeSuggestionRun",
     "User",
 ]

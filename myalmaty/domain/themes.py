@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm as so
 from sqlalchemy.ext.hybrid import hybrid_property
 
-from myalmaty.core.models import TimestampMixin, enum_column
+from myalmaty.core.models import TimestampMixin, enum_column, utcnow
 from myalmaty.domain.ideas import IdeaStage
 from myalmaty.extensions import Model
 
@@ -84,3 +84,72 @@ class RecommendationLink(TimestampMixin, Model):
     idea: so.Mapped[Idea | None] = so.relationship(back_populates="recommendation_links")
     group: so.Mapped[IdeaGroup | None] = so.relationship(back_populates="recommendation_links")
     linked_by: so.Mapped[User | None] = so.relationship()
+
+
+SUGGESTION_RUN_STATUSES = ("queued", "running", "done", "failed")
+SUGGESTION_STATUSES = ("open", "created", "added", "dismissed")
+
+
+class ThemeSuggestionRun(Model):
+    """One computation of suggested themes (a background job), and where it has got to.
+
+    Every worker and process shows the suggestions of the latest finished run, from here."""
+
+    __tablename__ = "theme_suggestion_runs"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed')",
+                           name="status_known"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    status: so.Mapped[str] = so.mapped_column(sa.String(10), default="queued",
+                                              server_default="queued", index=True)
+    requested_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"),
+                                                              index=True)
+    # Published ideas outside any theme that the run looked at, and how long it took.
+    ideas_considered: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    seconds: so.Mapped[float | None] = so.mapped_column(sa.Float)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    started_at: so.Mapped[dt.datetime | None]
+    finished_at: so.Mapped[dt.datetime | None]
+
+    requested_by: so.Mapped[User | None] = so.relationship()
+
+
+class ThemeSuggestion(Model):
+    """A group of published ideas, outside any theme, alike in text and place: a theme a
+    moderator may create, fold into an existing one, or dismiss.
+
+    A dismissed suggestion outlives its run: its ideas are what keeps the same group from
+    coming back (see `moderation.suggested_themes`)."""
+
+    __tablename__ = "theme_suggestions"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('open', 'created', 'added', 'dismissed')",
+                           name="status_known"),
+        sa.Index("ix_theme_suggestions_run_status", "run_id", "status"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    run_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("theme_suggestion_runs.id", ondelete="CASCADE"))
+    # The ideas, the one closest to the group's centre first.
+    idea_ids: so.Mapped[list[int]] = so.mapped_column(sa.JSON, default=list)
+    # The group's weightiest words, as its ideas write them.
+    key_words: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    representative_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("ideas.id"))
+    # The mean likeness of its ideas to the representative, discounted by distance.
+    score: so.Mapped[float] = so.mapped_column(sa.Float, default=0.0, server_default="0")
+    status: so.Mapped[str] = so.mapped_column(sa.String(10), default="open",
+                                              server_default="open", index=True)
+    group_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("idea_groups.id"))
+    decided_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    decided_at: so.Mapped[dt.datetime | None]
+    # Two moderators acting on one suggestion at once: the second is refused (a Conflict).
+    version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
+
+    run: so.Mapped[ThemeSuggestionRun] = so.relationship()
+    representative: so.Mapped[Idea | None] = so.relationship()
+    group: so.Mapped[IdeaGroup | None] = so.relationship()
+
+    __mapper_args__ = {"version_id_col": version}

@@ -44,5 +44,6 @@ from myalmaty.moderation import (  # noqa: E402,F401 - attach to the bps
     public_routes,
     report_routes,
     routes,
+    suggestion_routes,
     unsubscribe_routes,
 )

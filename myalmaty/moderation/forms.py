@@ -260,3 +260,19 @@ class LogFilterForm(AppForm):
         self.action.choices = with_blank(
             _l("All actions"), [(key, label) for key, label in ACTION_LABELS.items()]
         )
+
+
+class SuggestionThemeForm(AppForm):
+    """A theme from a suggested one: its title starts as the suggestion's key words."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=4000)])
+    recommendation = SelectField(_l("Link it to a recommendation (optional)"),
+                                 coerce=optional_int, validators=[Optional()])
+    rationale = TextAreaField(_l("Why it answers this recommendation"),
+                              validators=[Length(max=1000)])
+
+
+class SuggestionAddForm(AppForm):
+    group = SelectField(_l("Theme"), coerce=optional_int,
+                        validators=[InputRequired(message=_l("Choose a theme."))])

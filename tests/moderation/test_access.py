@@ -11,10 +11,11 @@ from werkzeug.test import TestResponse
 from myalmaty.core.permissions import Role
 from myalmaty.domain.ideas import IdeaStatus
 from myalmaty.domain.reference import Recommendation
+from myalmaty.domain.themes import ThemeSuggestion, ThemeSuggestionRun
 from myalmaty.extensions import db
 from tests.factories import make_comment, make_group, make_idea, make_link, make_user
 
-# (method, path with {idea}, {pending}, {group}, {link}, {comment} placeholders)
+# (method, path with {idea}, {pending}, {group}, {link}, {comment}, {suggestion} placeholders)
 ROUTES = [
     ("GET", "/moderation/"),
     ("GET", "/moderation/published"),
@@ -41,6 +42,11 @@ ROUTES = [
     ("POST", "/moderation/groups/{group}/ideas/{idea}/remove"),
     ("POST", "/moderation/groups/{group}/dissolve"),
     ("POST", "/moderation/groups/{group}/restore"),
+    ("GET", "/moderation/groups/suggestions"),
+    ("POST", "/moderation/groups/suggestions"),
+    ("POST", "/moderation/groups/suggestions/{suggestion}/create"),
+    ("POST", "/moderation/groups/suggestions/{suggestion}/add"),
+    ("POST", "/moderation/groups/suggestions/{suggestion}/dismiss"),
     ("POST", "/moderation/links/{link}/delete"),
     ("GET", "/moderation/reports"),
     ("POST", "/moderation/reports/ideas/{idea}/dismiss"),
@@ -62,6 +68,7 @@ def test_the_matrix_covers_every_moderation_route(app):
         return (path.replace("{pending}", "<int:idea_id>").replace("{idea}", "<int:idea_id>")
                 .replace("{group}", "<int:group_id>").replace("{link}", "<int:link_id>")
                 .replace("{comment}", "<int:comment_id>")
+                .replace("{suggestion}", "<int:suggestion_id>")
                 .replace("/bulk/queue", "/bulk/<any(queue, published):origin>")
                 .replace("/bulk/published", "/bulk/<any(queue, published):origin>"))
     assert {(m, as_rule(p)) for m, p in ROUTES} == rules
@@ -74,9 +81,13 @@ def world(app: Flask, recommendation: Recommendation) -> dict[str, int]:
     group = make_group()
     link = make_link(recommendation, idea=idea)
     comment = make_comment(idea)
+    run = ThemeSuggestionRun(status="done")
+    suggestion = ThemeSuggestion(run=run, idea_ids=[idea.id, make_idea().id],
+                                 key_words=["courtyard"], representative_id=idea.id)
+    db.session.add_all([run, suggestion])
     db.session.commit()
     return {"idea": idea.id, "pending": pending.id, "group": group.id, "link": link.id,
-            "comment": comment.id}
+            "comment": comment.id, "suggestion": suggestion.id}
 
 
 def _request(client: FlaskClient, method: str, path: str, world: dict[str, int]) -> TestResponse:

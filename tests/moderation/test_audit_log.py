@@ -95,7 +95,8 @@ def _samples(ids: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "comment.restore": {"before": {"status": "hidden", "hidden_reason": "Insults"},
                             "after": {"status": "visible"}},
         "report.dismiss": {"after": {"reports_closed": [5, 6]}},
-        "group.create": {"after": {"title": "Courtyards", "summary": "Shade and benches"}},
+        "group.create": {"after": {"title": "Courtyards", "summary": "Shade and benches",
+                                   "key_words": "shade, benches"}},
         "group.update": {"before": {"title": "Courtyards"}, "after": {"title": "Yards"}},
         "group.stage": {"before": {"stage": "new"}, "after": {"stage": "done"}},
         "group.answer": {"before": {"public_answer": ""}, "after": {"public_answer": "Yes"}},
@@ -108,6 +109,8 @@ def _samples(ids: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "group.restore": {"before": {"dissolved_at": "2026-03-02T10:00:00+00:00", "idea_ids": []},
                           "after": {"dissolved_at": None, "idea_ids": [idea],
                                     "skipped_idea_ids": [other]}},
+        "suggestion.dismiss": {"after": {"idea_ids": [idea, other],
+                                         "key_words": "cinema, courtyard"}},
         "user.role": {"before": {"user_id": user, "role": "resident"},
                       "after": {"user_id": user, "role": "moderator"}},
         "user.active": {"before": {"user_id": user, "active": True},
@@ -172,7 +175,8 @@ def test_every_action_renders_in_words_with_names_never_codes_or_ids(app, as_mod
     for name in ("Aidar Seitkali", "Courtyards and parks", "Samal-2", "Open-air cinema",
                  "Courtyard life", "Resident Asel", "More shade", "Moderator", "Resident",
                  "boundary changed", "moved", "2 reports", "3 reports", "2 ideas",
-                 "Account deactivated", "Role changed"):
+                 "Account deactivated", "Role changed", "Suggested theme dismissed",
+                 "Key words of the suggested theme", "cinema, courtyard"):
         assert name in text, name
     assert RejectionReason.OFFENSIVE.label in text and "offensive" not in text
     assert "photo removed" not in text  # a new idea without a photo lost none

@@ -44,3 +44,22 @@ def test_bulk_without_the_token_is_refused(app, as_moderator):
     response = as_moderator.post("/moderation/bulk/queue", data={
         "ideas": [f"{idea.id}:{idea.version}"], "action": "publish"})
     assert response.status_code == 400
+
+
+def test_suggested_theme_decisions_without_the_token_are_refused(app, as_moderator):
+    from myalmaty.domain.themes import ThemeSuggestion, ThemeSuggestionRun
+
+    ideas = [make_idea(), make_idea()]
+    run = ThemeSuggestionRun(status="done")
+    suggestion = ThemeSuggestion(run=run, idea_ids=[i.id for i in ideas], key_words=["yard"])
+    db.session.add_all([run, suggestion])
+    db.session.commit()
+    sid = suggestion.id
+    for action, data in (("create", {f"s{sid}-create-title": "Yards"}), ("dismiss", {}),
+                         ("add", {f"s{sid}-add-group": 1})):
+        response = as_moderator.post(f"/moderation/groups/suggestions/{sid}/{action}", data=data)
+        assert response.status_code == 400
+    assert as_moderator.post("/moderation/groups/suggestions", data={}).status_code == 400
+    db.session.expire_all()
+    assert db.session.get(ThemeSuggestion, sid).status == "open"
+    assert db.session.query(ThemeSuggestionRun).count() == 1

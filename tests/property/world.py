@@ -30,6 +30,7 @@ from myalmaty.core.forms import AppForm
 from myalmaty.core.permissions import Role
 from myalmaty.domain.ideas import CommentStatus, IdeaStatus
 from myalmaty.domain.jobs import ExportJob
+from myalmaty.domain.themes import ThemeSuggestion, ThemeSuggestionRun
 from myalmaty.extensions import db
 from tests import factories as f
 from tests.conftest import FreshContextClient, make_test_config
@@ -251,6 +252,12 @@ class World:
         # An export the organiser asked for, still waiting (its status and its file's address).
         export_job = ExportJob(requested_by=organiser, args={"format": ["csv"]}, format="csv")
         db.session.add(export_job)
+        # Suggested themes computed once: one suggestion over published ideas.
+        run = ThemeSuggestionRun(status="done", requested_by=moderator)
+        suggestion = ThemeSuggestion(run=run, idea_ids=[i.id for i in published],
+                                     key_words=["кинотеатр", "двор"],
+                                     representative_id=published[-1].id)
+        db.session.add_all([run, suggestion])
         db.session.flush()
         users = [resident, moderator, organiser, other]
         ids = {
@@ -265,6 +272,7 @@ class World:
             "quarter_id": [q.id for q in quarters],
             "user_id": [u.id for u in users],
             "job_id": [export_job.id],
+            "suggestion_id": [suggestion.id],
             # A tile the walk's tile file holds (see walk_tile_file).
             "z": [ZOOMS[0]],
             "x": [city_tiles(ZOOMS[0])[0][0]],

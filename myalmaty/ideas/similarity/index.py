@@ -80,6 +80,15 @@ def distances_m(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> n
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
 
 
+def _distances_between(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray,
+                       lon2: np.ndarray) -> np.ndarray:
+    """`distances_m`, pair by pair."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2 - lon1)
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+
+
 @dataclass
 class Hit:
     idea_id: int
@@ -536,3 +545,208 @@ class Index:
                     present.add(term_id)
         terms = {origin[t] for t in present if t in coefficients}
         return tuple(sorted(terms))
+
+    # --- every idea at once ----------------------------------------------------------------
+
+    def alike_pairs(self, among: Iterable[int], *, radius_m: float = 1500,
+                    min_likeness: float = 0.09) -> Pairs:
+        """What `search` answers for each idea of `among`, asked with its own words and point,
+        over the other ideas of `among`, in one pass: every (idea, alike idea) pair within
+        `radius_m`, with the likeness and distance `search` gives it (the relative cut
+        included). The same coefficients, norms and concept channel, worked out by blocks of
+        the map instead of one query at a time (tests hold the two to the same figures)."""
+        with self._lock:
+            if self.fresh or not self.alive.all():
+                self.merge()
+            wanted = np.zeros(len(self.slot_ids), dtype=bool)
+            slots = [self.slots[i] for i in among if i in self.slots]
+            wanted[slots] = True
+            chosen = np.flatnonzero(wanted)
+            if len(chosen) < 2:
+                return Pairs.empty()
+            return self._alike_pairs(chosen, radius_m, min_likeness)
+
+    def _query_postings(self, chosen: np.ndarray, idf: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Each chosen idea as `_query` makes a query of its words (with a point): postings
+        (query slot, term, coefficient) by slot, and the query norms."""
+        lex = lexicon()
+        mask = self._concept_mask()
+        starts, ends = self.by_slot[chosen], self.by_slot[chosen + 1]
+        lengths = ends - starts
+        positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + \
+            np.arange(int(lengths.sum()))
+        q_slot = np.repeat(chosen, lengths)
+        terms = self.slot_terms[positions]
+        weights = self.slot_weights[positions].astype(np.float64)
+        distinct = np.unique(terms)
+        place = np.zeros(len(self.words), dtype=bool)
+        place[distinct] = [lex.is_place(self.words[t]) for t in distinct]
+        weights = np.where(place[terms], weights * PLACE_WEIGHT_WITH_POINT, weights)
+        # A query term matches itself best (likeness 1), so its norm uses its own idf.
+        own = (weights * idf[terms]) ** 2
+        q_norms = np.sqrt(np.bincount(q_slot, own, minlength=len(self.slot_ids)))
+        q_concept_norms = np.sqrt(np.bincount(q_slot, own * mask[terms],
+                                              minlength=len(self.slot_ids)))
+        q_norms[q_norms == 0] = 1.0
+        q_concept_norms[q_concept_norms == 0] = 1.0
+        # Expansions of every distinct term, as (term, like term, likeness).
+        src: list[np.ndarray] = []
+        dst: list[np.ndarray] = []
+        like: list[np.ndarray] = []
+        for term in distinct:
+            word = self.words[term]
+            found = [(int(term), 1.0)] if mask[term] else self.expand(word)
+            if found:
+                src.append(np.full(len(found), term, dtype=np.int64))
+                dst.append(np.fromiter((f[0] for f in found), np.int64, len(found)))
+                like.append(np.fromiter((f[1] for f in found), np.float64, len(found)))
+        e_src = np.concatenate(src) if src else np.zeros(0, np.int64)
+        order = np.argsort(e_src, kind="stable")
+        e_src, e_dst = e_src[order], (np.concatenate(dst) if dst else e_src)[order]
+        e_like = (np.concatenate(like) if like else np.zeros(0))[order]
+        first = np.searchsorted(e_src, terms, "left")
+        count = np.searchsorted(e_src, terms, "right") - first
+        at = np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+        p_slot = np.repeat(q_slot, count)
+        p_term = e_dst[at]
+        p_value = np.repeat(weights, count) * e_like[at] * idf[p_term]
+        keep = p_value > 0
+        p_slot, p_term, p_value = p_slot[keep], p_term[keep], p_value[keep]
+        # The best coefficient per (query, term), as `_query` keeps it.
+        order = np.lexsort((-p_value, p_term, p_slot))
+        p_slot, p_term, p_value = p_slot[order], p_term[order], p_value[order]
+        first_of = np.ones(len(p_slot), dtype=bool)
+        first_of[1:] = (p_slot[1:] != p_slot[:-1]) | (p_term[1:] != p_term[:-1])
+        return p_slot[first_of], p_term[first_of], p_value[first_of], q_norms, q_concept_norms
+
+    def _alike_pairs(self, chosen: np.ndarray, radius_m: float, min_likeness: float) -> Pairs:
+        idf = self.idf()
+        mask = self._concept_mask()
+        q_slot, q_term, q_value, q_norms, q_concept_norms = self._query_postings(chosen, idf)
+        q_start = np.searchsorted(q_slot, chosen, "left")
+        q_end = np.searchsorted(q_slot, chosen, "right")
+        # Blocks of the map a radius wide: an idea's alike ideas lie in its block or the
+        # eight around it.
+        lat0 = float(self.lats[chosen].mean())
+        cell_lat = radius_m / 111_320
+        cell_lon = radius_m / (111_320 * max(math.cos(math.radians(lat0)), 0.01))
+        rows = np.floor(self.lats[chosen] / cell_lat).astype(np.int64)
+        cols = np.floor(self.lons[chosen] / cell_lon).astype(np.int64)
+        cells: dict[tuple[int, int], list[int]] = {}
+        for n, key in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
+            cells.setdefault(key, []).append(n)
+        out_q: list[np.ndarray] = []
+        out_d: list[np.ndarray] = []
+        out_like: list[np.ndarray] = []
+        out_dist: list[np.ndarray] = []
+        for (row, col), members in cells.items():
+            here = np.array(members, dtype=np.int64)
+            around = np.concatenate([np.array(cells.get((row + dr, col + dc), []), dtype=np.int64)
+                                     for dr in (-1, 0, 1) for dc in (-1, 0, 1)])
+            q_slots, d_slots = chosen[here], chosen[around]
+            # The neighbours' postings, by term.
+            starts, ends = self.by_slot[d_slots], self.by_slot[d_slots + 1]
+            lengths = ends - starts
+            positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + \
+                np.arange(int(lengths.sum()))
+            d_local = np.repeat(np.arange(len(d_slots)), lengths)
+            d_terms = self.slot_terms[positions]
+            d_weights = self.slot_weights[positions].astype(np.float64)
+            order = np.argsort(d_terms, kind="stable")
+            d_local, d_terms, d_weights = d_local[order], d_terms[order], d_weights[order]
+            # The queries' postings.
+            lengths = q_end[here] - q_start[here]
+            positions = np.repeat(q_start[here] - np.cumsum(lengths) + lengths, lengths) + \
+                np.arange(int(lengths.sum()))
+            qq_local = np.repeat(np.arange(len(q_slots)), lengths)
+            qq_terms, qq_values = q_term[positions], q_value[positions]
+            # Join on the term.
+            first = np.searchsorted(d_terms, qq_terms, "left")
+            count = np.searchsorted(d_terms, qq_terms, "right") - first
+            at = np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+            pair_q = np.repeat(qq_local, count)
+            pair_d = d_local[at]
+            products = np.repeat(qq_values, count) * d_weights[at]
+            concept = mask[d_terms[at]]
+            size = len(q_slots) * len(d_slots)
+            pair_key = pair_q * len(d_slots) + pair_d
+            text = np.bincount(pair_key, products, minlength=size)
+            # Only the pairs that share a term go further, row by row (the flat order).
+            shared = np.flatnonzero(text)
+            qi, di = np.divmod(shared, len(d_slots))
+            concepts = np.bincount(pair_key, products * concept, minlength=size)[shared]
+            q_of, d_of = q_slots[qi], d_slots[di]
+            likeness = np.maximum(
+                text[shared] / self.norms[d_of] / q_norms[q_of],
+                CONCEPT_CHANNEL * concepts / self.concept_norms[d_of] / q_concept_norms[q_of])
+            keep = (likeness >= min_likeness) & (q_of != d_of)
+            qi, di, q_of, d_of, likeness = qi[keep], di[keep], q_of[keep], d_of[keep], \
+                likeness[keep]
+            distance = _distances_between(self.lats[q_of], self.lons[q_of], self.lats[d_of],
+                                          self.lons[d_of])
+            keep = distance <= radius_m
+            qi, q_of, d_of, likeness, distance = qi[keep], q_of[keep], d_of[keep], \
+                likeness[keep], distance[keep]
+            if not len(qi):
+                continue
+            starts = np.flatnonzero(np.r_[True, qi[1:] != qi[:-1]])
+            best = np.maximum.reduceat(likeness, starts)
+            keep = likeness >= RELATIVE_CUT * np.repeat(best, np.diff(np.r_[starts, len(qi)]))
+            out_q.append(self.slot_ids[q_of[keep]])
+            out_d.append(self.slot_ids[d_of[keep]])
+            out_like.append(np.minimum(likeness[keep], 1.0))
+            out_dist.append(distance[keep])
+        if not out_q:
+            return Pairs.empty()
+        return Pairs(np.concatenate(out_q), np.concatenate(out_d), np.concatenate(out_like),
+                     np.concatenate(out_dist))
+
+    def centres(self, groups: list[list[int]]) -> list[tuple[list[tuple[int, float]], list[str]]]:
+        """For each group of ideas: its ideas ranked by how close each lies to the group's
+        centre (the mean of their idf-weighted, normalised vectors), and the centre's words,
+        weightiest first (word skeletons only: concepts and place names left out)."""
+        with self._lock:
+            if self.fresh or not self.alive.all():
+                self.merge()
+            idf = self.idf()
+            lex = lexicon()
+            answers = []
+            for idea_ids in groups:
+                found = [i for i in idea_ids if i in self.slots]
+                centre: dict[int, float] = {}
+                vectors: list[tuple[int, list[int], list[float]]] = []
+                for idea_id in found:
+                    slot = self.slots[idea_id]
+                    span = slice(self.by_slot[slot], self.by_slot[slot + 1])
+                    terms = self.slot_terms[span]
+                    values = (self.slot_weights[span] * idf[terms] / self.norms[slot]).tolist()
+                    vectors.append((idea_id, terms.tolist(), values))
+                    for term, value in zip(vectors[-1][1], values, strict=True):
+                        centre[term] = centre.get(term, 0.0) + value / len(found)
+                closeness = [(idea_id, sum(centre[t] * v for t, v in zip(terms, values,
+                                                                          strict=True)))
+                             for idea_id, terms, values in vectors]
+                closeness.sort(key=lambda c: -c[1])
+                words = [self.words[t] for t, _v in sorted(centre.items(), key=lambda c: -c[1])
+                         if not self.words[t].startswith(CONCEPT_PREFIX)
+                         and not lex.is_place(self.words[t])]
+                answers.append((closeness, words))
+            return answers
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Alike ideas: `query[k]` finds `found[k]` with `likeness[k]` at `distance_m[k]`."""
+
+    query: np.ndarray
+    found: np.ndarray
+    likeness: np.ndarray
+    distance_m: np.ndarray
+
+    @classmethod
+    def empty(cls) -> Pairs:
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+
+    def __len__(self) -> int:
+        return len(self.query)

@@ -39,13 +39,17 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def create_group(actor: User, *, title: str, summary: str = "") -> IdeaGroup:
+def create_group(actor: User, *, title: str, summary: str = "",
+                 key_words: list[str] | None = None) -> IdeaGroup:
+    """`key_words`: those of the suggested theme it is made from, kept in the log."""
     require_moderator(actor)
     group = IdeaGroup(title=_clean_title(title), summary=summary.strip(), created_by=actor)
     db.session.add(group)
     flush()
-    record_event(actor, "group.create", group=group,
-                 after={"title": group.title, "summary": group.summary})
+    after = {"title": group.title, "summary": group.summary}
+    if key_words:
+        after["key_words"] = ", ".join(key_words)
+    record_event(actor, "group.create", group=group, after=after)
     flush()
     return group
 
