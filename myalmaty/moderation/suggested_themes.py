@@ -17,7 +17,8 @@ from myalmaty.core.models import utcnow
 from myalmaty.domain.themes import ThemeSuggestionRun
 from myalmaty.extensions import db
 from myalmaty.ideas.similarity import index_for_app
-from myalmaty.ideas.similarity.grouping import alike_groups, readable_words
+from myalmaty.ideas.similarity.centres import readable_words
+from myalmaty.ideas.similarity.grouping import KEY_WORDS, alike_groups
 from myalmaty.moderation import suggestion_queries as queries
 from myalmaty.moderation.services.suggestions import same_ideas
 
@@ -39,7 +40,8 @@ def compute(run: ThemeSuggestionRun) -> int:
     texts = queries.texts([i for g in groups for i in g.idea_ids])
     rows = [{"run_id": run.id, "idea_ids": list(g.idea_ids),
              "representative_id": g.representative_id,
-             "key_words": readable_words(g.key_terms, [texts[i] for i in g.idea_ids if i in texts]),
+             "key_words": readable_words(g.key_terms, [texts[i] for i in g.idea_ids if i in texts],
+                                         KEY_WORDS),
              "score": g.score, "status": "open"}
             for g in groups]
     queries.store_suggestions(rows)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bench.similarity import NOWHERE, labelled
-from myalmaty.ideas.similarity.grouping import alike_groups, readable_words
+from myalmaty.ideas.similarity.centres import readable_words
+from myalmaty.ideas.similarity.grouping import KEY_WORDS, alike_groups
 from myalmaty.ideas.similarity.index import Index
 
 SAME_PLACE_KINDS = ("paraphrase_same_place", "cross_language", "typos_forms", "transliteration")
@@ -79,13 +80,22 @@ def test_groups_are_labelled_by_their_centre_in_the_words_written(indexed):
     [group] = [g for g in alike_groups(index, list(by_id))
                if "ru-014" in {key_of[i] for i in g.idea_ids}]
     texts = [f"{by_id[i]['title']} {by_id[i]['description']}" for i in group.idea_ids]
-    shown = readable_words(group.key_terms, texts)
+    shown = readable_words(group.key_terms, texts, KEY_WORDS)
     assert shown and all(word in " ".join(texts).casefold() for word in shown)
     assert "пандусов" in shown
-    [(closeness, _terms)] = index.centres([list(group.idea_ids)])
-    assert group.representative_id == closeness[0][0]
+    # The representative is the idea most alike the mean of the group's vectors.
+    vectors = index.vectors(group.idea_ids)
+    dense: dict[int, dict[int, float]] = {}
+    for row, term, weight in zip(vectors.rows, vectors.terms, vectors.weights, strict=True):
+        dense.setdefault(int(vectors.ids[row]), {})[int(term)] = float(weight)
+    mean: dict[int, float] = {}
+    for vector in dense.values():
+        for term, weight in vector.items():
+            mean[term] = mean.get(term, 0.0) + weight / len(dense)
+    likeness = {i: sum(w * mean[t] for t, w in v.items()) for i, v in dense.items()}
+    assert group.representative_id == max(likeness, key=likeness.__getitem__)
 
 
 def test_readable_words_are_the_forms_written_most_often():
     texts = ["Арбат: новые скамейки", "Скамейки на Арбате", "Arbat benches"]
-    assert readable_words(["skameiki", "arbat"], texts) == ["скамейки", "arbat"]
+    assert readable_words(["skameiki", "arbat"], texts, 5) == ["скамейки", "arbat"]

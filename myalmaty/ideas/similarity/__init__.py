@@ -31,7 +31,7 @@ from flask import Flask, current_app
 
 from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.ideas.similarity import legacy, queries
-from myalmaty.ideas.similarity.index import MIN_WORD_LIKENESS, Hit, Index, trigrams
+from myalmaty.ideas.similarity.index import Hit, Index, alike_words
 from myalmaty.ideas.similarity.legacy import distance_m, stems, text_likeness
 from myalmaty.ideas.similarity.normalise import CONCEPT_PREFIX, MIN_WORD, lexicon, words
 
@@ -221,11 +221,6 @@ def similar_ideas(
 SHOWN_WORDS = 8
 
 
-def _alike(a: str, b: str) -> bool:
-    ga, gb = trigrams(a), trigrams(b)
-    return 2 * len(ga & gb) >= MIN_WORD_LIKENESS * (len(ga) + len(gb))
-
-
 def _as_written(idea: Idea, shared: tuple[str, ...]) -> tuple[str, ...]:
     """The idea's words behind the shared terms, as the idea writes them."""
     skeletons = [t for t in shared if not t.startswith(CONCEPT_PREFIX)]
@@ -243,7 +238,7 @@ def _as_written(idea: Idea, shared: tuple[str, ...]) -> tuple[str, ...]:
                     t.startswith(p) for t, p in zip(rest, prefixes[1:], strict=True)):
                 matched = list(range(i, i + len(prefixes)))
         if len(form) >= MIN_WORD and form not in lex.stopwords and not lex.is_place(form) \
-                and any(form == s or _alike(form, s) for s in skeletons):
+                and any(form == s or alike_words(form, s) for s in skeletons):
             matched.append(i)
         for n in matched:
             found.setdefault(written[n][0].casefold(), None)

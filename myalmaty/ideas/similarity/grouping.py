@@ -8,7 +8,7 @@ ideas: the idea with the most weight of links not yet taken opens a group with e
 idea not yet taken (a star, not a chain: each member is alike the idea at its heart, so two
 topics that share one idea between them do not run together). A group needs `MIN_IDEAS`.
 
-Each group is labelled by its centre (`Index.centres`): the idea closest to it stands for the
+Each group is labelled by its centre (`centres.centre`): the idea closest to it stands for the
 group, and the centre's weightiest words, read back to the words its ideas write, are its key
 words.
 """
@@ -16,14 +16,13 @@ words.
 from __future__ import annotations
 
 import heapq
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
+from myalmaty.ideas.similarity.centres import centre
 from myalmaty.ideas.similarity.index import Index
-from myalmaty.ideas.similarity.normalise import words
 
 RADIUS_M = 1500
 DECAY_M = 1000
@@ -90,36 +89,14 @@ def alike_groups(index: Index, among: Iterable[int]) -> list[Group]:
                     heapq.heappush(heap, (-weights[other], other))
         if len(members) >= MIN_IDEAS:
             stars.append((heart, members))
-    labelled = index.centres([members for _heart, members in stars])
-    found = [
-        Group(tuple(i for i, _c in closeness),
-              round(float(np.mean([neighbours[heart][o] for o in members[1:]])), 4),
-              tuple(terms[:KEY_WORDS * 2]))
-        for (heart, members), (closeness, terms) in zip(stars, labelled, strict=True)
-    ]
+    found = []
+    for heart, members in stars:
+        middle = centre(index, members, closest=len(members), key_words=KEY_WORDS * 2)
+        found.append(Group(middle.closest,
+                           round(float(np.mean([neighbours[heart][o] for o in members[1:]])), 4),
+                           tuple(index.term(t) for t, _source in middle.terms)))
     found.sort(key=lambda g: (-len(g.idea_ids), -g.score, g.idea_ids[0]))
     return found
-
-
-def readable_words(terms: Iterable[str], texts: Iterable[str], limit: int = KEY_WORDS
-                   ) -> list[str]:
-    """Each term (a word skeleton) as the texts write it most often, lower-cased."""
-    wanted = list(dict.fromkeys(terms))
-    forms: dict[str, Counter[str]] = {term: Counter() for term in wanted}
-    for text in texts:
-        for written, folded in words(text):
-            if folded in forms:
-                forms[folded][written.casefold()] += 1
-    shown: list[str] = []
-    for term in wanted:
-        counted = forms[term]
-        if counted:
-            word = min(counted, key=lambda w: (-counted[w], w))
-            if word not in shown:
-                shown.append(word)
-        if len(shown) >= limit:
-            break
-    return shown
 
 
 def theme_title(key_words: list[str], fallback: Callable[[], str]) -> str:

@@ -58,6 +58,12 @@ def trigrams(word: str) -> set[str]:
     return {padded[i:i + 3] for i in range(len(padded) - 2)}
 
 
+def alike_words(a: str, b: str) -> bool:
+    """Two word skeletons alike enough to be one word (an ending or a typo apart)."""
+    ga, gb = trigrams(a), trigrams(b)
+    return 2 * len(ga & gb) >= MIN_WORD_LIKENESS * (len(ga) + len(gb))
+
+
 def bag(title: str, description: str) -> dict[str, float]:
     """Term → weight: field weight per occurrence, dampened (a word said five times is not
     five times the topic)."""
@@ -701,38 +707,6 @@ class Index:
             return Pairs.empty()
         return Pairs(np.concatenate(out_q), np.concatenate(out_d), np.concatenate(out_like),
                      np.concatenate(out_dist))
-
-    def centres(self, groups: list[list[int]]) -> list[tuple[list[tuple[int, float]], list[str]]]:
-        """For each group of ideas: its ideas ranked by how close each lies to the group's
-        centre (the mean of their idf-weighted, normalised vectors), and the centre's words,
-        weightiest first (word skeletons only: concepts and place names left out)."""
-        with self._lock:
-            if self.fresh or not self.alive.all():
-                self.merge()
-            idf = self.idf()
-            lex = lexicon()
-            answers = []
-            for idea_ids in groups:
-                found = [i for i in idea_ids if i in self.slots]
-                centre: dict[int, float] = {}
-                vectors: list[tuple[int, list[int], list[float]]] = []
-                for idea_id in found:
-                    slot = self.slots[idea_id]
-                    span = slice(self.by_slot[slot], self.by_slot[slot + 1])
-                    terms = self.slot_terms[span]
-                    values = (self.slot_weights[span] * idf[terms] / self.norms[slot]).tolist()
-                    vectors.append((idea_id, terms.tolist(), values))
-                    for term, value in zip(vectors[-1][1], values, strict=True):
-                        centre[term] = centre.get(term, 0.0) + value / len(found)
-                closeness = [(idea_id, sum(centre[t] * v for t, v in zip(terms, values,
-                                                                          strict=True)))
-                             for idea_id, terms, values in vectors]
-                closeness.sort(key=lambda c: -c[1])
-                words = [self.words[t] for t, _v in sorted(centre.items(), key=lambda c: -c[1])
-                         if not self.words[t].startswith(CONCEPT_PREFIX)
-                         and not lex.is_place(self.words[t])]
-                answers.append((closeness, words))
-            return answers
 
 
 @dataclass(frozen=True)

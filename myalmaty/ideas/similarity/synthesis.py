@@ -21,16 +21,14 @@ one each for the ideas, their supporters, their quarters and the ideas it names.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
 import sqlalchemy as sa
 
 from myalmaty.domain.ideas import Idea
 from myalmaty.ideas.similarity import index_for_app, queries
-from myalmaty.ideas.similarity.index import MIN_WORD_LIKENESS, Index, trigrams
-from myalmaty.ideas.similarity.normalise import CONCEPT_PREFIX, words
+from myalmaty.ideas.similarity.centres import Centre, centre, readable_words
 from myalmaty.ideas.similarity.queries import (
     RECOMMENDATION,
     THEME,
@@ -38,7 +36,7 @@ from myalmaty.ideas.similarity.queries import (
     theme_members,
 )
 
-__all__ = ["RECOMMENDATION", "THEME", "Centre", "Scope", "Synthesis", "centre",
+__all__ = ["RECOMMENDATION", "THEME", "Scope", "Synthesis",
            "recommendation_members", "synthesise", "theme_members"]
 
 KEY_WORDS = 8
@@ -59,57 +57,6 @@ class Synthesis:
     @property
     def is_empty(self) -> bool:
         return self.idea_count == 0
-
-
-@dataclass(frozen=True)
-class Centre:
-    """What the index says of a set of ideas: the ids closest to its centre, best first, and
-    its heaviest words (term ids), each with the idea that weighs it most."""
-
-    closest: tuple[int, ...]
-    terms: tuple[tuple[int, int], ...]
-
-
-def _alike(a: str, b: str) -> bool:
-    ga, gb = trigrams(a), trigrams(b)
-    return 2 * len(ga & gb) >= MIN_WORD_LIKENESS * (len(ga) + len(gb))
-
-
-def centre(index: Index, idea_ids: Sequence[int], *, closest: int = REPRESENTATIVE,
-           key_words: int = KEY_WORDS) -> Centre:
-    vectors = index.vectors(idea_ids)
-    n = len(vectors.ids)
-    if not n:
-        return Centre((), ())
-    terms, at = np.unique(vectors.terms, return_inverse=True)
-    mean = np.bincount(at, vectors.weights, minlength=len(terms)) / n
-    length = float(np.sqrt((mean ** 2).sum())) or 1.0
-    likeness = np.bincount(vectors.rows, vectors.weights * mean[at], minlength=n) / length
-    # Ties (two ideas saying the same) go to the older idea.
-    order = np.lexsort((vectors.ids, -np.round(likeness, 9)))
-    best = tuple(int(vectors.ids[i]) for i in order[:closest])
-
-    chosen: list[tuple[int, int]] = []
-    chosen_words: list[str] = []
-    for k in np.argsort(-mean, kind="stable"):
-        word = index.term(int(terms[k]))
-        if word.startswith(CONCEPT_PREFIX) or any(_alike(word, w) for w in chosen_words):
-            continue
-        holders = np.flatnonzero(at == k)
-        source = holders[np.argmax(vectors.weights[holders])]
-        chosen.append((int(terms[k]), int(vectors.ids[vectors.rows[source]])))
-        chosen_words.append(word)
-        if len(chosen) == key_words:
-            break
-    return Centre(best, tuple(chosen))
-
-
-def _written(skeleton: str, idea: Idea) -> str | None:
-    """How the idea writes the word whose folded form is `skeleton` (lower-cased)."""
-    for written, folded in words(f"{idea.title} {idea.description}"):
-        if folded == skeleton:
-            return written.casefold()
-    return None
 
 
 def synthesise(members: sa.Select | sa.CompoundSelect, scopes: Iterable[Scope]
@@ -135,7 +82,8 @@ def synthesise(members: sa.Select | sa.CompoundSelect, scopes: Iterable[Scope]
     top: dict[Scope, int] = {}
     for scope in wanted:
         if members_of := ideas_of.get(scope):
-            centres[scope] = centre(index, [idea_id for idea_id, _s, _q in members_of])
+            centres[scope] = centre(index, [idea_id for idea_id, _s, _q in members_of],
+                                    closest=REPRESENTATIVE, key_words=KEY_WORDS)
             top[scope] = min(members_of, key=lambda r: (-r[1], r[0]))[0]
     named = {i for c in centres.values() for i in c.closest} | set(top.values()) | {
         source for c in centres.values() for _t, source in c.terms}
@@ -148,11 +96,10 @@ def synthesise(members: sa.Select | sa.CompoundSelect, scopes: Iterable[Scope]
             result[scope] = Synthesis()
             continue
         found = centres[scope]
-        key_words: dict[str, None] = {}
-        for term_id, source in found.terms:
-            written = _written(index.term(term_id), shown[source]) if source in shown else None
-            if written:
-                key_words.setdefault(written, None)
+        sources = [shown[source] for _t, source in found.terms if source in shown]
+        key_words = readable_words([index.term(t) for t, _s in found.terms],
+                                   [f"{idea.title} {idea.description}" for idea in sources],
+                                   KEY_WORDS)
         in_quarters = {q for _i, _s, q in rows if q is not None}
         result[scope] = Synthesis(
             idea_count=len(rows),
