@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol, overload
+from typing import Any, NamedTuple, Protocol, overload
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import get_timezone
 from sqlalchemy import orm as so
 
-from myalmaty.core.models import translated_in
+from myalmaty.core.models import UTCDateTime, translated_in
 from myalmaty.domain.ideas import Comment, CommentStatus, Idea, IdeaStage, IdeaStatus
 from myalmaty.domain.reference import (
     AgendaItem,
@@ -33,7 +33,7 @@ from myalmaty.domain.reference import (
     Quarter,
     Recommendation,
 )
-from myalmaty.domain.rules import idea_recommendation_links, idea_recommendation_pairs
+from myalmaty.domain.rules import idea_recommendation_pairs
 from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.exports.filters import ExportFilters, idea_conditions
 from myalmaty.extensions import db
@@ -102,7 +102,8 @@ class ReferenceData:
     def local_day(self, moment: dt.datetime | None) -> dt.date | None:
         """The day in the platform's time zone (Almaty), which is what people call the date.
 
-        `moment` is in UTC, as every stored time is read (`core.models.UTCDateTime`). The time
+        `moment` is in UTC, aware as every stored time is read (`core.models.UTCDateTime`) or
+        naive as SQLite stores it (`utc_as_stored`). The time
         zone is consulted once per UTC hour, not once per row: every moment of an hour falls
         on the same local day unless local midnight or a change of offset falls inside it
         (offsets of whole hours never do that); such an hour is converted moment by moment.
@@ -114,10 +115,13 @@ class ReferenceData:
             day = self._days[hour]
         except KeyError:
             day = self._days[hour] = self._day_of_hour(moment)
-        return day if day is not None else moment.astimezone(self.timezone).date()
+        if day is None:
+            return moment.replace(tzinfo=dt.UTC).astimezone(self.timezone).date()
+        return day
 
     def _day_of_hour(self, moment: dt.datetime) -> dt.date | None:
         """The local day of the whole UTC hour holding `moment`, or None if it has two."""
+        moment = moment.replace(tzinfo=dt.UTC)  # aware in UTC already, or naive in UTC
         first = moment.replace(minute=0, second=0, microsecond=0).astimezone(self.timezone)
         last = (moment.replace(minute=59, second=59, microsecond=999_999)
                 .astimezone(self.timezone))
@@ -176,8 +180,6 @@ class IdeaRow(NamedTuple):
 
     id: int
     reference: str
-    created_at: dt.datetime
-    published_at: dt.datetime | None
     title: str
     description: str
     first_step: str
@@ -211,6 +213,15 @@ IDEA_FIELDS = (
 )
 
 
+def utc_as_stored(columns: Iterable[Any], dialect: str) -> list[Any]:
+    """`columns`, the UTC times among them read as SQLite stores them: naive, in UTC (what
+    `UTCDateTime` would make aware, a call per value); on other databases as they are."""
+    if dialect != "sqlite":
+        return list(columns)
+    return [sa.type_coerce(c, sa.DateTime()) if isinstance(c.type, UTCDateTime) else c
+            for c in columns]
+
+
 class UrlBuilder(Protocol):
     def __call__(self, endpoint: str, **values: object) -> str: ...
 
@@ -235,15 +246,15 @@ def public_link_maker(endpoint: str, key: str) -> Callable[[int], str]:
     return lambda value: f"{prefix}{value}{suffix}"
 
 
-def _recommendations_taken_up(idea_ids: list[int]) -> dict[int, frozenset[int]]:
-    """The recommendations each idea takes up, directly or through its active theme."""
-    reached = idea_recommendation_links(idea_ids=idea_ids)
-    taken_up: dict[int, set[int]] = defaultdict(set)
-    for idea_id, rec_id in db.session.execute(
-        sa.select(reached.c.idea_id, reached.c.recommendation_id)
+def _linked_directly(idea_ids: list[int]) -> dict[int, frozenset[int]]:
+    """The recommendations each of these ideas is linked to itself (not through its theme)."""
+    linked: dict[int, set[int]] = defaultdict(set)
+    for idea_id, rec_id in db.session.connection().execute(
+        sa.select(RecommendationLink.idea_id, RecommendationLink.recommendation_id)
+        .where(RecommendationLink.idea_id.in_(idea_ids))
     ):
-        taken_up[idea_id].add(rec_id)
-    return {idea_id: frozenset(ids) for idea_id, ids in taken_up.items()}
+        linked[idea_id or 0].add(rec_id)  # never 0: the ids asked for
+    return {idea_id: frozenset(ids) for idea_id, ids in linked.items()}
 
 
 def iter_idea_rows(
@@ -253,35 +264,45 @@ def iter_idea_rows(
 
     Everything that is the same for many rows is worked out once: a link is a prefix and the
     id, a day is looked up per hour (`ReferenceData.local_day`), the recommendations of each
-    distinct set of links are ordered and named once."""
+    distinct set of links are ordered and named once.
+
+    The recommendations an idea takes up are `domain.rules`' (linked itself, or through its
+    active theme): the links of each batch's ideas are read with one query by the ideas' ids,
+    and its themes' links come with the reference data (`GroupInfo.recommendation_ids`, active
+    themes only). Asking `rules.idea_recommendation_links` per batch would walk every theme's
+    ideas for each batch, a cost that grows with the whole table (test_shared_rules checks the
+    two agree)."""
     idea_link = public_link_maker("ideas.detail", "idea_id")
     order = {rec_id: n for n, rec_id in enumerate(reference.recommendations)}
-    taken_up_as: dict[frozenset[int], tuple[tuple[int, ...], tuple[str, ...]]] = {}
-    nothing: tuple[tuple[int, ...], tuple[str, ...]] = ((), ())
+    # {(recommendations linked directly, theme): (their ids in forum order, their titles)}
+    taken_up_as: dict[tuple[frozenset[int] | None, int | None],
+                      tuple[tuple[int, ...], tuple[str, ...]]] = {}
     categories, quarters, groups = reference.categories, reference.quarters, reference.groups
     stage_labels, local_day = reference.stage_labels, reference.local_day
-    result = db.session.execute(
-        sa.select(*IDEA_FIELDS).where(*idea_conditions(filters)).order_by(Idea.id),
+    # Core rows straight from the session's connection: no ORM entities are loaded.
+    connection = db.session.connection()
+    result = connection.execute(
+        sa.select(*utc_as_stored(IDEA_FIELDS, connection.dialect.name))
+        .where(*idea_conditions(filters)).order_by(Idea.id),
         execution_options={"yield_per": batch_size},
     )
     for batch in result.partitions():
-        taken_up = _recommendations_taken_up([r[0] for r in batch])
+        linked = _linked_directly([r[0] for r in batch])
         for (idea_id, created_at, published_at, title, description, first_step, category_id,
              quarter_id, group_id, stage, public_answer, support_count, comment_count, lat,
              lon) in batch:
             group = groups.get(group_id) if group_id else None
-            links = taken_up.get(idea_id)
-            recommendations = nothing if links is None else taken_up_as.get(links)
-            if recommendations is None:
-                assert links is not None
-                ordered = tuple(sorted(links, key=lambda i: order.get(i, len(order))))
-                recommendations = taken_up_as[links] = (
+            key = (linked.get(idea_id), group.id if group else None)
+            if (recommendations := taken_up_as.get(key)) is None:
+                ids = set(key[0] or ())
+                if group is not None:
+                    ids.update(group.recommendation_ids)
+                ordered = tuple(sorted(ids, key=lambda i: order.get(i, len(order))))
+                recommendations = taken_up_as[key] = (
                     ordered, tuple(reference.recommendation_titles(list(ordered))))
             yield IdeaRow(
                 idea_id,
                 idea_reference(created_at, idea_id),
-                created_at,
-                published_at,
                 title,
                 description,
                 first_step,
@@ -361,8 +382,10 @@ def iter_visible_comments(
     """The visible comments on every idea the filters match, idea by idea, oldest first,
     one batch in memory at a time. Hidden comments never leave the platform."""
     local_day = reference.local_day
-    result = db.session.execute(
-        sa.select(Comment.idea_id, Idea.created_at, Idea.title, Comment.created_at, Comment.body)
+    connection = db.session.connection()
+    fields = (Comment.idea_id, Idea.created_at, Idea.title, Comment.created_at, Comment.body)
+    result = connection.execute(
+        sa.select(*utc_as_stored(fields, connection.dialect.name))
         .join(Idea, Idea.id == Comment.idea_id)
         .where(*idea_conditions(filters), Comment.status == CommentStatus.VISIBLE)
         .order_by(Comment.idea_id, Comment.created_at, Comment.id),
