@@ -256,6 +256,7 @@ def _export(fmt: ExportFormat, output: Path, filters: ExportFilters | None = Non
 
 def _in_child(work: Callable[[], None], output: Path, trace: bool, profile: bool, pipe) -> None:
     """Runs in a forked process, so each run's peak memory is its own."""
+    db.session.remove()
     db.engine.dispose(close=False)  # the parent's connections stay the parent's
     with db.engine.connect():  # as in a worker that has served a request: its pool is ready
         pass
@@ -345,18 +346,24 @@ def main() -> None:
                     nothing = ExportFilters(since=dt.date(2100, 1, 1), forum_id=1)
                     for fmt in args.formats:
                         _export(ExportFormat(fmt), folder_path / f"warm.{fmt}", nothing)
+                    # No connection of this process may reach the forked ones.
+                    db.session.remove()
+                    db.engine.dispose()
                 seeded = size
                 print(f"# seeded {size} ideas in {time.perf_counter() - started:.1f} s", flush=True)
                 print(header)
                 for fmt in args.formats:
                     output = folder_path / f"out.{fmt}"
-                    runs = [run_forked(lambda f=fmt, o=output: _export(ExportFormat(f), o),
-                                       output, args.trace) for _ in range(args.runs)]
-                    floor_runs = []
-                    if fmt in FLOORS:
-                        floor_output = folder_path / f"floor.{fmt}"
-                        floor_runs = [run_forked(lambda f=fmt, o=floor_output: FLOORS[f](database_url, o),
-                                                 floor_output) for _ in range(args.runs)]
+                    # The export and its floor in turn, so that both meet the same load.
+                    floor_output = folder_path / f"floor.{fmt}"
+                    runs, floor_runs = [], []
+                    for _ in range(args.runs):
+                        runs.append(run_forked(lambda f=fmt, o=output: _export(ExportFormat(f), o),
+                                               output, args.trace))
+                        if fmt in FLOORS:
+                            floor_runs.append(run_forked(
+                                lambda f=fmt, o=floor_output: FLOORS[f](database_url, o),
+                                floor_output))
                     times = [r[0] for r in runs]
                     floor_times = [r[0] for r in floor_runs]
                     ratio = (statistics.median(times) / statistics.median(floor_times)
