@@ -13,15 +13,22 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from myalmaty.exports.areas import Area
-from myalmaty.exports.columns import IDEA_COLUMNS, Cell, redact_emails
+from myalmaty.exports.columns import IDEA_COLUMNS, Kind, cell_functions, redact_emails
 from myalmaty.exports.queries import IdeaRow
 
 FEATURES_PER_CHUNK = 500
 MEDIA_TYPE = "application/geo+json"
+# One encoder for every feature (json.dumps with options makes a new one per call).
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def machine_value(value: Cell) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
+def _iso_day(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+# Per column, the value as GeoJSON holds it: days in ISO 8601, everything else as it is.
+_KEYS = ("name", *(c.key for c in IDEA_COLUMNS))
+_VALUES = cell_functions(IDEA_COLUMNS, {Kind.DAY: _iso_day})
 
 
 def feature(row: IdeaRow) -> dict[str, Any]:
@@ -29,10 +36,8 @@ def feature(row: IdeaRow) -> dict[str, Any]:
         "type": "Feature",
         "id": row.id,
         "geometry": {"type": "Point", "coordinates": [round(row.lon, 6), round(row.lat, 6)]},
-        "properties": {
-            "name": redact_emails(row.title),
-            **{c.key: machine_value(c.value(row)) for c in IDEA_COLUMNS},
-        },
+        "properties": dict(zip(_KEYS, (redact_emails(row.title), *[v(row) for v in _VALUES]),
+                               strict=True)),
     }
 
 
@@ -52,7 +57,7 @@ def geojson_chunks(rows: Iterable[IdeaRow], selection: dict[str, Any] | None = N
     parts: list[str] = []
     separator = "\n"
     for count, row in enumerate(rows, start=1):
-        parts.append(separator + json.dumps(feature(row), ensure_ascii=False))
+        parts.append(separator + _encode(feature(row)))
         separator = ",\n"
         if count % FEATURES_PER_CHUNK == 0:
             yield "".join(parts).encode("utf-8")

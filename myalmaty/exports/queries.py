@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Protocol, overload
+from typing import Any, NamedTuple, Protocol, overload
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import get_timezone
 from sqlalchemy import orm as so
 
-from myalmaty.core.models import translated_in
+from myalmaty.core.models import UTCDateTime, translated_in
 from myalmaty.domain.ideas import Comment, CommentStatus, Idea, IdeaStage, IdeaStatus
 from myalmaty.domain.reference import (
     AgendaItem,
@@ -33,7 +33,7 @@ from myalmaty.domain.reference import (
     Quarter,
     Recommendation,
 )
-from myalmaty.domain.rules import idea_recommendation_links, idea_recommendation_pairs
+from myalmaty.domain.rules import idea_recommendation_pairs
 from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.exports.filters import ExportFilters, idea_conditions
 from myalmaty.extensions import db
@@ -92,13 +92,42 @@ class ReferenceData:
     stage_labels: dict[IdeaStage, str]
     timezone: dt.tzinfo
 
+    # {UTC hour (proleptic ordinal * 24 + hour): the local day of every moment in that hour}.
+    _days: dict[int, dt.date | None] = field(default_factory=dict, repr=False)
+
     @overload
     def local_day(self, moment: dt.datetime) -> dt.date: ...
     @overload
     def local_day(self, moment: dt.datetime | None) -> dt.date | None: ...
     def local_day(self, moment: dt.datetime | None) -> dt.date | None:
-        """The day in the platform's time zone (Almaty), which is what people call the date."""
-        return moment.astimezone(self.timezone).date() if moment is not None else None
+        """The day in the platform's time zone (Almaty), which is what people call the date.
+
+        `moment` is in UTC, aware as every stored time is read (`core.models.UTCDateTime`) or
+        naive as SQLite stores it (`utc_as_stored`). The time
+        zone is consulted once per UTC hour, not once per row: every moment of an hour falls
+        on the same local day unless local midnight or a change of offset falls inside it
+        (offsets of whole hours never do that); such an hour is converted moment by moment.
+        """
+        if moment is None:
+            return None
+        hour = moment.toordinal() * 24 + moment.hour
+        try:
+            day = self._days[hour]
+        except KeyError:
+            day = self._days[hour] = self._day_of_hour(moment)
+        if day is None:
+            return moment.replace(tzinfo=dt.UTC).astimezone(self.timezone).date()
+        return day
+
+    def _day_of_hour(self, moment: dt.datetime) -> dt.date | None:
+        """The local day of the whole UTC hour holding `moment`, or None if it has two."""
+        moment = moment.replace(tzinfo=dt.UTC)  # aware in UTC already, or naive in UTC
+        first = moment.replace(minute=0, second=0, microsecond=0).astimezone(self.timezone)
+        last = (moment.replace(minute=59, second=59, microsecond=999_999)
+                .astimezone(self.timezone))
+        if first.date() == last.date() and first.utcoffset() == last.utcoffset():
+            return first.date()
+        return None
 
     def recommendation_titles(self, ids: list[int]) -> list[str]:
         return [self.recommendations[i].title for i in ids if i in self.recommendations]
@@ -144,13 +173,13 @@ def load_reference_data(locale: str) -> ReferenceData:
                          get_timezone())
 
 
-@dataclass(frozen=True)
-class IdeaRow:
-    """One exported idea with its names resolved; never anything about its author."""
+class IdeaRow(NamedTuple):
+    """One exported idea with its names resolved; never anything about its author.
+
+    A tuple (built by position, read by name): 100,000 of them are made per export."""
 
     id: int
-    created_at: dt.datetime
-    published_at: dt.datetime | None
+    reference: str
     title: str
     description: str
     first_step: str
@@ -171,9 +200,10 @@ class IdeaRow:
     published_on: dt.date | None
     created_on: dt.date
 
-    @property
-    def reference(self) -> str:
-        return f"{self.created_at:%Y}-{self.id:05d}"
+
+def idea_reference(created_at: dt.datetime, idea_id: int) -> str:
+    """`2026-00042`: the year the idea was submitted (UTC) and its number."""
+    return f"{created_at.year:04d}-{idea_id:05d}"
 
 
 IDEA_FIELDS = (
@@ -181,6 +211,15 @@ IDEA_FIELDS = (
     Idea.category_id, Idea.quarter_id, Idea.group_id, Idea.stage, Idea.public_answer,
     Idea.support_count, Idea.comment_count, Idea.lat, Idea.lon,
 )
+
+
+def utc_as_stored(columns: Iterable[Any], dialect: str) -> list[Any]:
+    """`columns`, the UTC times among them read as SQLite stores them: naive, in UTC (what
+    `UTCDateTime` would make aware, a call per value); on other databases as they are."""
+    if dialect != "sqlite":
+        return list(columns)
+    return [sa.type_coerce(c, sa.DateTime()) if isinstance(c.type, UTCDateTime) else c
+            for c in columns]
 
 
 class UrlBuilder(Protocol):
@@ -198,55 +237,90 @@ def public_url_builder() -> UrlBuilder:
     return build
 
 
-def _recommendations_taken_up(idea_ids: list[int]) -> dict[int, set[int]]:
-    """The recommendations each idea takes up, directly or through its active theme."""
-    reached = idea_recommendation_links(idea_ids=idea_ids)
-    taken_up: dict[int, set[int]] = defaultdict(set)
-    for idea_id, rec_id in db.session.execute(
-        sa.select(reached.c.idea_id, reached.c.recommendation_id)
+def public_link_maker(endpoint: str, key: str) -> Callable[[int], str]:
+    """`make(42)`: the absolute link to `endpoint` for the id 42; the URL is built once, with a
+    marker in place of the id, and each link is that URL with the id put back (no routing)."""
+    marker = 9_173_528_461
+    url = public_url_builder()(endpoint, **{key: marker})
+    prefix, suffix = url.split(str(marker))  # one occurrence: the id is a path segment
+    return lambda value: f"{prefix}{value}{suffix}"
+
+
+def _linked_directly(idea_ids: list[int]) -> dict[int, frozenset[int]]:
+    """The recommendations each of these ideas is linked to itself (not through its theme)."""
+    linked: dict[int, set[int]] = defaultdict(set)
+    for idea_id, rec_id in db.session.connection().execute(
+        sa.select(RecommendationLink.idea_id, RecommendationLink.recommendation_id)
+        .where(RecommendationLink.idea_id.in_(idea_ids))
     ):
-        taken_up[idea_id].add(rec_id)
-    return taken_up
+        linked[idea_id or 0].add(rec_id)  # never 0: the ids asked for
+    return {idea_id: frozenset(ids) for idea_id, ids in linked.items()}
 
 
 def iter_idea_rows(
     filters: ExportFilters, reference: ReferenceData, batch_size: int = BATCH_SIZE
 ) -> Iterator[IdeaRow]:
-    """Every idea the filters match, in id order, one batch in memory at a time."""
-    url = public_url_builder()
+    """Every idea the filters match, in id order, one batch in memory at a time.
+
+    Everything that is the same for many rows is worked out once: a link is a prefix and the
+    id, a day is looked up per hour (`ReferenceData.local_day`), the recommendations of each
+    distinct set of links are ordered and named once.
+
+    The recommendations an idea takes up are `domain.rules`' (linked itself, or through its
+    active theme): the links of each batch's ideas are read with one query by the ideas' ids,
+    and its themes' links come with the reference data (`GroupInfo.recommendation_ids`, active
+    themes only). Asking `rules.idea_recommendation_links` per batch would walk every theme's
+    ideas for each batch, a cost that grows with the whole table (test_shared_rules checks the
+    two agree)."""
+    idea_link = public_link_maker("ideas.detail", "idea_id")
     order = {rec_id: n for n, rec_id in enumerate(reference.recommendations)}
-    result = db.session.execute(
-        sa.select(*IDEA_FIELDS).where(*idea_conditions(filters)).order_by(Idea.id),
+    # {(recommendations linked directly, theme): (their ids in forum order, their titles)}
+    taken_up_as: dict[tuple[frozenset[int] | None, int | None],
+                      tuple[tuple[int, ...], tuple[str, ...]]] = {}
+    categories, quarters, groups = reference.categories, reference.quarters, reference.groups
+    stage_labels, local_day = reference.stage_labels, reference.local_day
+    # Core rows straight from the session's connection: no ORM entities are loaded.
+    connection = db.session.connection()
+    result = connection.execute(
+        sa.select(*utc_as_stored(IDEA_FIELDS, connection.dialect.name))
+        .where(*idea_conditions(filters)).order_by(Idea.id),
         execution_options={"yield_per": batch_size},
     )
     for batch in result.partitions():
-        taken_up = _recommendations_taken_up([r.id for r in batch])
-        for r in batch:
-            group = reference.groups.get(r.group_id) if r.group_id else None
-            ordered = tuple(sorted(taken_up.get(r.id, ()), key=lambda i: order.get(i, len(order))))
+        linked = _linked_directly([r[0] for r in batch])
+        for (idea_id, created_at, published_at, title, description, first_step, category_id,
+             quarter_id, group_id, stage, public_answer, support_count, comment_count, lat,
+             lon) in batch:
+            group = groups.get(group_id) if group_id else None
+            key = (linked.get(idea_id), group.id if group else None)
+            if (recommendations := taken_up_as.get(key)) is None:
+                ids = set(key[0] or ())
+                if group is not None:
+                    ids.update(group.recommendation_ids)
+                ordered = tuple(sorted(ids, key=lambda i: order.get(i, len(order))))
+                recommendations = taken_up_as[key] = (
+                    ordered, tuple(reference.recommendation_titles(list(ordered))))
             yield IdeaRow(
-                id=r.id,
-                created_at=r.created_at,
-                published_at=r.published_at,
-                title=r.title,
-                description=r.description,
-                first_step=r.first_step,
-                category=reference.categories.get(r.category_id, ""),
-                quarter=reference.quarters.get(r.quarter_id, "") if r.quarter_id else "",
-                group_id=group.id if group else None,
-                group=group.title if group else "",
-                recommendation_ids=ordered,
-                recommendations=tuple(reference.recommendation_titles(list(ordered))),
-                stage=r.stage,
-                stage_label=reference.stage_labels[r.stage],
-                public_answer=r.public_answer,
-                support_count=r.support_count,
-                comment_count=r.comment_count,
-                lat=r.lat,
-                lon=r.lon,
-                link=url("ideas.detail", idea_id=r.id),
-                published_on=reference.local_day(r.published_at),
-                created_on=reference.local_day(r.created_at),
+                idea_id,
+                idea_reference(created_at, idea_id),
+                title,
+                description,
+                first_step,
+                categories.get(category_id, ""),
+                quarters.get(quarter_id, "") if quarter_id else "",
+                group.id if group else None,
+                group.title if group else "",
+                *recommendations,
+                stage,
+                stage_labels[stage],
+                public_answer,
+                support_count,
+                comment_count,
+                lat,
+                lon,
+                idea_link(idea_id),
+                local_day(published_at),
+                local_day(created_at),
             )
         if (report := _progress.get()) is not None:
             report(len(batch))
@@ -292,19 +366,14 @@ def coverage_counts(filters: ExportFilters) -> dict[tuple[int, int | None], int]
     return {(rec_id, quarter_id): n for rec_id, quarter_id, n in rows}
 
 
-@dataclass(frozen=True)
-class CommentRow:
+class CommentRow(NamedTuple):
     """One visible comment on an exported idea, for the spreadsheet; its author is not read."""
 
     idea_id: int
-    idea_created_at: dt.datetime
+    reference: str
     idea_title: str
     created_on: dt.date
     body: str
-
-    @property
-    def reference(self) -> str:
-        return f"{self.idea_created_at:%Y}-{self.idea_id:05d}"
 
 
 def iter_visible_comments(
@@ -312,8 +381,11 @@ def iter_visible_comments(
 ) -> Iterator[CommentRow]:
     """The visible comments on every idea the filters match, idea by idea, oldest first,
     one batch in memory at a time. Hidden comments never leave the platform."""
-    result = db.session.execute(
-        sa.select(Comment.idea_id, Idea.created_at, Idea.title, Comment.created_at, Comment.body)
+    local_day = reference.local_day
+    connection = db.session.connection()
+    fields = (Comment.idea_id, Idea.created_at, Idea.title, Comment.created_at, Comment.body)
+    result = connection.execute(
+        sa.select(*utc_as_stored(fields, connection.dialect.name))
         .join(Idea, Idea.id == Comment.idea_id)
         .where(*idea_conditions(filters), Comment.status == CommentStatus.VISIBLE)
         .order_by(Comment.idea_id, Comment.created_at, Comment.id),
@@ -321,8 +393,8 @@ def iter_visible_comments(
     )
     for batch in result.partitions():
         for idea_id, idea_created_at, idea_title, created_at, body in batch:
-            yield CommentRow(idea_id, idea_created_at, idea_title, reference.local_day(created_at),
-                             body)
+            yield CommentRow(idea_id, idea_reference(idea_created_at, idea_id), idea_title,
+                             local_day(created_at), body)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import datetime as dt
 import math
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 import xlsxwriter
@@ -35,6 +35,7 @@ from myalmaty.exports.columns import (
     SPREADSHEET_DAY_FORMATS,
     Cell,
     Column,
+    Kind,
 )
 from myalmaty.exports.filters import ExportFilters
 from myalmaty.exports.queries import (
@@ -59,6 +60,7 @@ WORKBOOK_OPTIONS = {
 
 
 A4 = 9  # Excel's paper size code
+EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Excel keeps at most this many hyperlinks on a sheet; past it, a link is written as its text.
 MAX_LINKS_PER_SHEET = 65_530
 LINE_HEIGHT = 15.0  # points: one line of Excel's default font (Calibri 11), its default row
@@ -66,6 +68,12 @@ MAX_LINES = 15  # a row never grows past this; the whole text stays in the cell
 # A column w characters wide holds about 0.85 w characters of running text: words wrap
 # whole, and the width is measured in digits, a little wider than the average letter.
 CHARACTERS_PER_WIDTH = 0.85
+
+
+def excel_serial(day: dt.date) -> float:
+    """The number a spreadsheet stores for a day: days since 1899-12-30 (Excel's 1900 date
+    system, as XlsxWriter writes it, for days from March 1900 on)."""
+    return float((day - EXCEL_EPOCH).days)
 
 
 def sheet_title(text: str) -> str:
@@ -80,17 +88,6 @@ def lines_needed(text: str, width: int) -> int:
     return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
 
 
-def row_height(values: list[Cell], columns: list[Column]) -> float | None:
-    """The height that shows the longest wrapped cell, capped; None: the default height."""
-    lines = max(
-        (lines_needed(value, column.width)
-         for value, column in zip(values, columns, strict=True)
-         if column.wrap and isinstance(value, str) and value),
-        default=1,
-    )
-    return min(lines, MAX_LINES) * LINE_HEIGHT if lines > 1 else None
-
-
 def _set_up_printing(sheet: Worksheet) -> None:
     sheet.set_landscape()
     sheet.set_paper(A4)
@@ -103,7 +100,8 @@ def _set_up_printing(sheet: Worksheet) -> None:
 
 class SheetWriter:
     """Rows into one sheet, in order: the header first, then typed cells, each column
-    formatted as declared (wrapped, a hyperlink, a number format)."""
+    formatted as declared (wrapped, a hyperlink, a number format). How each column is written
+    is decided once, from its kind; a row only passes its values along."""
 
     def __init__(self, workbook: xlsxwriter.Workbook, title: str, columns: list[Column],
                  locale: str) -> None:
@@ -127,6 +125,10 @@ class SheetWriter:
             self.sheet.set_row(0, min(lines, MAX_LINES) * LINE_HEIGHT)
         for index, text in enumerate(header):
             self.sheet.write_string(0, index, text, header_format)
+        # (column index, characters a line) of the wrapped columns: what sets a row's height.
+        self._wrapped = [(index, column.width, max(1, int(column.width * CHARACTERS_PER_WIDTH)))
+                         for index, column in enumerate(columns) if column.wrap]
+        self._writers = [self._cell_writer(index, column) for index, column in enumerate(columns)]
 
     def _format(self, number_format: str | None, wrap: bool = False, link: bool = False) -> Format:
         key = (number_format, wrap, link)
@@ -139,28 +141,58 @@ class SheetWriter:
             self._formats[key] = self.workbook.add_format(properties)
         return self._formats[key]
 
-    def append(self, values: list[Cell]) -> None:
-        self.rows += 1
-        # Constant-memory mode: the row's height is set before any of its cells is written.
-        height = row_height(values, self.columns)
-        if height is not None:
-            self.sheet.set_row(self.rows, height)
-        for index, (value, column) in enumerate(zip(values, self.columns, strict=True)):
-            if value is None or value == "":
-                continue
-            if isinstance(value, dt.date):
-                self.sheet.write_datetime(self.rows, index, value,
-                                          self._format(column.number_format or self.day_format))
-            elif isinstance(value, (int, float)):
-                self.sheet.write_number(self.rows, index, value, self._format(column.number_format))
-            elif column.url and self.links < MAX_LINKS_PER_SHEET:
+    def _cell_writer(self, index: int, column: Column) -> Callable[[int, Any], object]:
+        """How a value of this column is written into row `row`; an empty one is not."""
+        sheet = self.sheet
+        if column.kind is Kind.NUMBER:
+            number_format = self._format(column.number_format)
+            return lambda row, value: (value is None
+                                       or sheet.write_number(row, index, value, number_format))
+        if column.kind is Kind.DAY:
+            day_format = self._format(column.number_format or self.day_format)
+            serials: dict[dt.date, float] = {}
+
+            def write_day(row: int, day: dt.date | None) -> object:
+                """What write_datetime() writes, a day's serial number in a day format,
+                with the serial worked out once per day rather than once per cell."""
+                if day is None:
+                    return None
+                if (serial := serials.get(day)) is None:
+                    serial = serials[day] = excel_serial(day)
+                return sheet.write_number(row, index, serial, day_format)
+
+            return write_day
+        text_format = self._format(None, column.wrap)
+        if not column.url:
+            return lambda row, value: (not value or sheet.write_string(
+                row, index, ILLEGAL_XML.sub("", value), text_format))
+        link_format = self._format(None, column.wrap, True)
+
+        def write_link(row: int, value: str | None) -> object:
+            if not value:
+                return None
+            if self.links < MAX_LINKS_PER_SHEET:
                 self.links += 1
-                self.sheet.write_url(self.rows, index, value, self._format(None, column.wrap, True),
-                                     string=value)
-            else:
-                self.sheet.write_string(self.rows, index, ILLEGAL_XML.sub("", value),
-                                        self._format(None, column.wrap))
-        self._forget_written_rows()
+                return sheet.write_url(row, index, value, link_format, string=value)
+            return sheet.write_string(row, index, ILLEGAL_XML.sub("", value), text_format)
+
+        return write_link
+
+    def append(self, values: list[Cell]) -> None:
+        self.rows = row = self.rows + 1
+        # Constant-memory mode: the row's height is set before any of its cells is written.
+        lines = 1
+        for index, width, per_line in self._wrapped:
+            text: Any = values[index]  # wrapped columns hold text
+            # One line unless longer than a line or broken: most short cells stop here.
+            if text and (len(text) > per_line or "\n" in text):
+                lines = max(lines, lines_needed(text, width))
+        if lines > 1:
+            self.sheet.set_row(row, min(lines, MAX_LINES) * LINE_HEIGHT)
+        for write, value in zip(self._writers, values, strict=True):
+            write(row, value)
+        if self.sheet.row_info:
+            self._forget_written_rows()
 
     def _forget_written_rows(self) -> None:
         """Drop the heights of rows already on disk.
@@ -188,9 +220,9 @@ def _write_rows(workbook: xlsxwriter.Workbook, title: str, columns: list[Column]
     sheet.close()
 
 
-def _layout(header: str, width: int, wrap: bool = False) -> Column:
+def _layout(header: str, width: int, wrap: bool = False, kind: Kind = Kind.TEXT) -> Column:
     """A column of a sheet whose cells are computed together rather than per row."""
-    return Column("", header, lambda _row: None, width, wrap=wrap)
+    return Column("", header, lambda _row: None, width, wrap=wrap, kind=kind)
 
 
 def _write_coverage(workbook: xlsxwriter.Workbook, filters: ExportFilters,
@@ -200,8 +232,8 @@ def _write_coverage(workbook: xlsxwriter.Workbook, filters: ExportFilters,
     quarter_ids: list[int | None] = [*reference.quarters, None]
     columns = [
         _layout(_("Recommendation"), 40, wrap=True), _layout(_("Forum"), 24, wrap=True),
-        *[_layout(name, 12) for name in reference.quarters.values()],
-        _layout(_("No quarter"), 12), _layout(_("Total"), 10),
+        *[_layout(name, 12, kind=Kind.NUMBER) for name in reference.quarters.values()],
+        _layout(_("No quarter"), 12, kind=Kind.NUMBER), _layout(_("Total"), 10, kind=Kind.NUMBER),
     ]
     sheet = SheetWriter(workbook, _("Coverage"), columns, reference.locale)
     for rec in reference.recommendations.values():

@@ -3,6 +3,7 @@ cluster. The file holds exactly the ideas inside, and says what was selected."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import zipfile
@@ -34,10 +35,10 @@ def _organiser(auth, locale="ru"):
 
 
 def selected_ids(data: bytes) -> set[int]:
-    """The ideas in a CSV that starts with its selection: the rows below the header row."""
-    header = data.decode("utf-8-sig").splitlines()[1]
+    """The ideas in a CSV: the rows below its header row."""
+    header = data.decode("utf-8-sig").splitlines()[0]
     rows = read_csv(data, delimiter=";" if ";" in header else ",")
-    return {int(row[0]) for row in rows[2:]}
+    return {int(row[0]) for row in rows[1:]}
 
 
 def _ids(*ideas):
@@ -158,17 +159,30 @@ def test_a_cluster_from_the_map_exports_its_ideas(world, client, auth, monkeypat
 
 # --- the file says what was selected ---------------------------------------------------------
 
-def test_the_csv_says_what_was_selected_on_its_first_line(world, export_cli):
+def test_the_csv_says_what_was_selected_in_a_last_column_under_its_one_header_row(
+    world, export_cli
+):
+    """pandas and spreadsheets take the first line for the header: it is the header, and the
+    selection is a column of its own, on every row, so it stays with them when sorted."""
     _result, data = export_cli("csv", "--area", TRIANGLE, "--lang", "en")
-    rows = read_csv(data, delimiter=",")
-    assert rows[0] == ["Selection: Polygon drawn on the map, 3 corners (longitude latitude): "
-                       "76.905 43.235; 76.915 43.235; 76.915 43.22."]
-    assert rows[1][0] == "Number"
+    header, *rows = read_csv(data, delimiter=",")
+    assert header[0] == "Number" and header[-1] == "Selection"
+    assert len(rows) == 1
+    assert rows[0][0] == str(world.bikes.id)
+    assert rows[0][-1] == ("Polygon drawn on the map, 3 corners (longitude latitude): "
+                           "76.905 43.235; 76.915 43.235; 76.915 43.22.")
+    assert all(len(row) == len(header) for row in rows)
+    # As a reader that takes the first line for the names of the columns sees it.
+    (record,) = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+    assert record["Number"] == str(world.bikes.id)
+    assert record["Selection"].startswith("Polygon drawn on the map")
 
 
-def test_without_a_selection_the_csv_starts_with_its_headers(world, export_cli):
+def test_without_a_selection_the_csv_has_no_selection_column(world, export_cli):
     _result, data = export_cli("csv", "--lang", "en")
-    assert read_csv(data)[0][0] == "Number"
+    header = read_csv(data)[0]
+    assert header[0] == "Number" and "Selection" not in header
+    assert len(header) == 18
 
 
 def test_the_workbook_has_a_selection_sheet(world, export_cli):

@@ -29,3 +29,24 @@ def test_control_characters_pasted_by_a_resident_do_not_break_the_file(world, ex
     if fmt == "xlsx":
         titles = [c.value for c in load_workbook(io.BytesIO(data))["Ideas"]["D"]]
         assert "Tab\tandverticaltab" in titles
+
+
+@pytest.mark.parametrize("zone", ["Asia/Almaty", "Asia/Kolkata", "Europe/Berlin"])
+def test_local_days_looked_up_per_hour_match_the_time_zone_at_every_moment(zone):
+    """Days are looked up once per UTC hour; an hour holding local midnight (a half-hour
+    offset) or a change of offset (summer time) is worked out moment by moment. Times come
+    aware in UTC, or naive in UTC as SQLite stores them."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from myalmaty.exports.queries import ReferenceData
+
+    tz = ZoneInfo(zone)
+    reference = ReferenceData("en", {}, {}, {}, {}, {}, tz)
+    start = dt.datetime(2026, 3, 28, 12, 0, tzinfo=dt.UTC)  # Berlin moves its clocks on the 29th
+    for minutes in range(0, 2 * 24 * 60, 7):
+        moment = start + dt.timedelta(minutes=minutes, seconds=minutes % 60)
+        expected = moment.astimezone(tz).date()
+        assert reference.local_day(moment) == expected, moment
+        assert reference.local_day(moment.replace(tzinfo=None)) == expected, moment
+    assert reference.local_day(None) is None

@@ -290,12 +290,13 @@ def test_row_heights_are_written_but_not_kept_in_memory(app, tmp_path):
     """Constant memory: once a row is on disk its height is forgotten, and still in the file."""
     import xlsxwriter
 
-    from myalmaty.exports.columns import Column
+    from myalmaty.exports.columns import NUMBER, Column
     from myalmaty.exports.xlsx_writer import LINE_HEIGHT, WORKBOOK_OPTIONS, SheetWriter
 
     path = tmp_path / "rows.xlsx"
     book = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
-    columns = [Column("n", "N", lambda r: r, 8), Column("text", "Text", lambda r: r, 12, wrap=True)]
+    columns = [Column("n", "N", lambda r: r, 8, kind=NUMBER),
+               Column("text", "Text", lambda r: r, 12, wrap=True)]
     sheet = SheetWriter(book, "Rows", columns, "en")
     for n in range(1, 201):
         sheet.append([n, "ж" * 10 * (n % 4)])  # no text, or 1, 2 or 3 lines of 10 characters
