@@ -300,7 +300,8 @@ class Floors:
             self.connection.commit()
 
     def remove_submitted(self) -> None:
-        self.rows("DELETE FROM ideas WHERE title LIKE 'Floor %'")
+        self.connection.cursor().execute(
+            "DELETE FROM ideas WHERE title LIKE " + ("'Floor %%'" if self.postgres else "'Floor %'"))
         if not self.postgres:
             self.connection.commit()
 
