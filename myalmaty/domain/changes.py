@@ -33,6 +33,9 @@ REFERENCE_CHANGED = "reference_changed"
 # In `Session.info` until the transaction ends: the reference marker as this transaction read
 # it (`domain.lookups` reads it once per transaction).
 REFERENCE_READ = "reference_read"
+# In `Session.info` from a bump of the change marker until the transaction ends: what a process
+# keeps by marker is not what this transaction sees.
+CONTENT_CHANGED = "content_changed"
 
 
 class ContentVersion(Model):
@@ -103,6 +106,7 @@ def _bump_on_flush(session: so.Session, _context: Any, _instances: Any) -> None:
         _shows(session, obj, new=False) for obj in (*session.dirty, *session.deleted)
     )
     if changed:
+        session.info[CONTENT_CHANGED] = True
         _bump(session.connection())
     if any(isinstance(obj, (Category, Quarter))
            for obj in (*session.new, *session.dirty, *session.deleted)):
@@ -112,8 +116,8 @@ def _bump_on_flush(session: so.Session, _context: Any, _instances: Any) -> None:
 @sa.event.listens_for(so.Session, "after_transaction_end")
 def _transaction_ended(session: so.Session, transaction: so.SessionTransaction) -> None:
     if transaction.parent is None:
-        session.info.pop(REFERENCE_CHANGED, None)
-        session.info.pop(REFERENCE_READ, None)
+        for key in (REFERENCE_CHANGED, REFERENCE_READ, CONTENT_CHANGED):
+            session.info.pop(key, None)
 
 
 @sa.event.listens_for(so.Session, "do_orm_execute")
@@ -124,6 +128,7 @@ def _bump_on_bulk_statement(state: so.ORMExecuteState) -> None:
         return
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) in _SHOWN_TABLES:
+        state.session.info[CONTENT_CHANGED] = True
         _bump(state.session.connection())
     if getattr(table, "name", None) in _REFERENCE_TABLES:
         _bump_reference(state.session)
