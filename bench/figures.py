@@ -99,8 +99,16 @@ class HttpClient:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # A kept-alive connection the server closed while idle: a GET is asked again.
+            if method != "GET":
+                raise
+            self.connection.close()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
         sent = response.read()
         for value in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in http.cookies.SimpleCookie(value).items():
@@ -111,7 +119,11 @@ class HttpClient:
         return self.request("GET", path, headers)
 
     def post(self, path: str, fields: dict[str, str]) -> tuple[int, bytes, dict[str, str]]:
-        return self.request("POST", path, {}, urllib.parse.urlencode(fields))
+        # A connection of its own, as sync workers answer anyway: a kept-alive one may have
+        # been closed by the server while idle, and a POST is not asked twice.
+        self.connection.close()
+        return self.request("POST", path, {"Connection": "close"},
+                            urllib.parse.urlencode(fields))
 
 
 class TestClient:
