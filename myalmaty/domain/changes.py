@@ -30,9 +30,6 @@ _REFERENCE_TABLES = frozenset({"categories", "quarters"})
 # In `Session.info` from a reference change until the transaction ends: the process's copy of
 # reference data is not what this transaction sees.
 REFERENCE_CHANGED = "reference_changed"
-# In `Session.info` until the transaction ends: the reference marker as this transaction read
-# it (`domain.lookups` reads it once per transaction).
-REFERENCE_READ = "reference_read"
 # In `Session.info` from a bump of the change marker until the transaction ends: what a process
 # keeps by marker is not what this transaction sees.
 CONTENT_CHANGED = "content_changed"
@@ -116,7 +113,7 @@ def _bump_on_flush(session: so.Session, _context: Any, _instances: Any) -> None:
 @sa.event.listens_for(so.Session, "after_transaction_end")
 def _transaction_ended(session: so.Session, transaction: so.SessionTransaction) -> None:
     if transaction.parent is None:
-        for key in (REFERENCE_CHANGED, REFERENCE_READ, CONTENT_CHANGED):
+        for key in (REFERENCE_CHANGED, CONTENT_CHANGED):
             session.info.pop(key, None)
 
 

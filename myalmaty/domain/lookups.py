@@ -3,7 +3,7 @@ that covers a point.
 
 Each process keeps the active categories and quarters in memory (per app, in
 `app.extensions`), with the quarters' prepared shapes (`core.geo.point_in_boundary`), and
-reads one row per transaction to know they are current: the reference marker of
+reads one row per lookup to know they are current: the reference marker of
 `domain.changes`, which every change to a category or quarter bumps in its own transaction.
 So a change made through one worker is seen by every other at its next lookup. A transaction
 that has itself changed reference data reads the tables instead (the copy in memory is not
@@ -26,7 +26,7 @@ from flask import current_app
 from sqlalchemy import orm as so
 
 from myalmaty.core.geo import point_in_boundary
-from myalmaty.domain.changes import REFERENCE_CHANGED, REFERENCE_READ, reference_version
+from myalmaty.domain.changes import REFERENCE_CHANGED, reference_version
 from myalmaty.domain.reference import Category, Quarter
 from myalmaty.extensions import db
 
@@ -66,14 +66,9 @@ def _copies() -> _Copies | None:
     """The process's copies, reloaded if the marker moved; None inside a transaction that
     changed reference data itself."""
     session = db.session()
-    if session.info.get(REFERENCE_CHANGED) or any(
-        isinstance(obj, (Category, Quarter))
-        for obj in (*session.new, *session.dirty, *session.deleted)
-    ):
+    version = reference_version(session)  # flushes pending changes first (autoflush)
+    if session.info.get(REFERENCE_CHANGED):
         return None
-    version = session.info.get(REFERENCE_READ)
-    if version is None:
-        version = session.info[REFERENCE_READ] = reference_version(session)
     store: dict[str, Any] = current_app.extensions.setdefault(_EXTENSION, {})
     copies = store.get("copies")
     if copies is None or copies.version != version:

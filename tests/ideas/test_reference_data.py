@@ -75,7 +75,7 @@ def test_a_quarter_moved_through_one_worker_covers_points_for_another(app, other
     assert _slugs(_in(other_worker, lookups.active_quarters)) == ["panfilov"]
 
 
-def test_while_nothing_changes_lookups_read_only_the_marker_once(app, other_worker):
+def test_while_nothing_changes_a_lookup_reads_only_the_marker(app, other_worker):
     make_category(slug="culture")
     make_quarter(slug="panfilov")
     db.session.commit()
@@ -94,8 +94,8 @@ def test_while_nothing_changes_lookups_read_only_the_marker_once(app, other_work
             lookups.quarter_containing(*CENTRE)
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", record)
-    assert len(statements) == 1
-    assert "content_version" in statements[0]
+    assert len(statements) == 3
+    assert all("content_version" in statement for statement in statements)
 
 
 def test_a_transaction_that_changed_reference_data_sees_its_own_change(app):
