@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from shapely.geometry import shape
+from sqlalchemy.pool import NullPool
 
 from myalmaty import create_app
 from myalmaty.core.geo import geometry_summary
@@ -27,9 +28,12 @@ EAST_SQUARE = {"type": "Polygon", "coordinates": [[[76.970, 43.252], [76.985, 43
 @pytest.fixture
 def other_worker(app: Flask, tmp_path) -> Iterator[Flask]:
     """A second app on the same database, as another gunicorn worker would be."""
-    other = create_app(make_test_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path))
+    # Connections closed as soon as they are returned: none outlives the test.
+    other = create_app(make_test_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path,
+                                        SQLALCHEMY_ENGINE_OPTIONS={"poolclass": NullPool}))
     yield other
     with other.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 
