@@ -5,7 +5,14 @@
 Builds a throw-away database by bulk insert, starts gunicorn with 2 workers on loopback (or
 uses the test client with `--server test-client`), and prints each figure as min / median /
 max beside its floor (the same read with the bare driver and `json`), the ratio, and the
-target; then the query plans of the hot queries, then everything again as JSON.
+target: the map's clusters and bbox API, a 304, the list's first and a deep page, a `?q=`
+search, an idea's page and the organiser's dashboard (signed in). Then submissions per
+second: residents posting new ideas through the form at once, the rows counted afterwards
+(none may be lost, no answer may be a 5xx), beside the same rows inserted with the driver.
+Then the query plans of the hot queries, then everything again as JSON.
+
+`--threads N` runs gthread workers with N threads each (sync workers by default);
+`--only-submissions` measures submissions alone, to compare worker settings.
 """
 
 from __future__ import annotations
