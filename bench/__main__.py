@@ -5,7 +5,14 @@
 Builds a throw-away database by bulk insert, starts gunicorn with 2 workers on loopback (or
 uses the test client with `--server test-client`), and prints each figure as min / median /
 max beside its floor (the same read with the bare driver and `json`), the ratio, and the
-target; then the query plans of the hot queries, then everything again as JSON.
+target: the map's clusters and bbox API, a 304, the list's first and a deep page, a `?q=`
+search, an idea's page and the organiser's dashboard (signed in). Then submissions per
+second: residents posting new ideas through the form at once, the rows counted afterwards
+(none may be lost, no answer may be a 5xx), beside the same rows inserted with the driver.
+Then the query plans of the hot queries, then everything again as JSON.
+
+`--threads N` runs gthread workers with N threads each (sync workers by default);
+`--only-submissions` measures submissions alone, to compare worker settings.
 """
 
 from __future__ import annotations
@@ -17,7 +24,10 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +38,26 @@ from bench.figures import (
     CITY_ZOOM,
     DEEP_PAGE,
     PER_PAGE,
+    SEARCH,
     Figure,
     Floors,
     HttpClient,
     TestClient,
     bbox_holding,
     bbox_text,
+    csrf_token,
+    sign_in,
     timed,
     view_bbox,
 )
-from bench.throwaway import DEFAULT_POSTGRES, fill, throwaway_database
+from bench.throwaway import (
+    DEFAULT_POSTGRES,
+    ORGANISER,
+    RESIDENTS,
+    fill,
+    resident,
+    throwaway_database,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 GZIP = {"Accept-Encoding": "gzip"}
@@ -55,10 +75,12 @@ def _environment(database_url: str) -> dict[str, str]:
             "PYTHONPATH": str(ROOT)}
 
 
-def start_gunicorn(database_url: str) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(database_url: str, threads: int = 1) -> tuple[subprocess.Popen, int]:
+    """gunicorn with 2 workers: sync ones, or gthread ones with `threads` threads each."""
     port = _free_port()
+    worker = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
     process = subprocess.Popen(
-        [shutil.which("gunicorn") or "gunicorn", "--workers", "2", "--bind",
+        [shutil.which("gunicorn") or "gunicorn", "--workers", "2", *worker, "--bind",
          f"127.0.0.1:{port}", "--log-level", "warning", "myalmaty:create_app()"],
         cwd=ROOT, env=_environment(database_url),
     )
@@ -80,10 +102,67 @@ def in_process_app(database_url: str) -> Any:
                        "RATELIMIT_ENABLED": False, "IDEAS_PER_PAGE": PER_PAGE})
 
 
-def plans(app: Any, floors: Floors, paths: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """The app's own statements for each path (captured in-process), with their plans."""
+def submissions(make_client: Any, floors: Floors, total: int,
+                concurrency: int) -> dict[str, Any]:
+    """`total` new ideas posted through the form by `concurrency` residents at once; the rows
+    counted afterwards. Then the floor: the same rows inserted one by one with the driver."""
+    category_id, author_id = floors.rows(
+        "SELECT (SELECT min(id) FROM categories), (SELECT min(id) FROM users)")[0]
+    before = floors.rows("SELECT count(*) FROM ideas")[0][0]
+    clients = [sign_in(make_client(), resident(n)) for n in range(concurrency)]
+    tokens = [csrf_token(client.get("/ideas/new", {})[1]) for client in clients]
+    statuses: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def post(k: int) -> None:
+        for n in range(k, total, concurrency):
+            try:
+                status = send(k, n)
+            except OSError:
+                status = 0  # no answer at all
+            with lock:
+                statuses[status] += 1
+
+    def send(k: int, n: int) -> int:
+        return clients[k].post("/ideas/new", {
+            "csrf_token": tokens[k], "title": f"Бенч {n}: летний кинотеатр во дворе",
+            "description": "Показы под открытым небом для соседей летними вечерами.",
+            "first_step": "Спросить соседей, какой вечер им удобен.",
+            "category": str(category_id), "quarter": "auto",
+            "lat": f"{CITY_CENTRE[0] + (n % 100) * 1e-4:.6f}",
+            "lon": f"{CITY_CENTRE[1] + (n % 77) * 1e-4:.6f}"})[0]
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=post, args=(k,)) for k in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    stored = floors.rows("SELECT count(*) FROM ideas")[0][0] - before
+    start = time.perf_counter()
+    for n in range(total):
+        floors.submit(n, category_id, author_id)
+    floor_elapsed = time.perf_counter() - start
+    floors.remove_submitted()
+    accepted = statuses[302]
+    return {"figure": "submissions per second", "posted": total, "concurrency": concurrency,
+            "accepted": accepted, "stored": stored, "lost": accepted - stored,
+            "server_errors": sum(n for status, n in statuses.items() if status >= 500),
+            "unanswered": statuses[0],
+            "statuses": dict(statuses), "per_second": round(stored / elapsed, 1),
+            "floor_per_second": round(total / floor_elapsed, 1),
+            "ratio": round((total / floor_elapsed) / (stored / elapsed), 2) if stored else None,
+            "target_per_second": 150}
+
+
+def plans(app: Any, floors: Floors, paths: list[tuple[str, str]],
+          signed_in: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """The app's own statements for each path (captured in-process), with their plans; the
+    paths in `signed_in` are asked by the organiser."""
     from myalmaty.extensions import db
 
+    organiser = sign_in(TestClient(app), ORGANISER)
     found: list[dict[str, Any]] = []
     for name, path in paths:
         captured: list[tuple[str, Any]] = []
@@ -96,7 +175,7 @@ def plans(app: Any, floors: Floors, paths: list[tuple[str, str]]) -> list[dict[s
             engine = db.engine
         sa.event.listen(engine, "before_cursor_execute", record)
         try:
-            app.test_client().get(path)
+            (organiser.client if path in signed_in else app.test_client()).get(path)
         finally:
             sa.event.remove(engine, "before_cursor_execute", record)
         for statement, params in captured:
@@ -115,6 +194,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server", choices=("gunicorn", "test-client"), default="gunicorn")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="gthread workers with this many threads each (1: sync workers)")
+    parser.add_argument("--submissions", type=int, default=600,
+                        help="ideas posted for the submissions figure")
+    parser.add_argument("--concurrency", type=int, default=16,
+                        help="residents posting at once for the submissions figure")
+    parser.add_argument("--only-submissions", action="store_true",
+                        help="measure submissions per second only (to compare worker settings)")
     args = parser.parse_args(argv)
     server = args.server if shutil.which("gunicorn") or args.server != "gunicorn" else \
         "test-client"
@@ -132,11 +219,19 @@ def main(argv: list[str] | None = None) -> int:
         bbox_path = f"/api/ideas?bbox={bbox_text(near)}"
         app = in_process_app(database_url)
         process = None
+        idea_id = floors.rows("SELECT max(id) FROM ideas WHERE status = 'published'")[0][0] // 2
         if server == "gunicorn":
-            process, port = start_gunicorn(database_url)
+            process, port = start_gunicorn(database_url, args.threads)
             client: Any = HttpClient(port)
+
+            def make_client() -> Any:
+                return HttpClient(port)
         else:
             client = TestClient(app)
+
+            def make_client() -> Any:
+                return TestClient(app)
+        organiser = sign_in(make_client(), ORGANISER)
         try:
             etag = client.get(clusters_path, {})[2]["ETag"]
             figures = [
@@ -149,16 +244,30 @@ def main(argv: list[str] | None = None) -> int:
                 Figure("list page 1", "/ideas/", 25, lambda: floors.list_page(1), {}, [], []),
                 Figure(f"list page {DEEP_PAGE}", f"/ideas/?page={DEEP_PAGE}", 40,
                        lambda: floors.list_page(DEEP_PAGE), {}, [], []),
+                Figure(f"search ?q={SEARCH}", f"/ideas/?q={urllib.parse.quote(SEARCH)}", 40,
+                       lambda: floors.search_page(SEARCH), {}, [], []),
+                Figure("idea page", f"/ideas/{idea_id}", 20,
+                       lambda: floors.idea_page(idea_id), {}, [], []),
+                Figure("dashboard (organiser)", "/organise/", 150, floors.dashboard, {}, [], [],
+                       client=organiser),
             ]
+            if args.only_submissions:
+                figures = []
             for figure in figures:
+                asker = figure.client or client
                 for _ in range(3):  # warm both workers and the caches
-                    client.get(figure.path, figure.headers)
-                status, body, _headers = client.get(figure.path, {})
+                    asker.get(figure.path, figure.headers)
+                status, body, _headers = asker.get(figure.path, {})
                 figure.size = len(body)
-                status, sent, _headers = client.get(figure.path, figure.headers)
+                status, sent, _headers = asker.get(figure.path, figure.headers)
                 figure.status, figure.encoded_size = status, len(sent)
-                figure.times = timed(lambda f=figure: client.get(f.path, f.headers), args.runs)
+                figure.times = timed(lambda f=figure, a=asker: a.get(f.path, f.headers),
+                                     args.runs)
                 figure.floor_times = timed(figure.floor, args.runs)
+            # Alone, the test client posts one at a time (it is no server).
+            submitted = submissions(make_client, floors, args.submissions,
+                                    min(args.concurrency, RESIDENTS)
+                                    if server == "gunicorn" else 1)
         finally:
             if process is not None:
                 process.terminate()
@@ -172,16 +281,24 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['target_ms']:>8.0f}{r['bytes']:>10,}{r['bytes_sent']:>9,}")
         print("(milliseconds; floor = median of the same read with the bare driver and json; "
               "sent = with Accept-Encoding: gzip where the figure asks for it)")
+        s = submitted
+        print(f"\nsubmissions per second: {s['per_second']:.1f} (target >= "
+              f"{s['target_per_second']}); floor {s['floor_per_second']:.1f}, ratio "
+              f"{s['ratio'] or 0:.1f}; {s['posted']} posted by {s['concurrency']} residents at "
+              f"once, {s['accepted']} accepted, {s['stored']} stored, lost {s['lost']}, "
+              f"5xx {s['server_errors']}, unanswered {s['unanswered']}; statuses {s['statuses']}")
+        print("(floor = the same rows inserted and committed one by one with the bare driver)")
         explained = plans(app, floors, [(f.name, f.path) for f in figures
-                                        if not f.name.startswith("304")])
+                                        if not f.name.startswith("304")],
+                          frozenset(f.path for f in figures if f.client is not None))
         print("\nQuery plans of the hot queries:")
         for entry in explained:
             print(f"- [{entry['figure']}] {entry['sql'][:160]}")
             for line in entry["plan"]:
                 print(f"    {line}")
         result = {"ideas": args.ideas, "db": args.db, "server": server,
-                  "seed_seconds": round(seeded, 1), "runs": args.runs, "figures": rows,
-                  "plans": explained}
+                  "threads": args.threads, "seed_seconds": round(seeded, 1), "runs": args.runs,
+                  "figures": rows, "submissions": submitted, "plans": explained}
         print("\n" + json.dumps(result, ensure_ascii=False))
         if args.json:
             args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2))

@@ -6,12 +6,16 @@ what no framework can beat. The ratio says what the app adds on top.
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
+import http.cookies
 import json
 import math
+import re
 import sqlite3
 import statistics
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +31,10 @@ CITY_ZOOM = 12
 CITY_CENTRE = (43.2383, 76.9456)
 PER_PAGE = 20
 DEEP_PAGE = 2000
+# A search for a word in one idea in fifty (bench.throwaway.RARE_WORD).
+SEARCH = "каток"
+BENCH_PASSWORD = "bench password 2026"
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def view_bbox(lat: float, lon: float, zoom: int, pixels: tuple[int, int] = VIEW_PIXELS) -> BBox:
@@ -59,6 +67,8 @@ class Figure:
     size: int = 0
     encoded_size: int = 0
     status: int = 0
+    # Who asks (a signed-in client for the dashboard); None: the bench's anonymous client.
+    client: Any = None
 
     def row(self) -> dict[str, Any]:
         median = statistics.median(self.times) * 1000
@@ -76,14 +86,44 @@ class Figure:
 
 
 class HttpClient:
+    """One keep-alive connection to the server, keeping its cookies (a signed-in session)."""
+
     def __init__(self, port: int) -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, headers: dict[str, str],
+                body: str | None = None) -> tuple[int, bytes, dict[str, str]]:
+        headers = dict(headers)
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # A kept-alive connection the server closed while idle: a GET is asked again.
+            if method != "GET":
+                raise
+            self.connection.close()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        sent = response.read()
+        for value in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in http.cookies.SimpleCookie(value).items():
+                self.cookies[name] = morsel.value
+        return response.status, sent, dict(response.getheaders())
 
     def get(self, path: str, headers: dict[str, str]) -> tuple[int, bytes, dict[str, str]]:
-        self.connection.request("GET", path, headers=headers)
-        response = self.connection.getresponse()
-        body = response.read()
-        return response.status, body, dict(response.getheaders())
+        return self.request("GET", path, headers)
+
+    def post(self, path: str, fields: dict[str, str]) -> tuple[int, bytes, dict[str, str]]:
+        # A connection of its own, as sync workers answer anyway: a kept-alive one may have
+        # been closed by the server while idle, and a POST is not asked twice.
+        self.connection.close()
+        return self.request("POST", path, {"Connection": "close"},
+                            urllib.parse.urlencode(fields))
 
 
 class TestClient:
@@ -94,12 +134,34 @@ class TestClient:
         response = self.client.get(path, headers=headers)
         return response.status_code, response.get_data(), dict(response.headers)
 
+    def post(self, path: str, fields: dict[str, str]) -> tuple[int, bytes, dict[str, str]]:
+        response = self.client.post(path, data=fields)
+        return response.status_code, response.get_data(), dict(response.headers)
+
+
+def csrf_token(page: bytes) -> str:
+    found = _CSRF.search(page.decode())
+    if found is None:
+        raise SystemExit("no CSRF token on the page")
+    return found.group(1)
+
+
+def sign_in(client: Any, email: str) -> Any:
+    """`client` signed in through the sign-in form, as a person would."""
+    status, page, _headers = client.get("/account/login", {})
+    status, _body, _headers = client.post("/account/login", {
+        "csrf_token": csrf_token(page), "email": email, "password": BENCH_PASSWORD})
+    if status != 302:
+        raise SystemExit(f"signing in as {email} answered {status}")
+    return client
+
 
 class Floors:
     """The same reads with the bare driver."""
 
     def __init__(self, database_url: str) -> None:
         self._count: int | None = None
+        self._search_counts: dict[str, int] = {}
         url = sa.make_url(database_url)
         self.postgres = url.get_backend_name() == "postgresql"
         if self.postgres:
@@ -154,15 +216,106 @@ class Floors:
             "SELECT id FROM ideas WHERE status = 'published' "
             "ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?",
             (PER_PAGE, (page - 1) * PER_PAGE))]
+        return json.dumps({"total": self._count, "version": version,
+                           "rows": self._list_rows(ids)}, ensure_ascii=False)
+
+    def _match(self, q: str) -> tuple[str, str]:
+        """The full-text condition of `domain.search`, for one word, and its parameter."""
+        if self.postgres:
+            return ("to_tsvector('simple'::regconfig, search_text) @@ "
+                    "to_tsquery('simple'::regconfig, ?)", f"'{q}':*")
+        return "id IN (SELECT rowid FROM ideas_fts WHERE ideas_fts MATCH ?)", f'"{q}"*'
+
+    def search_page(self, q: str) -> str:
+        """Page 1 of the list for `?q=`: the count once per change marker, as `list_page`."""
+        version = self.rows("SELECT version FROM content_version WHERE id = 1")[0][0]
+        match, word = self._match(q)
+        if q not in self._search_counts:
+            self._search_counts[q] = self.rows(
+                f"SELECT count(*) FROM ideas WHERE status = 'published' AND {match}", (word,))[0][0]
+        ids = [r[0] for r in self.rows(
+            f"SELECT id FROM ideas WHERE status = 'published' AND {match} "
+            "ORDER BY published_at DESC, id DESC LIMIT ?", (word, PER_PAGE))]
+        return json.dumps({"total": self._search_counts[q], "version": version,
+                           "rows": self._list_rows(ids)}, ensure_ascii=False)
+
+    def _list_rows(self, ids: list[int]) -> list[list[str]]:
         marks = ",".join("?" for _ in ids)
-        rows = self.rows(
+        return [list(map(str, r)) for r in self.rows(
             "SELECT i.id, i.title, i.description, i.published_at, i.support_count, "
             "i.comment_count, c.name_ru, q.name_ru, u.display_name FROM ideas i "
             "JOIN categories c ON c.id = i.category_id JOIN users u ON u.id = i.author_id "
-            f"LEFT JOIN quarters q ON q.id = i.quarter_id WHERE i.id IN ({marks})", tuple(ids))
-        return json.dumps({"total": self._count, "version": version,
-                           "rows": [list(map(str, r)) for r in rows]},
+            f"LEFT JOIN quarters q ON q.id = i.quarter_id WHERE i.id IN ({marks})", tuple(ids))]
+
+    def idea_page(self, idea_id: int) -> str:
+        """One idea with its category, quarter and author, and its visible comments."""
+        idea = self.rows(
+            "SELECT i.id, i.title, i.description, i.first_step, i.lat, i.lon, i.stage, "
+            "i.status, i.published_at, i.support_count, i.comment_count, i.public_answer, "
+            "c.name_ru, q.name_ru, u.display_name FROM ideas i "
+            "JOIN categories c ON c.id = i.category_id JOIN users u ON u.id = i.author_id "
+            "LEFT JOIN quarters q ON q.id = i.quarter_id WHERE i.id = ?", (idea_id,))
+        comments = self.rows(
+            "SELECT m.id, m.body, m.created_at, u.display_name FROM comments m "
+            "JOIN users u ON u.id = m.author_id WHERE m.idea_id = ? AND m.status = 'visible' "
+            "ORDER BY m.created_at, m.id", (idea_id,))
+        return json.dumps([list(map(str, r)) for r in (*idea, *comments)], ensure_ascii=False)
+
+    def dashboard(self) -> str:
+        """The dashboard's numbers, each one aggregate over the ideas."""
+        now = dt.datetime.now(dt.UTC)
+        starts = [now - dt.timedelta(weeks=12 - n) for n in range(13)]
+        bounds = [s if self.postgres else s.replace(tzinfo=None).isoformat(" ")
+                  for s in starts]
+        weeks = ", ".join("sum(CASE WHEN published_at >= ? AND published_at < ? THEN 1 "
+                          "ELSE 0 END)" for _ in range(12))
+        week_params = tuple(v for pair in zip(bounds, bounds[1:], strict=False) for v in pair)
+        published = "status = 'published'"
+        found = [
+            self.rows("SELECT status, count(*) FROM ideas GROUP BY status"),
+            self.rows(f"SELECT quarter_id, count(*) FROM ideas WHERE {published} "
+                      "GROUP BY quarter_id"),
+            self.rows(f"SELECT stage, count(*) FROM ideas WHERE {published} GROUP BY stage"),
+            self.rows("SELECT c.id, c.name_ru, count(i.id) FROM categories c LEFT JOIN ideas i "
+                      f"ON i.category_id = c.id AND i.{published} GROUP BY c.id, c.name_ru"),
+            self.rows("SELECT id, name_ru, boundary_geojson FROM quarters ORDER BY name_ru"),
+            self.rows(f"SELECT {weeks} FROM ideas WHERE {published} AND published_at >= ? "
+                      "AND published_at < ?", (*week_params, bounds[0], bounds[-1])),
+            self.rows("SELECT count(*), min(created_at) FROM ideas WHERE status = 'pending'"),
+            self.rows("SELECT i.id, i.title, i.support_count, c.name_ru, q.name_ru FROM ideas i "
+                      "JOIN categories c ON c.id = i.category_id "
+                      f"LEFT JOIN quarters q ON q.id = i.quarter_id WHERE i.{published} "
+                      "ORDER BY i.support_count DESC, i.published_at DESC, i.id DESC LIMIT 10"),
+        ]
+        return json.dumps([[list(map(str, r)) for r in rows] for rows in found],
                           ensure_ascii=False)
+
+    def submit(self, n: int, category_id: int, author_id: int) -> None:
+        """One new idea written and committed (as a submission stores it), for the floor of
+        submissions per second; `remove_submitted` takes them away again."""
+        lat, lon = CITY_CENTRE[0] + (n % 100) * 1e-4, CITY_CENTRE[1] + (n % 77) * 1e-4
+        now = dt.datetime.now(dt.UTC)
+        when: Any = now if self.postgres else now.replace(tzinfo=None).isoformat(" ")
+        title = f"Floor {n}: летний кинотеатр во дворе"
+        text = "Показы под открытым небом для соседей летними вечерами."
+        row = {"title": title, "description": text, "first_step": text,
+               "search_text": f"{title} {text}".casefold(), "locale": "ru",
+               "category_id": category_id, "author_id": author_id, "status": "pending",
+               "stage": "new", "lat": lat, "lon": lon, "support_count": 0,
+               "comment_count": 0, "created_at": when, "updated_at": when,
+               "rejection_note": "", "public_answer": "", "version": 1,
+               **grid.cell_keys(lat, lon)}
+        marks = ", ".join("?" for _ in row)
+        self.rows(f"INSERT INTO ideas ({', '.join(row)}) VALUES ({marks}) RETURNING id",
+                  tuple(row.values()))
+        if not self.postgres:
+            self.connection.commit()
+
+    def remove_submitted(self) -> None:
+        self.connection.cursor().execute(
+            "DELETE FROM ideas WHERE title LIKE " + ("'Floor %%'" if self.postgres else "'Floor %'"))
+        if not self.postgres:
+            self.connection.commit()
 
     def explain(self, statement: str, params: Any) -> list[str]:
         prefix = "EXPLAIN " if self.postgres else "EXPLAIN QUERY PLAN "

@@ -30,7 +30,17 @@ HOTSPOTS = [(43.2383, 76.9456, 0.012), (43.2620, 76.9410, 0.008), (43.2200, 76.9
             (43.2050, 76.8700, 0.020)]
 WORDS = ["летний", "кинотеатр", "двор", "сквер", "велодорожка", "скамейки", "фонтан", "сад",
          "мастерская", "концерт", "ярмарка", "библиотека", "площадка", "аллея", "мурал"]
+# A word in one idea in fifty: what a search for something particular finds (bench.figures).
+RARE_WORD, RARE_EVERY = "каток", 50
+# Who signs in: an organiser (the dashboard) and residents (submissions), all with the same
+# password (bench.figures.BENCH_PASSWORD).
+ORGANISER = "organiser@bench.kz"
+RESIDENTS = 32
 BATCH = 10_000
+
+
+def resident(n: int) -> str:
+    return f"resident{n}@bench.kz"
 
 
 @contextmanager
@@ -58,6 +68,9 @@ def fill(database_url: str, ideas: int, seed: int = 1) -> None:
     """Reference rows, then `ideas` published ideas in batches of plain INSERTs."""
     from shapely.geometry import shape
 
+    from bench.figures import BENCH_PASSWORD
+    from myalmaty.auth.passwords import hash_password
+    from myalmaty.core.permissions import Role
     from myalmaty.domain.accounts import User
     from myalmaty.domain.reference import Category, Quarter
 
@@ -66,6 +79,11 @@ def fill(database_url: str, ideas: int, seed: int = 1) -> None:
         db.create_all()
         authors = [User(email=f"bench{n}@example.kz", display_name=f"Bench {n}",
                         password_hash=None) for n in range(50)]
+        password = hash_password(BENCH_PASSWORD)
+        db.session.add(User(email=ORGANISER, display_name="Organiser", role=Role.ORGANISER,
+                            password_hash=password))
+        db.session.add_all(User(email=resident(n), display_name=f"Resident {n}",
+                                password_hash=password) for n in range(RESIDENTS))
         categories = [Category(slug=f"c{n}", name_ru=f"Категория {n}", name_kk=f"Санат {n}",
                                name_en=f"Category {n}", position=n) for n in range(6)]
         quarter = Quarter(slug="panfilov", name_ru="Панфилова", name_kk="Панфилов",
@@ -85,6 +103,8 @@ def fill(database_url: str, ideas: int, seed: int = 1) -> None:
                 lat, lon = _point(rng)
                 title = " ".join(rng.sample(WORDS, 3)).capitalize() + f" №{n}"
                 description = " ".join(rng.choices(WORDS, k=25))
+                if n % RARE_EVERY == 0:
+                    description += f" {RARE_WORD}"
                 first_step = " ".join(rng.choices(WORDS, k=8))
                 when = start + dt.timedelta(seconds=n * 60 + rng.randrange(60))
                 rows.append({

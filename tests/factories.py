@@ -34,6 +34,7 @@ from myalmaty.domain.reference import (
 )
 from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 from myalmaty.extensions import db
+from myalmaty.ideas.text import search_text
 
 _seq = itertools.count(1)
 
@@ -103,7 +104,7 @@ def make_idea(status: IdeaStatus = IdeaStatus.PUBLISHED, **fields: Any) -> Idea:
         fields.setdefault("published_at", utcnow())
     fields.setdefault("stage", IdeaStage.NEW)
     idea = Idea(status=status, **fields)
-    idea.search_text = " ".join([idea.title, idea.description, idea.first_step]).casefold()
+    idea.search_text = search_text(idea.title, idea.description, idea.first_step)
     return _save(idea)
 
 

@@ -84,3 +84,33 @@ def test_the_map_cells_migration_fills_existing_ideas(tmp_path):
     assert (rows[0].cell_10, rows[0].cell_18) == (grid.cell_key(43.2583, 76.9536, 10),
                                                   grid.cell_key(43.2583, 76.9536, 18))
     assert marker == 1
+
+
+def test_the_kazakh_fold_migration_refolds_stored_search_text_and_its_index(tmp_path):
+    app = create_app(make_test_config(f"sqlite:///{tmp_path}/fold.sqlite3", tmp_path))
+    with app.app_context():
+        upgrade(revision="d7d17bfac10a")
+        now = "2026-05-01 10:00:00"
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO users (id, email, display_name, role, locale, active, created_at, "
+                "updated_at) VALUES (1, 'a@example.kz', 'A', 'resident', 'ru', 1, :now, :now)"),
+                {"now": now})
+            connection.execute(sa.text(
+                "INSERT INTO categories (id, slug, name_ru, name_kk, name_en, position, archived,"
+                " created_at, updated_at) VALUES (1, 'c', 'К', 'С', 'C', 0, 0, :now, :now)"),
+                {"now": now})
+            connection.execute(sa.text(
+                "INSERT INTO ideas (id, title, description, first_step, search_text, "
+                "category_id, lat, lon, author_id, status, created_at, updated_at) VALUES "
+                "(1, 'Көк саябақ', 'd', 'f', 'көк саябақ d f', 1, 43.2583, 76.9536, 1, "
+                "'published', :now, :now)"), {"now": now})
+        upgrade()
+        with db.engine.connect() as connection:
+            stored = connection.execute(sa.text("SELECT search_text FROM ideas")).scalar()
+            found = connection.execute(sa.text(
+                "SELECT rowid FROM ideas_fts WHERE ideas_fts MATCH '\"кок\"*'")).scalars().all()
+        downgrade(revision="base")
+        db.engine.dispose()
+    assert stored == "кок саябак d f"
+    assert found == [1]

@@ -98,8 +98,9 @@ def plural_forms(translate: Callable[[int], str]) -> dict[str, str]:
     locale = get_locale()
     forms: dict[str, str] = {}
     for n in range(200):
-        forms.setdefault(locale.plural_form(n) if locale else ("one" if n == 1 else "other"),
-                         translate(n))
+        category = locale.plural_form(n) if locale else ("one" if n == 1 else "other")
+        if category not in forms:  # one translation per category, not one per number
+            forms[category] = translate(n)
     return forms
 
 

@@ -37,13 +37,28 @@ def name_variants(text: str) -> set[str]:
     return {text, text.lower(), text.capitalize(), text.title(), text.upper()}
 
 
-# One Latin spelling for Russian and Kazakh Cyrillic, so that "Arbat" finds "Арбат" and
-# "Zhibek Zholy", "Jibek Joly" and "Жібек жолы" meet.
+# Kazakh letters as the Russian letters nearest them, so that «кок» finds «көк»: the one fold
+# of Kazakh letters. Full-text search folds both the stored text and the searched words with
+# it (`ideas.text.search_text`, `domain.search.search_words`); `search_key` folds with it
+# before spelling the result in Latin.
+KAZAKH_LETTERS = {
+    "ә": "а", "і": "и", "ң": "н", "ғ": "г", "ү": "у", "ұ": "у", "қ": "к", "ө": "о", "һ": "х",
+}
+_KAZAKH_TABLE = str.maketrans(KAZAKH_LETTERS)
+
+
+def fold_kazakh(text: str) -> str:
+    """`text` (already case-folded) with Kazakh letters as their nearest Russian ones."""
+    return text.translate(_KAZAKH_TABLE)
+
+
+# One Latin spelling for Russian (and, through `fold_kazakh`, Kazakh) Cyrillic, so that
+# "Arbat" finds "Арбат" and "Zhibek Zholy", "Jibek Joly" and "Жібек жолы" meet.
 _CYRILLIC = {
-    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "e",
-    "ж": "zh", "з": "z", "и": "i", "й": "i", "і": "i", "к": "k", "қ": "k", "л": "l", "м": "m",
-    "н": "n", "ң": "n", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
-    "ұ": "u", "ү": "u", "ф": "f", "х": "h", "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh",
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e",
+    "ж": "zh", "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m",
+    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh",
     "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
     # Kazakh Latin letters that lose meaning when their marks are stripped
     "ş": "sh", "ç": "ch", "ı": "i",
@@ -63,7 +78,7 @@ def search_key(text: str) -> str:
     """`text` as a search compares it: lower case Latin letters and digits, words separated
     by one space, Cyrillic transliterated and spelling variants folded (Qazybek = Kazybek,
     Abylay = Abylai, Tselinny = Целинный)."""
-    letters = "".join(_CYRILLIC.get(c, c) for c in text.casefold())
+    letters = "".join(_CYRILLIC.get(c, c) for c in fold_kazakh(text.casefold()))
     letters = "".join(c for c in unicodedata.normalize("NFKD", letters) if not unicodedata.combining(c))
     words = []
     for word in _NOT_ALNUM.sub(" ", letters).split():

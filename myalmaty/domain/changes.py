@@ -3,6 +3,11 @@
 The API's ETags come from it, so a client's revalidation reads one row instead of an
 aggregate over every idea. It is bumped inside the very transaction that makes the change
 (ORM flushes and bulk statements alike), so a new marker is never seen before the change is.
+
+A second row of the same table (`REFERENCE_ID`) is the marker of reference data: it goes up
+whenever a category or a quarter is added, changed or removed, so every process can keep the
+categories and quarters (and their prepared shapes) in memory and read one row to know they
+are still current (`domain.lookups`). The row is made by its first bump.
 """
 
 from __future__ import annotations
@@ -18,8 +23,16 @@ from myalmaty.domain.reference import Category, Quarter
 from myalmaty.extensions import Model
 
 MARKER_ID = 1
+REFERENCE_ID = 2
 # Tables whose rows the public API shows (ideas, and the names of their categories/quarters).
 _SHOWN_TABLES = frozenset({"ideas", "categories", "quarters"})
+_REFERENCE_TABLES = frozenset({"categories", "quarters"})
+# In `Session.info` from a reference change until the transaction ends: the process's copy of
+# reference data is not what this transaction sees.
+REFERENCE_CHANGED = "reference_changed"
+# In `Session.info` from a bump of the change marker until the transaction ends: what a process
+# keeps by marker is not what this transaction sees.
+CONTENT_CHANGED = "content_changed"
 
 
 class ContentVersion(Model):
@@ -46,17 +59,29 @@ def _insert_the_row(target: Any, connection: sa.Connection, **_kw: Any) -> None:
     connection.execute(sa.insert(_marker).values(id=MARKER_ID, version=_first_version()))
 
 
-def current_version(session: so.Session | so.scoped_session[Any]) -> int:
-    return session.scalar(sa.select(_marker.c.version).where(_marker.c.id == MARKER_ID)) or 0
+def current_version(session: so.Session | so.scoped_session[Any],
+                    marker_id: int = MARKER_ID) -> int:
+    return session.scalar(sa.select(_marker.c.version).where(_marker.c.id == marker_id)) or 0
 
 
-def _bump(connection: sa.Connection) -> None:
+def reference_version(session: so.Session | so.scoped_session[Any]) -> int:
+    """The marker of categories and quarters; 0 before any was ever changed."""
+    return current_version(session, REFERENCE_ID)
+
+
+def _bump(connection: sa.Connection, marker_id: int = MARKER_ID) -> None:
     result = connection.execute(
-        sa.update(_marker).where(_marker.c.id == MARKER_ID).values(version=_marker.c.version + 1)
+        sa.update(_marker).where(_marker.c.id == marker_id).values(version=_marker.c.version + 1)
     )
     if not result.rowcount:
-        # The row is made with the table; a database emptied table by table has lost it.
-        connection.execute(sa.insert(_marker).values(id=MARKER_ID, version=_first_version()))
+        # The row is made with the table (the reference row by its first bump); a database
+        # emptied table by table has lost it.
+        connection.execute(sa.insert(_marker).values(id=marker_id, version=_first_version()))
+
+
+def _bump_reference(session: so.Session) -> None:
+    session.info[REFERENCE_CHANGED] = True
+    _bump(session.connection(), REFERENCE_ID)
 
 
 def _was_or_is_published(idea: Idea) -> bool:
@@ -78,7 +103,18 @@ def _bump_on_flush(session: so.Session, _context: Any, _instances: Any) -> None:
         _shows(session, obj, new=False) for obj in (*session.dirty, *session.deleted)
     )
     if changed:
+        session.info[CONTENT_CHANGED] = True
         _bump(session.connection())
+    if any(isinstance(obj, (Category, Quarter))
+           for obj in (*session.new, *session.dirty, *session.deleted)):
+        _bump_reference(session)
+
+
+@sa.event.listens_for(so.Session, "after_transaction_end")
+def _transaction_ended(session: so.Session, transaction: so.SessionTransaction) -> None:
+    if transaction.parent is None:
+        for key in (REFERENCE_CHANGED, CONTENT_CHANGED):
+            session.info.pop(key, None)
 
 
 @sa.event.listens_for(so.Session, "do_orm_execute")
@@ -89,4 +125,7 @@ def _bump_on_bulk_statement(state: so.ORMExecuteState) -> None:
         return
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) in _SHOWN_TABLES:
+        state.session.info[CONTENT_CHANGED] = True
         _bump(state.session.connection())
+    if getattr(table, "name", None) in _REFERENCE_TABLES:
+        _bump_reference(state.session)

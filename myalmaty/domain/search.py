@@ -8,8 +8,9 @@ Kazakh and English alike). Both are created with the `ideas` table (`create_all`
 migration `7d3c9a41f2b6`, whose SQL is the same; Alembic's comparison leaves them out
 (`not_in_models`), since the models cannot describe them.
 
-`search_text` is already case-folded (`ideas.text.search_text`), so both indexes hold
-case-folded words; the query's words are folded the same way (`search_words`).
+`search_text` is already case-folded, with Kazakh letters folded to their nearest Russian ones
+(`ideas.text.search_text`), so both indexes hold folded words; the query's words are folded
+the same way (`search_words`).
 A later migration that rebuilds `ideas` on SQLite (batch mode copies the table) drops the
 triggers with the old table: it must create them again (`SQLITE_TRIGGERS`).
 """
@@ -23,6 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy import orm as so
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
+
+from myalmaty.core.text import fold_kazakh
 
 FTS_TABLE = "ideas_fts"
 GIN_INDEX = "ix_ideas_search_text_tsv"
@@ -62,8 +65,9 @@ POSTGRESQL_DROP = f"DROP INDEX IF EXISTS {GIN_INDEX}"
 
 
 def search_words(text: str) -> list[str]:
-    """The words of a search, case-folded like `search_text`, at most MAX_WORDS of them."""
-    words = _WORD.findall(text.casefold())
+    """The words of a search, case-folded and with Kazakh letters folded like `search_text`,
+    at most MAX_WORDS of them."""
+    words = _WORD.findall(fold_kazakh(text.casefold()))
     return [word[:MAX_WORD_LENGTH] for word in words[:MAX_WORDS]]
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import orm as so
 
 from myalmaty.core.errors import InvalidParameter
 from myalmaty.core.pagination import count_of, paginate_ids
+from myalmaty.domain import lookups
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent
 from myalmaty.domain.changes import current_version
@@ -83,14 +84,7 @@ def matching_text(q: str) -> sa.ColumnElement[bool] | None:
 
 
 def filter_choices() -> tuple[list[Category], list[Quarter]]:
-    categories = db.session.scalars(
-        sa.select(Category).where(Category.archived.is_(False))
-        .order_by(Category.position, Category.id)
-    ).all()
-    quarters = db.session.scalars(
-        sa.select(Quarter).where(Quarter.archived.is_(False)).order_by(Quarter.name_ru)
-    ).all()
-    return list(categories), list(quarters)
+    return lookups.active_categories(), lookups.active_quarters()
 
 
 # --- the list -------------------------------------------------------------------------------
@@ -297,9 +291,7 @@ def events_of_ideas(ideas: list[Idea]) -> dict[int, list[ModerationEvent]]:
 
 
 def active_category(category_id: int) -> Category | None:
-    return db.session.scalar(
-        sa.select(Category).where(Category.id == category_id, Category.archived.is_(False))
-    )
+    return lookups.active_category(category_id)
 
 
 def quarter_by_id(quarter_id: int) -> Quarter | None:

@@ -1,7 +1,14 @@
 """The numbers of the organisers' dashboard, each computed by the database in one aggregate query.
 
 The page runs the same dozen queries whatever the number of ideas: counts are GROUP BY or
-filtered aggregates, never Python loops over rows.
+filtered aggregates, never Python loops over rows, each answered from an index on
+(status, column) alone.
+
+The counts of published ideas (by quarter, category and stage, and by week) are kept by each
+process with the change marker they were counted at (`domain.changes`, bumped by every write
+that changes a published idea): while the marker stays, the page reads it and nothing more
+of them. The other statuses and the backlog are counted every time (they move without the
+marker).
 """
 
 from __future__ import annotations
@@ -13,8 +20,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy import orm as so
 
+from myalmaty.domain.changes import CONTENT_CHANGED, current_version
 from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
 from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
 from myalmaty.domain.rules import idea_recommendation_pairs
@@ -84,6 +93,24 @@ class Dashboard:
 
 
 _published = Idea.status == IdeaStatus.PUBLISHED
+_NOT_PUBLISHED = [status for status in IdeaStatus if status is not IdeaStatus.PUBLISHED]
+_EXTENSION = "myalmaty.dashboard_counts"
+
+
+@dataclass(frozen=True)
+class PublishedCounts:
+    """What the dashboard counts of published ideas, as of change marker `version`."""
+
+    version: int
+    first_week: dt.datetime
+    by_quarter: dict[int | None, int]
+    by_category: dict[int, int]
+    by_stage: dict[IdeaStage, int]
+    weeks: list[tuple[dt.date, int]]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_stage.values())
 
 
 def week_starts(now: dt.datetime, timezone: ZoneInfo, weeks: int = WEEKS_SHOWN) -> list[dt.datetime]:
@@ -136,14 +163,34 @@ def _pending() -> PendingBacklog:
     return PendingBacklog(count=number, oldest=oldest, median=median)
 
 
-def _by_category() -> list[tuple[Category, int]]:
-    rows = db.session.execute(
-        sa.select(Category, sa.func.count(Idea.id))
-        .outerjoin(Idea, sa.and_(Idea.category_id == Category.id, _published))
-        .group_by(Category.id)
-        .order_by(Category.archived, Category.position, Category.id)
+def _by_category(counts: dict[int, int]) -> list[tuple[Category, int]]:
+    categories = db.session.scalars(
+        sa.select(Category).order_by(Category.archived, Category.position, Category.id))
+    return [(category, counts.get(category.id, 0)) for category in categories]
+
+
+def published_counts(now: dt.datetime, timezone: ZoneInfo) -> PublishedCounts:
+    """The counts of published ideas: this process's, if counted at the current marker (and
+    for the same weeks), else counted now and kept."""
+    version = current_version(db.session)  # flushes pending changes first (autoflush)
+    first_week = week_starts(now, timezone)[0]
+    store: dict[str, PublishedCounts] = current_app.extensions.setdefault(_EXTENSION, {})
+    kept = store.get("counts")
+    # A transaction that changed ideas itself sees what no other does: it counts afresh.
+    changed_here = bool(db.session.info.get(CONTENT_CHANGED))
+    if not changed_here and kept is not None and (kept.version, kept.first_week) == (
+            version, first_week):
+        return kept
+    counts = PublishedCounts(
+        version=version, first_week=first_week,
+        by_quarter=_counts(Idea.quarter_id, _published),
+        by_category=_counts(Idea.category_id, _published),
+        by_stage=_counts(Idea.stage, _published),
+        weeks=_weeks(now, timezone),
     )
-    return [(category, number) for category, number in rows]
+    if not changed_here:
+        store["counts"] = counts
+    return counts
 
 
 def _top_ideas() -> list[Idea]:
@@ -219,13 +266,17 @@ def _syntheses(coverage: list[Coverage]) -> list[tuple[IdeaGroup, Synthesis]]:
 
 def dashboard(now: dt.datetime, timezone: ZoneInfo) -> Dashboard:
     coverage = _coverage()
+    published = published_counts(now, timezone)
+    by_status = _counts(Idea.status, Idea.status.in_(_NOT_PUBLISHED))
+    if published.total:
+        by_status[IdeaStatus.PUBLISHED] = published.total
     return Dashboard(
-        by_status=_counts(Idea.status),
-        by_quarter=_counts(Idea.quarter_id, _published),
+        by_status=by_status,
+        by_quarter=published.by_quarter,
         quarters=list(db.session.scalars(sa.select(Quarter).order_by(Quarter.archived, Quarter.name_ru))),
-        by_category=_by_category(),
-        by_stage=_counts(Idea.stage, _published),
-        weeks=_weeks(now, timezone),
+        by_category=_by_category(published.by_category),
+        by_stage=published.by_stage,
+        weeks=published.weeks,
         pending=_pending(),
         top_ideas=_top_ideas(),
         coverage=coverage,

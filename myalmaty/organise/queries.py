@@ -12,6 +12,7 @@ from myalmaty.core.numbers import MAX_ID, bounded_number
 from myalmaty.core.pagination import paginate
 from myalmaty.core.permissions import Role
 from myalmaty.core.text import name_variants
+from myalmaty.domain import lookups
 from myalmaty.domain.accounts import User
 from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.domain.reference import (
@@ -271,15 +272,11 @@ def idea_by_reference(reference: str) -> Idea | None:
 # --- ideas collected on paper ------------------------------------------------------------------
 
 def active_categories() -> list[Category]:
-    return list(db.session.scalars(
-        sa.select(Category).where(Category.archived.is_(False)).order_by(Category.position, Category.id)
-    ))
+    return lookups.active_categories()
 
 
 def active_quarters() -> list[Quarter]:
-    return list(db.session.scalars(
-        sa.select(Quarter).where(Quarter.archived.is_(False)).order_by(Quarter.name_ru)
-    ))
+    return lookups.active_quarters()
 
 
 def active_quarter(quarter_id: int) -> Quarter | None:

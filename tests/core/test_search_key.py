@@ -36,3 +36,10 @@ def test_punctuation_and_blanks_only_separate_words():
 def test_different_names_stay_different():
     assert search_key("Абай") != search_key("Абылай")
     assert search_key("Samal-1") != search_key("Samal-2")
+
+
+def test_kazakh_letters_fold_to_the_nearest_russian_ones_before_any_spelling():
+    from myalmaty.core.text import fold_kazakh
+
+    assert fold_kazakh("әіңғүұқөһ") == "аингуукох"
+    assert search_key("көк") == search_key("кок")

@@ -31,6 +31,10 @@ def ideas(app):
     ("ВЕЛОДОРОЖКИ абая", {"Новые велодорожки на Абая"}),
     ("саяба", {"Көк жасыл саябақ"}),
     ("көк", {"Көк жасыл саябақ"}),
+    # Kazakh letters typed as the Russian ones nearest them, and the other way round.
+    ("кок", {"Көк жасыл саябақ"}),
+    ("КОК саябак", {"Көк жасыл саябақ"}),
+    ("жасыл саябақ", {"Көк жасыл саябақ"}),
     ("bench", {"Shaded benches along the river"}),
     ("велодорож river", set()),
 ])
