@@ -114,10 +114,13 @@ class Idea(TimestampMixin, Model):
     # search over Cyrillic compares against this column instead.
     search_text: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     locale: so.Mapped[str] = so.mapped_column(sa.String(2), default="ru", server_default="ru")
-    category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("categories.id"), index=True)
+    # `active_history` on the columns that place an idea on the map's kept clusters
+    # (`domain.map_cells`): a change always knows the value it replaces, even once expired.
+    category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("categories.id"), index=True,
+                                                   active_history=True)
     quarter_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("quarters.id"), index=True)
-    lat: so.Mapped[float]
-    lon: so.Mapped[float]
+    lat: so.Mapped[float] = so.mapped_column(active_history=True)
+    lon: so.Mapped[float] = so.mapped_column(active_history=True)
     photo_key: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
 
@@ -125,6 +128,7 @@ class Idea(TimestampMixin, Model):
         enum_column(IdeaStatus, "idea_status"),
         default=IdeaStatus.PENDING,
         server_default=IdeaStatus.PENDING.value,
+        active_history=True,
     )
     rejection_reason: so.Mapped[RejectionReason | None] = so.mapped_column(
         enum_column(RejectionReason, "rejection_reason")
@@ -138,6 +142,7 @@ class Idea(TimestampMixin, Model):
         enum_column(IdeaStage, "idea_stage"),
         default=IdeaStage.NEW,
         server_default=IdeaStage.NEW.value,
+        active_history=True,
     )
     public_answer: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     answered_at: so.Mapped[dt.datetime | None]
