@@ -93,7 +93,7 @@ def _grouped_ideas(filters: IdeaFilters, cells: grid.CellRange) -> sa.Select[Any
 
 def _point(row: Any) -> dict[str, Any]:
     return {"id": row.id, "point": [row.lon, row.lat], "title": row.title,
-            "category": row.category, "stage": row.stage.value}
+            "category": row.category, "stage": row.stage}
 
 
 def _points(filters: IdeaFilters, where: list[sa.ColumnElement[bool]], locale: str,
