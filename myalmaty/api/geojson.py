@@ -14,6 +14,8 @@ from typing import Any
 
 from flask import Response, request
 
+from myalmaty.api.bodies import bodies
+from myalmaty.api.compression import MIN_SIZE, accepts_gzip
 from myalmaty.domain.ideas import IdeaStage
 
 GEOJSON = "application/geo+json"
@@ -98,7 +100,8 @@ def versioned_json(version: str, build: Callable[[], Any], mimetype: str) -> Res
 
     When the browser already holds that version, the answer is a 304 and the body is never
     built: a revalidation costs one read of the change marker, not thousands of features.
-    `build` gives the payload, or its JSON text already written.
+    Another browser asking for the same view gets the body (and its gzip) this process built
+    for the first (`api.bodies`). `build` gives the payload, or its JSON text already written.
     """
     from myalmaty.core.i18n import current_locale
 
@@ -108,8 +111,15 @@ def versioned_json(version: str, build: Callable[[], Any], mimetype: str) -> Res
         response = Response(status=304)
         response.set_etag(etag)
         return _caching_headers(response)
-    payload = build()
-    response = Response(payload if isinstance(payload, str) else _dumps(payload),
-                        mimetype=mimetype)
+    body = bodies.get(version, etag)
+    if body is None:
+        payload = build()
+        text = payload if isinstance(payload, str) else _dumps(payload)
+        body = bodies.put(version, etag, text.encode())
+    if accepts_gzip() and len(body.plain) >= MIN_SIZE:
+        response = Response(bodies.packed(etag, body), mimetype=mimetype)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(body.plain, mimetype=mimetype)
     response.set_etag(etag)
     return _caching_headers(response)
