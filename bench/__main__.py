@@ -142,8 +142,12 @@ def main(argv: list[str] | None = None) -> int:
             figures = [
                 Figure("clusters at city zoom", clusters_path, 50,
                        lambda: floors.clusters(city, CITY_ZOOM), GZIP, [], []),
+                Figure("clusters, new view", clusters_path, 50,
+                       lambda: floors.clusters(city, CITY_ZOOM), GZIP, [], [], fresh=True),
                 Figure("bbox API (~2,000 ideas)", bbox_path, 30,
                        lambda: floors.features(near), GZIP, [], []),
+                Figure("bbox API, new view", bbox_path, 30,
+                       lambda: floors.features(near), GZIP, [], [], fresh=True),
                 Figure("304 (clusters)", clusters_path, 5, floors.version,
                        {"If-None-Match": etag}, [], []),
                 Figure("list page 1", "/ideas/", 25, lambda: floors.list_page(1), {}, [], []),
@@ -157,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
                 figure.size = len(body)
                 status, sent, _headers = client.get(figure.path, figure.headers)
                 figure.status, figure.encoded_size = status, len(sent)
-                figure.times = timed(lambda f=figure: client.get(f.path, f.headers), args.runs)
+                figure.times = timed(lambda f=figure: client.get(f.next_path(), f.headers),
+                                     args.runs)
                 figure.floor_times = timed(figure.floor, args.runs)
         finally:
             if process is not None:
@@ -173,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         print("(milliseconds; floor = median of the same read with the bare driver and json; "
               "sent = with Accept-Encoding: gzip where the figure asks for it)")
         explained = plans(app, floors, [(f.name, f.path) for f in figures
-                                        if not f.name.startswith("304")])
+                                        if not f.name.startswith("304") and not f.fresh])
         print("\nQuery plans of the hot queries:")
         for entry in explained:
             print(f"- [{entry['figure']}] {entry['sql'][:160]}")

@@ -59,6 +59,16 @@ class Figure:
     size: int = 0
     encoded_size: int = 0
     status: int = 0
+    # A query string never asked before on every request: what building the answer costs
+    # when no process has it kept yet (`api.bodies`).
+    fresh: bool = False
+    _asked: int = 0
+
+    def next_path(self) -> str:
+        if not self.fresh:
+            return self.path
+        self._asked += 1
+        return f"{self.path}&fresh={self._asked}"
 
     def row(self) -> dict[str, Any]:
         median = statistics.median(self.times) * 1000
