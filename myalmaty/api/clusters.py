@@ -71,8 +71,11 @@ def _kept_cells(filters: IdeaFilters, cells: grid.CellRange) -> sa.Select[Any] |
     if filters.stage is not None:
         where.append(c.stage == filters.stage)
     count = sa.func.sum(c.count)
+    # Divided as floats: PostgreSQL would otherwise divide as NUMERIC.
+    divisor = sa.cast(count, sa.Double)
     return (
-        sa.select(c.cell, count, sa.func.sum(c.sum_lat) / count, sa.func.sum(c.sum_lon) / count,
+        sa.select(c.cell, count, sa.func.sum(c.sum_lat) / divisor,
+                  sa.func.sum(c.sum_lon) / divisor,
                   sa.func.min(c.min_lon), sa.func.min(c.min_lat),
                   sa.func.max(c.max_lon), sa.func.max(c.max_lat))
         .where(*where)

@@ -93,7 +93,10 @@ class Idea(TimestampMixin, Model):
         sa.CheckConstraint("duplicate_of_id <> id", name="not_own_duplicate"),
         sa.CheckConstraint("support_count >= 0 AND comment_count >= 0", name="counts_positive"),
         sa.Index("ix_ideas_status_created_at", "status", "created_at"),
-        sa.Index("ix_ideas_status_lon_lat", "status", "lon", "lat"),
+        # A bounding box, and everything the map's slim features show: read from the index
+        # alone (`api.queries.slim_rows`).
+        sa.Index("ix_ideas_status_lon_lat_slim", "status", "lon", "lat", "id", "category_id",
+                 "stage", "title"),
         # The list's three orders, each read from an index in order (core.pagination).
         sa.Index("ix_ideas_status_published_at_id", "status", "published_at", "id"),
         sa.Index("ix_ideas_status_support_count_id", "status", "support_count", "id"),
