@@ -237,8 +237,12 @@ def main(argv: list[str] | None = None) -> int:
             figures = [
                 Figure("clusters at city zoom", clusters_path, 50,
                        lambda: floors.clusters(city, CITY_ZOOM), GZIP, [], []),
+                Figure("clusters, new view", clusters_path, 50,
+                       lambda: floors.clusters(city, CITY_ZOOM), GZIP, [], [], fresh=True),
                 Figure("bbox API (~2,000 ideas)", bbox_path, 30,
                        lambda: floors.features(near), GZIP, [], []),
+                Figure("bbox API, new view", bbox_path, 30,
+                       lambda: floors.features(near), GZIP, [], [], fresh=True),
                 Figure("304 (clusters)", clusters_path, 5, floors.version,
                        {"If-None-Match": etag}, [], []),
                 Figure("list page 1", "/ideas/", 25, lambda: floors.list_page(1), {}, [], []),
@@ -261,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
                 figure.size = len(body)
                 status, sent, _headers = asker.get(figure.path, figure.headers)
                 figure.status, figure.encoded_size = status, len(sent)
-                figure.times = timed(lambda f=figure, a=asker: a.get(f.path, f.headers),
+                figure.times = timed(lambda f=figure, a=asker: a.get(f.next_path(), f.headers),
                                      args.runs)
                 figure.floor_times = timed(figure.floor, args.runs)
             # Alone, the test client posts one at a time (it is no server).
@@ -289,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
               f"5xx {s['server_errors']}, unanswered {s['unanswered']}; statuses {s['statuses']}")
         print("(floor = the same rows inserted and committed one by one with the bare driver)")
         explained = plans(app, floors, [(f.name, f.path) for f in figures
-                                        if not f.name.startswith("304")],
+                                        if not f.name.startswith("304") and not f.fresh],
                           frozenset(f.path for f in figures if f.client is not None))
         print("\nQuery plans of the hot queries:")
         for entry in explained:

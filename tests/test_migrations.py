@@ -86,6 +86,41 @@ def test_the_map_cells_migration_fills_existing_ideas(tmp_path):
     assert marker == 1
 
 
+def test_the_kept_map_cells_migration_counts_the_published_ideas(tmp_path):
+    from myalmaty.core import grid
+
+    app = create_app(make_test_config(f"sqlite:///{tmp_path}/kept.sqlite3", tmp_path))
+    with app.app_context():
+        upgrade(revision="7d3c9a41f2b6")
+        now = "2026-05-01 10:00:00"
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO users (id, email, display_name, role, locale, active, created_at, "
+                "updated_at) VALUES (1, 'a@example.kz', 'A', 'resident', 'ru', 1, :now, :now)"),
+                {"now": now})
+            connection.execute(sa.text(
+                "INSERT INTO categories (id, slug, name_ru, name_kk, name_en, position, archived,"
+                " created_at, updated_at) VALUES (1, 'c', 'К', 'С', 'C', 0, 0, :now, :now)"),
+                {"now": now})
+            for idea_id, status, lat in ((1, "published", 43.2583), (2, "published", 43.2584),
+                                         (3, "pending", 43.2585)):
+                connection.execute(sa.text(
+                    "INSERT INTO ideas (id, title, description, first_step, category_id, lat, "
+                    "lon, author_id, status, published_at, created_at, updated_at, cell_10, "
+                    "cell_12, cell_14, cell_16, cell_18) VALUES (:id, 't', 'd', 'f', 1, :lat, "
+                    "76.9536, 1, :status, :now, :now, :now, :c10, :c12, :c14, :c16, :c18)"),
+                    {"id": idea_id, "status": status, "lat": lat, "now": now,
+                     **{f"c{level}": grid.cell_key(lat, 76.9536, level) for level in grid.LEVELS}})
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(sa.text(
+                "SELECT level, cell, category_id, stage, count, min_lat, max_lat FROM map_cells "
+                "WHERE level = 10")).all()
+        downgrade(revision="base")
+        db.engine.dispose()
+    assert rows == [(10, grid.cell_key(43.2583, 76.9536, 10), 1, "new", 2, 43.2583, 43.2584)]
+
+
 def test_the_kazakh_fold_migration_refolds_stored_search_text_and_its_index(tmp_path):
     app = create_app(make_test_config(f"sqlite:///{tmp_path}/fold.sqlite3", tmp_path))
     with app.app_context():

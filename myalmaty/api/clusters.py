@@ -6,6 +6,10 @@ chosen so that the view spans no more cells), or at most POINTS_UP_TO ideas (MAX
 the zoom of a street). Whole cells are
 answered (not only the part inside the box), so a cluster's count does not change while the
 map is dragged, and the counts of a view holding every idea add up to the list's total.
+
+The cells' counts, centres and bounds come from the rows kept on write (`domain.map_cells`)
+when the filters are among theirs (category, stage); a quarter or a search groups the ideas
+themselves, from the index on each level's cell.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ from myalmaty.api.queries import slim_rows
 from myalmaty.core import grid
 from myalmaty.core.geo import BBox
 from myalmaty.domain.ideas import Idea
+from myalmaty.domain.map_cells import MapCell
 from myalmaty.extensions import db
 from myalmaty.ideas.filters import IdeaFilters
-from myalmaty.ideas.queries import filter_conditions
+from myalmaty.ideas.queries import category_id_of, filter_conditions
 
 # A 1920×1080 view spans about 31×18 cells of 64 pixels; bigger screens get coarser cells.
 MAX_CELLS = 600
@@ -54,9 +59,44 @@ def _in_cells(cells: grid.CellRange) -> list[sa.ColumnElement[bool]]:
             (column % (1 << cells.level)).between(cells.y0, cells.y1)]
 
 
+def _kept_cells(filters: IdeaFilters, cells: grid.CellRange) -> sa.Select[Any] | None:
+    """The cells' aggregates from the rows kept on write, if they can serve these filters."""
+    if filters.q or filters.quarter:
+        return None
+    c = MapCell.__table__.c
+    where = [c.level == cells.level, c.cell.between(cells.first_key, cells.last_key),
+             (c.cell % (1 << cells.level)).between(cells.y0, cells.y1)]
+    if filters.category:
+        where.append(c.category_id == category_id_of(filters.category))
+    if filters.stage is not None:
+        where.append(c.stage == filters.stage)
+    count = sa.func.sum(c.count)
+    # Divided as floats: PostgreSQL would otherwise divide as NUMERIC.
+    divisor = sa.cast(count, sa.Double)
+    return (
+        sa.select(c.cell, count, sa.func.sum(c.sum_lat) / divisor,
+                  sa.func.sum(c.sum_lon) / divisor,
+                  sa.func.min(c.min_lon), sa.func.min(c.min_lat),
+                  sa.func.max(c.max_lon), sa.func.max(c.max_lat))
+        .where(*where)
+        .group_by(c.cell)
+    )
+
+
+def _grouped_ideas(filters: IdeaFilters, cells: grid.CellRange) -> sa.Select[Any]:
+    column = _ideas.c[grid.cell_column(cells.level)]
+    return (
+        sa.select(column, sa.func.count(), sa.func.avg(Idea.lat), sa.func.avg(Idea.lon),
+                  sa.func.min(Idea.lon), sa.func.min(Idea.lat),
+                  sa.func.max(Idea.lon), sa.func.max(Idea.lat))
+        .where(*filter_conditions(filters), *_in_cells(cells))
+        .group_by(column)
+    )
+
+
 def _point(row: Any) -> dict[str, Any]:
     return {"id": row.id, "point": [row.lon, row.lat], "title": row.title,
-            "category": row.category, "stage": row.stage.value}
+            "category": row.category, "stage": row.stage}
 
 
 def _points(filters: IdeaFilters, where: list[sa.ColumnElement[bool]], locale: str,
@@ -74,15 +114,11 @@ def map_view(filters: IdeaFilters, bbox: BBox, zoom: int, locale: str) -> MapVie
         points = _points(filters, where, locale, MAX_POINTS + 1)
         return MapView(cells.level, min(len(points), MAX_POINTS), [], points[:MAX_POINTS],
                        len(points) > MAX_POINTS)
-    rows = db.session.execute(
-        sa.select(column, sa.func.count(), sa.func.avg(Idea.lat), sa.func.avg(Idea.lon),
-                  sa.func.min(Idea.lon), sa.func.min(Idea.lat),
-                  sa.func.max(Idea.lon), sa.func.max(Idea.lat))
-        .where(*filter_conditions(filters), *where)
-        .group_by(column)
-        .order_by(column)
-        .limit(MAX_CELLS + 1)
-    ).all()
+    grouped = _kept_cells(filters, cells)
+    if grouped is None:
+        grouped = _grouped_ideas(filters, cells)
+    rows = db.session.execute(grouped.order_by(grouped.selected_columns[0])
+                              .limit(MAX_CELLS + 1)).all()
     truncated = len(rows) > MAX_CELLS
     rows = rows[:MAX_CELLS]
     total = sum(row[1] for row in rows)

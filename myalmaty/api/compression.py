@@ -16,6 +16,14 @@ MIN_SIZE = 1024
 LEVEL = 4
 
 
+def accepts_gzip() -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+
+
+def gzipped(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=LEVEL, mtime=0)
+
+
 def compress_json(response: Response) -> Response:
     if response.mimetype not in COMPRESSED_TYPES:
         return response
@@ -25,12 +33,12 @@ def compress_json(response: Response) -> Response:
         or response.direct_passthrough
         or response.is_streamed
         or "Content-Encoding" in response.headers
-        or "gzip" not in request.headers.get("Accept-Encoding", "").lower()
+        or not accepts_gzip()
     ):
         return response
     body = response.get_data()
     if len(body) < MIN_SIZE:
         return response
-    response.set_data(gzip.compress(body, compresslevel=LEVEL, mtime=0))
+    response.set_data(gzipped(body))
     response.headers["Content-Encoding"] = "gzip"
     return response

@@ -62,21 +62,24 @@ def feature_rows(filters: IdeaFilters, locale: str, idea_id: int | None = None) 
 
 def slim_rows(filters: IdeaFilters, where: list[sa.ColumnElement[bool]], locale: str,
               limit: int | None = None, in_order: bool = True) -> list[sa.Row]:
-    """What the map needs of each idea (id, point, title, category, stage); the rest of an
-    idea comes with its popup, from `feature_rows` for that one idea.
+    """What the map needs of each idea (id, lat, lon, title, stage, category), the stage as
+    stored (a plain string): the rest of an idea comes with its popup, from `feature_rows`
+    for that one idea. Plain rows from the connection: no ORM row processing for thousands.
 
     `in_order=False` when the caller's conditions pick few rows by an index: ordering by id
     would tempt SQLite to walk the whole table in id order instead.
     """
     query = (
-        sa.select(Idea.id, Idea.lat, Idea.lon, Idea.title, Idea.stage,
+        sa.select(Idea.id, Idea.lat, Idea.lon, Idea.title,
+                  sa.type_coerce(Idea.stage, sa.String).label("stage"),
                   _name_in(Category, locale).label("category"))
         .join(Category, Category.id == Idea.category_id)
         .where(*filter_conditions(filters), *where)
     )
     if in_order:
         query = query.order_by(Idea.id)
-    return list(db.session.execute(query if limit is None else query.limit(limit)))
+    connection = db.session.connection()
+    return list(connection.execute(query if limit is None else query.limit(limit)))
 
 
 def in_bbox(bbox: BBox) -> list[sa.ColumnElement[bool]]:

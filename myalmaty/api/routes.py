@@ -70,7 +70,7 @@ def ideas() -> ResponseReturnValue:
     queries.check_filters(filters)
     locale = current_locale()
 
-    def build() -> dict[str, Any]:
+    def build() -> dict[str, Any] | str:
         if bbox is not None:  # a map's view: slim features
             return slim_collection(api_queries.slim_rows(filters, api_queries.in_bbox(bbox),
                                                          locale))

@@ -5,6 +5,7 @@ from myalmaty.domain.audit import ModerationEvent
 from myalmaty.domain.changes import ContentVersion
 from myalmaty.domain.ideas import Comment, Idea, Report, Support
 from myalmaty.domain.jobs import ExportJob, PendingNotification
+from myalmaty.domain.map_cells import MapCell
 from myalmaty.domain.reference import (
     AgendaItem,
     Category,
@@ -30,6 +31,7 @@ __all__ = [
     "Idea",
     "IdeaGroup",
     "IdeaIndexMark",
+    "MapCell",
     "ModerationEvent",
     "PendingNotification",
     "Quarter",

@@ -93,7 +93,10 @@ class Idea(TimestampMixin, Model):
         sa.CheckConstraint("duplicate_of_id <> id", name="not_own_duplicate"),
         sa.CheckConstraint("support_count >= 0 AND comment_count >= 0", name="counts_positive"),
         sa.Index("ix_ideas_status_created_at", "status", "created_at"),
-        sa.Index("ix_ideas_status_lon_lat", "status", "lon", "lat"),
+        # A bounding box, and everything the map's slim features show: read from the index
+        # alone (`api.queries.slim_rows`).
+        sa.Index("ix_ideas_status_lon_lat_slim", "status", "lon", "lat", "id", "category_id",
+                 "stage", "title"),
         # The list's three orders, each read from an index in order (core.pagination).
         sa.Index("ix_ideas_status_published_at_id", "status", "published_at", "id"),
         sa.Index("ix_ideas_status_support_count_id", "status", "support_count", "id"),
@@ -119,10 +122,13 @@ class Idea(TimestampMixin, Model):
     # search over Cyrillic compares against this column instead.
     search_text: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     locale: so.Mapped[str] = so.mapped_column(sa.String(2), default="ru", server_default="ru")
-    category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("categories.id"), index=True)
+    # `active_history` on the columns that place an idea on the map's kept clusters
+    # (`domain.map_cells`): a change always knows the value it replaces, even once expired.
+    category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("categories.id"), index=True,
+                                                   active_history=True)
     quarter_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("quarters.id"), index=True)
-    lat: so.Mapped[float]
-    lon: so.Mapped[float]
+    lat: so.Mapped[float] = so.mapped_column(active_history=True)
+    lon: so.Mapped[float] = so.mapped_column(active_history=True)
     photo_key: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
 
@@ -130,6 +136,7 @@ class Idea(TimestampMixin, Model):
         enum_column(IdeaStatus, "idea_status"),
         default=IdeaStatus.PENDING,
         server_default=IdeaStatus.PENDING.value,
+        active_history=True,
     )
     rejection_reason: so.Mapped[RejectionReason | None] = so.mapped_column(
         enum_column(RejectionReason, "rejection_reason")
@@ -143,6 +150,7 @@ class Idea(TimestampMixin, Model):
         enum_column(IdeaStage, "idea_stage"),
         default=IdeaStage.NEW,
         server_default=IdeaStage.NEW.value,
+        active_history=True,
     )
     public_answer: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     answered_at: so.Mapped[dt.datetime | None]

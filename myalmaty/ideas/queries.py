@@ -51,14 +51,15 @@ def check_filters(filters: IdeaFilters) -> None:
                                slug=filters.quarter)
 
 
+def category_id_of(slug: str) -> sa.ScalarSelect[int]:
+    return sa.select(Category.id).where(Category.slug == slug).scalar_subquery()
+
+
 def filter_conditions(filters: IdeaFilters) -> list[sa.ColumnElement[bool]]:
     """WHERE conditions for published ideas matching the filters (ideas table only)."""
     conditions: list[sa.ColumnElement[bool]] = [Idea.status == IdeaStatus.PUBLISHED]
     if filters.category:
-        conditions.append(
-            Idea.category_id
-            == sa.select(Category.id).where(Category.slug == filters.category).scalar_subquery()
-        )
+        conditions.append(Idea.category_id == category_id_of(filters.category))
     if filters.quarter == NO_QUARTER:
         conditions.append(Idea.quarter_id.is_(None))
     elif filters.quarter:

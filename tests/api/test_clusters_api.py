@@ -185,3 +185,18 @@ def test_json_is_gzipped_for_clients_that_accept_it(client, spread):
 def test_small_answers_are_not_compressed(client):
     response = client.get("/api/ideas/999999", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in response.headers
+
+
+def test_a_view_asked_again_is_served_from_the_body_built_first(client, spread, count_queries):
+    path = f"/api/ideas/clusters?bbox={CITY}&zoom=12"
+    first = client.get(path, headers={"Accept-Encoding": "gzip"})
+    with count_queries() as again:
+        packed = client.get(path, headers={"Accept-Encoding": "gzip"})
+        plain = client.get(path)
+    assert again.count == 2  # the change marker, once per request
+    assert packed.get_data() == first.get_data()
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    assert packed.headers["ETag"] == plain.headers["ETag"]
+    make_idea(lat=43.21, lon=76.86)
+    db.session.commit()
+    assert client.get(path).get_json()["total"] == 61

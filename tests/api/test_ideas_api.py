@@ -208,3 +208,19 @@ def test_a_bbox_answers_slim_features(client, city):
     assert cinema["geometry"] == {"type": "Point", "coordinates": [76.9536, 43.2583]}
     assert cinema["properties"] == {"id": city["cinema"].id, "title": "Courtyard cinema",
                                     "category": "Culture", "stage": "new"}
+
+
+def test_slim_features_are_written_as_json_dumps_would(app):
+    import json
+
+    from myalmaty.api.geojson import slim_collection
+
+    rows = [(7, 43.2583, 76.9536, 'Кино "во дворе" \\ \n\t😀', "in_progress", "Мәдениет"),
+            (12, -1.5, 2.0, "</script>", "new", "Parks & “gardens”")]
+    expected = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": id_, "geometry": {"type": "Point", "coordinates": [lon, lat]},
+         "properties": {"id": id_, "title": title, "category": category, "stage": stage}}
+        for id_, lat, lon, title, stage, category in rows]}
+    assert slim_collection(rows) == json.dumps(expected, ensure_ascii=False,
+                                               separators=(",", ":"))
+    assert slim_collection([]) == '{"type":"FeatureCollection","features":[]}'
