@@ -51,6 +51,18 @@ def test_migrations_match_the_models_on_postgresql(tmp_path):
     assert left == set()
 
 
+def _an_author_and_a_category(connection: sa.Connection, now: str) -> None:
+    """User 1 and category 1, as an older revision's tables hold them, for ideas to refer to."""
+    connection.execute(sa.text(
+        "INSERT INTO users (id, email, display_name, role, locale, active, created_at, "
+        "updated_at) VALUES (1, 'a@example.kz', 'A', 'resident', 'ru', 1, :now, :now)"),
+        {"now": now})
+    connection.execute(sa.text(
+        "INSERT INTO categories (id, slug, name_ru, name_kk, name_en, position, archived,"
+        " created_at, updated_at) VALUES (1, 'c', 'К', 'С', 'C', 0, 0, :now, :now)"),
+        {"now": now})
+
+
 def test_the_map_cells_migration_fills_existing_ideas(tmp_path):
     from myalmaty.core import grid
 
@@ -59,14 +71,7 @@ def test_the_map_cells_migration_fills_existing_ideas(tmp_path):
         upgrade(revision="e89bea8fbf0b")
         now = "2026-05-01 10:00:00"
         with db.engine.begin() as connection:
-            connection.execute(sa.text(
-                "INSERT INTO users (id, email, display_name, role, locale, active, created_at, "
-                "updated_at) VALUES (1, 'a@example.kz', 'A', 'resident', 'ru', 1, :now, :now)"),
-                {"now": now})
-            connection.execute(sa.text(
-                "INSERT INTO categories (id, slug, name_ru, name_kk, name_en, position, archived,"
-                " created_at, updated_at) VALUES (1, 'c', 'К', 'С', 'C', 0, 0, :now, :now)"),
-                {"now": now})
+            _an_author_and_a_category(connection, now)
             for idea_id, status in ((1, "published"), (2, "pending")):
                 connection.execute(sa.text(
                     "INSERT INTO ideas (id, title, description, first_step, category_id, lat, "
@@ -94,14 +99,7 @@ def test_the_kept_map_cells_migration_counts_the_published_ideas(tmp_path):
         upgrade(revision="7d3c9a41f2b6")
         now = "2026-05-01 10:00:00"
         with db.engine.begin() as connection:
-            connection.execute(sa.text(
-                "INSERT INTO users (id, email, display_name, role, locale, active, created_at, "
-                "updated_at) VALUES (1, 'a@example.kz', 'A', 'resident', 'ru', 1, :now, :now)"),
-                {"now": now})
-            connection.execute(sa.text(
-                "INSERT INTO categories (id, slug, name_ru, name_kk, name_en, position, archived,"
-                " created_at, updated_at) VALUES (1, 'c', 'К', 'С', 'C', 0, 0, :now, :now)"),
-                {"now": now})
+            _an_author_and_a_category(connection, now)
             for idea_id, status, lat in ((1, "published", 43.2583), (2, "published", 43.2584),
                                          (3, "pending", 43.2585)):
                 connection.execute(sa.text(
@@ -127,14 +125,7 @@ def test_the_kazakh_fold_migration_refolds_stored_search_text_and_its_index(tmp_
         upgrade(revision="d7d17bfac10a")
         now = "2026-05-01 10:00:00"
         with db.engine.begin() as connection:
-            connection.execute(sa.text(
-                "INSERT INTO users (id, email, display_name, role, locale, active, created_at, "
-                "updated_at) VALUES (1, 'a@example.kz', 'A', 'resident', 'ru', 1, :now, :now)"),
-                {"now": now})
-            connection.execute(sa.text(
-                "INSERT INTO categories (id, slug, name_ru, name_kk, name_en, position, archived,"
-                " created_at, updated_at) VALUES (1, 'c', 'К', 'С', 'C', 0, 0, :now, :now)"),
-                {"now": now})
+            _an_author_and_a_category(connection, now)
             connection.execute(sa.text(
                 "INSERT INTO ideas (id, title, description, first_step, search_text, "
                 "category_id, lat, lon, author_id, status, created_at, updated_at) VALUES "

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import sqlalchemy as sa
 
 from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.extensions import db
+
+T = TypeVar("T")
 
 WORD = re.compile(r"\w{4,}", re.UNICODE)
 STEM_LENGTH = 4
@@ -84,19 +88,29 @@ def similar_ideas(
         query = query.where(*_box(lat, lon, radius_m))
     else:
         query = query.order_by(Idea.created_at.desc()).limit(2000)
-    found = []
-    for idea in db.session.scalars(query):
-        likeness = text_likeness(wanted, stems(idea.search_text))
+    candidates = ((idea, idea.search_text, idea.lat, idea.lon)
+                  for idea in db.session.scalars(query))
+    found = [LegacySimilarIdea(idea, likeness, distance) for idea, likeness, distance
+             in _alike(wanted, candidates, lat, lon, radius_m, min_likeness)]
+    found.sort(key=lambda s: s.score, reverse=True)
+    return found[:limit]
+
+
+def _alike(wanted: set[str], candidates: Iterable[tuple[T, str, float, float]],
+           lat: float | None, lon: float | None, radius_m: float, min_likeness: float
+           ) -> Iterator[tuple[T, float, float]]:
+    """(candidate, likeness, distance) of the candidates (each with its search text and point)
+    alike enough and near enough."""
+    for candidate, search_text, idea_lat, idea_lon in candidates:
+        likeness = text_likeness(wanted, stems(search_text))
         if likeness < min_likeness:
             continue
         distance = 0.0
         if lat is not None and lon is not None:
-            distance = distance_m(lat, lon, idea.lat, idea.lon)
+            distance = distance_m(lat, lon, idea_lat, idea_lon)
             if distance > radius_m:
                 continue
-        found.append(LegacySimilarIdea(idea, likeness, distance))
-    found.sort(key=lambda s: s.score, reverse=True)
-    return found[:limit]
+        yield candidate, likeness, distance
 
 
 def rough_matches(
@@ -122,17 +136,8 @@ def rough_matches(
         query = query.where(Idea.id.not_in(exclude_ids))
     if lat is not None and lon is not None:
         query = query.where(*_box(lat, lon, radius_m))
-    found = []
-    for idea_id, search_text, idea_lat, idea_lon in db.session.execute(
-            query.order_by(Idea.id.desc()).limit(max_candidates)):
-        likeness = text_likeness(wanted, stems(search_text))
-        if likeness < min_likeness:
-            continue
-        distance = 0.0
-        if lat is not None and lon is not None:
-            distance = distance_m(lat, lon, idea_lat, idea_lon)
-            if distance > radius_m:
-                continue
-        found.append((idea_id, likeness, distance))
+    rows = db.session.execute(query.order_by(Idea.id.desc()).limit(max_candidates))
+    found = list(_alike(wanted, ((r[0], r[1], r[2], r[3]) for r in rows), lat, lon, radius_m,
+                        min_likeness))
     found.sort(key=lambda f: f[1] / (1 + f[2] / 1000), reverse=True)
     return found[:limit]
