@@ -141,6 +141,10 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # then answers the former, less exact way. Off: the first search builds it, and waits.
         "SIMILARITY_WARMUP": _env_bool("SIMILARITY_WARMUP", True),
         "SIMILARITY_WAIT_MS": _env_int("SIMILARITY_WAIT_MS", 500),
+        # The built index, kept for the next worker to load instead of building (a cache: safe
+        # to delete). Empty: none kept.
+        "SIMILARITY_INDEX_FILE": os.environ.get(
+            "SIMILARITY_INDEX_FILE", str(instance_path / "similarity-index.npz")),
         "WTF_CSRF_TIME_LIMIT": None,
     }
     settings.update(overrides)

@@ -70,12 +70,21 @@ class Lexicon:
     place_words: frozenset[str]
     _starts: dict[str, tuple[tuple[str, ...], list[tuple[tuple[str, ...], str]]]] = field(
         default_factory=dict)
+    # Each first word's prefix → its place in `phrases`: a token's phrases are found by looking
+    # up each of its beginnings, and kept in the order of `phrases`.
+    _order: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._order.update((first, n) for n, first in enumerate(self.phrases))
 
     def concepts(self, tokens: list[str]) -> list[str]:
         found: list[str] = []
+        starts = self._starts
         for i, token in enumerate(tokens):
-            singles, phrases = self.starting_with(token)
-            found.extend(singles)
+            known = starts.get(token)
+            singles, phrases = known if known is not None else self.starting_with(token)
+            if singles:
+                found.extend(singles)
             for prefixes, concept in phrases:
                 rest = tokens[i + 1:i + len(prefixes)]
                 if concept not in singles and len(rest) == len(prefixes) - 1 and all(
@@ -88,8 +97,9 @@ class Lexicon:
         token's answer is kept: texts repeat their words)."""
         known = self._starts.get(token)
         if known is None:
-            entries = [entry for first, entries in self.phrases.items()
-                       if token.startswith(first) for entry in entries]
+            firsts = sorted((token[:n] for n in range(len(token) + 1) if token[:n] in self._order),
+                            key=self._order.__getitem__)
+            entries = [entry for first in firsts for entry in self.phrases[first]]
             singles = tuple(dict.fromkeys(c for prefixes, c in entries if len(prefixes) == 1))
             known = (singles, [e for e in entries if len(e[0]) > 1 and e[1] not in singles])
             if len(self._starts) < 200_000:
