@@ -190,7 +190,7 @@ def start_warm_up(app: Flask) -> threading.Thread | None:
             with app.app_context():
                 try:
                     index = _brought_up_to_date(kept)
-                    log.info("Similarity index of %d ideas built in %.1f s", len(index),
+                    log.info("Similarity index of %d ideas ready in %.1f s", len(index),
                              time.perf_counter() - started)
                 finally:
                     from myalmaty.extensions import db

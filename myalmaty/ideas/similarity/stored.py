@@ -93,7 +93,7 @@ def load(path: Path | None, version: int, source: str) -> tuple[Index, int] | No
         return None
     started = time.perf_counter()
     try:
-        with np.load(path, allow_pickle=False) as kept:
+        with open(path, "rb") as data, np.load(data, allow_pickle=False) as kept:
             arrays = {name: kept[name] for name in kept.files}
         meta = arrays.pop(_META)
         kept_source = _text_list(arrays.pop(_SOURCE))
