@@ -145,6 +145,37 @@ class Tokens:
 @lru_cache(maxsize=4096)
 def tokens(text: str) -> Tokens:
     lex = lexicon()
-    all_words = [s for _w, s in words(text)]
-    kept = tuple(s for s in all_words if len(s) >= MIN_WORD and s not in lex.stopwords)
-    return Tokens(words=kept, concepts=tuple(lex.concepts(all_words)))
+    known = _known_words
+    found = [known.get(w) or _word(lex, w) for w in _WORD.findall(text)]
+    kept = tuple(f[0] for f in found if f[1])
+    # As `Lexicon.concepts` (what it gives for the skeletons), without a second pass over
+    # the words that begin no term.
+    concepts: list[str] = []
+    all_words: list[str] | None = None
+    for i, (_skeleton, _kept, singles, phrases) in enumerate(found):
+        if singles:
+            concepts.extend(singles)
+        if phrases:
+            if all_words is None:
+                all_words = [f[0] for f in found]
+            for prefixes, concept in phrases:
+                rest = all_words[i + 1:i + len(prefixes)]
+                if concept not in singles and len(rest) == len(prefixes) - 1 and all(
+                        t.startswith(p) for t, p in zip(rest, prefixes[1:], strict=True)):
+                    concepts.append(concept)
+    return Tokens(words=kept, concepts=tuple(concepts))
+
+
+# A word as written → its skeleton, whether it is kept (long enough, not a stopword), and the
+# terms it stands for or can begin (`Lexicon.starting_with`).
+_WordFacts = tuple[str, bool, tuple[str, ...], list[tuple[tuple[str, ...], str]]]
+_known_words: dict[str, _WordFacts] = {}
+
+
+def _word(lex: Lexicon, word: str) -> _WordFacts:
+    form = skeleton(word.casefold())
+    facts = (form, len(form) >= MIN_WORD and form not in lex.stopwords,
+             *lex.starting_with(form))
+    if len(_known_words) < 200_000:
+        _known_words[word] = facts
+    return facts
