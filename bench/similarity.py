@@ -15,8 +15,9 @@
    holds it to.
 2. Scale: 100,000 synthetic published ideas (`bench.throwaway.fill`); the index's build time,
    the memory it keeps (its arrays and dicts, counted) and the growth of the
-   process's resident memory while it is built (loading rows included); the p50 of a
-   suggestion (with a point, and by text only),
+   process's resident memory while it is built (loading rows included); the time a second
+   process takes to load the index from the file the first one kept (`SIMILARITY_INDEX_FILE`),
+   beside the build, and the file's size; the p50 of a suggestion (with a point, and by text only),
    beside its floor: the same database reads with the bare driver (the change marker, then
    the five ideas shown), and the ratio.
 3. A worker's start: the index built by the warm-up thread (`start_warm_up`, as gunicorn's

@@ -3,6 +3,7 @@ applies the ideas changed since, and builds after all when the file does not fit
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,21 +91,23 @@ def test_ideas_changed_after_the_file_was_written_are_applied(app, ideas, index_
     new = make_idea(title="Фонтан в сквере не работает", lat=CENTRE[0], lon=CENTRE[1])
     ideas[2].status = IdeaStatus.HIDDEN
     db.session.commit()
+    edited, added = ideas[0].id, new.id
     with another_process(app):
         index = index_for_app()
         assert builds == [1]
         assert len(index) == 3
-        assert [h.idea_id for h in search("каток", "", *CENTRE)] == [ideas[0].id]
-        assert new.id in [h.idea_id for h in search("фонтан", "", *CENTRE)]
+        assert [h.idea_id for h in search("каток", "", *CENTRE)] == [edited]
+        assert added in [h.idea_id for h in search("фонтан", "", *CENTRE)]
         assert search("Bike lane on Abay avenue") == []
 
 
 def test_a_damaged_file_is_ignored_and_the_index_built(app, ideas, index_file, builds, caplog):
     index_for_app()
     index_file.write_bytes(index_file.read_bytes()[:1000])
+    cinema = ideas[0].id
     with another_process(app):
         assert len(index_for_app()) == 3
-        assert [h.idea_id for h in search(CINEMA, "", *CENTRE)][0] == ideas[0].id
+        assert [h.idea_id for h in search(CINEMA, "", *CENTRE)][0] == cinema
     assert builds == [1, 1]
     assert "cannot be read" in caplog.text
     # The build wrote a whole file again.
@@ -158,3 +161,29 @@ def test_no_file_when_switched_off(app, ideas, index_file, builds):
     app.config["SIMILARITY_INDEX_FILE"] = ""
     index_for_app()
     assert not index_file.exists()
+
+
+def test_a_file_of_another_database_is_not_used(app, ideas, index_file, builds, monkeypatch,
+                                                caplog):
+    index_for_app()
+    monkeypatch.setattr(similarity, "_source", lambda: "sqlite:///elsewhere.sqlite3")
+    with another_process(app):
+        index_for_app()
+    assert builds == [1, 1]
+    assert "of another database" in caplog.text
+
+
+def test_processes_take_turns_to_build(tmp_path):
+    path = tmp_path / "similarity-index.npz"
+    entered = threading.Event()
+
+    def second() -> None:
+        with stored.turn_to_build(path):
+            entered.set()
+
+    with stored.turn_to_build(path):
+        thread = threading.Thread(target=second)
+        thread.start()
+        assert not entered.wait(0.3)  # it waits while the first one builds
+    thread.join(timeout=10)
+    assert entered.is_set()
