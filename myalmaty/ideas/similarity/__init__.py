@@ -7,13 +7,14 @@ from the change marker: before a search, one read of the marker; when it has mov
 marked since (`domain.similarity`) are put into or taken out of the index. So every process
 and worker answers from the same published ideas without rebuilding.
 
-Building takes long at scale (about a minute for 100,000 ideas), so a web worker builds it at
-start in a thread of its own (`start_warm_up`, called by gunicorn's `post_worker_init`), not in
-the first request that needs it. A search that meets that build answers at once the former way
-(`legacy.rough_matches`), over the newest 500 ideas around the point: a less exact warning rather
-than a stalled form. One that meets another thread's update (or a rebuild after a restore)
-waits for it at most `SIMILARITY_WAIT_MS`, then uses the index as it stands (or, when there is
-none yet, the former way).
+Building takes a while at scale (15–20 s of one core for 100,000 ideas), so the process that
+builds it keeps it in a file (`stored`, SIMILARITY_INDEX_FILE) that the next ones load instead,
+and a web worker builds or loads it at start in a thread of its own (`start_warm_up`, called by
+gunicorn's `post_worker_init`), not in the first request that needs it. A search that meets
+that build answers at once the former way (`legacy.rough_matches`), over the newest 500 ideas
+around the point: a less exact warning rather than a stalled form. One that meets another
+thread's update (or a rebuild after a restore) waits for it at most `SIMILARITY_WAIT_MS`, then
+uses the index as it stands (or, when there is none yet, the former way).
 
 The former method (overlap of four-letter stems, `legacy`) stays for comparison in
 `bench.similarity`.
