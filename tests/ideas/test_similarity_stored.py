@@ -187,3 +187,14 @@ def test_processes_take_turns_to_build(tmp_path):
         assert not entered.wait(0.3)  # it waits while the first one builds
     thread.join(timeout=10)
     assert entered.is_set()
+
+
+def test_a_file_made_by_another_release_is_not_used(app, ideas, index_file, builds,
+                                                   monkeypatch, caplog):
+    """A term added to the lexicon, or a spelling rule changed, makes other tokens."""
+    index_for_app()
+    monkeypatch.setattr(stored, "making", lambda: "another lexicon")
+    with another_process(app):
+        index_for_app()
+    assert builds == [1, 1]
+    assert "made by another release" in caplog.text

@@ -6,7 +6,7 @@ pickled objects), tagged with the format, the change marker it covers and the da
 built from; a worker starting later loads the file and applies only the ideas marked since.
 
 The file is a cache: deleting it only means the next process builds again. One that does not
-fit (another format, a marker ahead of the database's, another database, damaged) is ignored
+fit (another format or release, a marker ahead of the database's, another database, damaged) is ignored
 with a line in the log. It is written to a temporary file beside it and moved into place, so a
 reader never meets half of one. Workers starting together take turns (a lock on a file beside
 it): the first builds and writes, the others then load what it wrote.
@@ -15,6 +15,8 @@ it): the first builds and writes, the others then load what it wrote.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import logging
 import os
 import tempfile
@@ -24,7 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
+from myalmaty.ideas.similarity import index as index_module
+from myalmaty.ideas.similarity import normalise
 from myalmaty.ideas.similarity.index import Index, _text_array, _text_list
+from myalmaty.ideas.similarity.normalise import LEXICON_PATH
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +39,18 @@ FORMAT = 1
 SAVE_AFTER = 2000
 _META = "meta"
 _SOURCE = "source"
+_MAKING = "making"
+
+
+@functools.cache
+def making() -> str:
+    """What the index is made with: the lexicon and the code that folds words and weighs them.
+    A file made by another release (a term added to the lexicon, a spelling rule changed) is
+    not used, even when FORMAT was not raised."""
+    digest = hashlib.sha256()
+    for part in (LEXICON_PATH, Path(index_module.__file__), Path(normalise.__file__)):
+        digest.update(part.read_bytes())
+    return digest.hexdigest()
 
 
 @contextlib.contextmanager
@@ -66,6 +83,7 @@ def save(index: Index, path: Path | None, version: int, source: str) -> None:
     arrays = index.arrays()
     arrays[_META] = np.array([FORMAT, version], dtype=np.int64)
     arrays[_SOURCE] = _text_array([source])
+    arrays[_MAKING] = _text_array([making()])
     temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,8 +115,11 @@ def load(path: Path | None, version: int, source: str) -> tuple[Index, int] | No
             arrays = {name: kept[name] for name in kept.files}
         meta = arrays.pop(_META)
         kept_source = _text_list(arrays.pop(_SOURCE))
+        made_with = _text_list(arrays.pop(_MAKING))
         if len(meta) != 2 or int(meta[0]) != FORMAT:
             reason = "of another format"
+        elif made_with != [making()]:
+            reason = "made by another release"
         elif kept_source != [source]:
             reason = "of another database"
         elif int(meta[1]) > version:
