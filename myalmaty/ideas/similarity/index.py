@@ -256,7 +256,8 @@ class Index:
                 self.fresh[idea_id] = _Fresh(terms, weights, lat, lon)
                 if len(self.fresh) >= LOAD_BATCH:
                     self.merge()  # a batch at a time: the small arrays do not pile up
-            self.merge()
+            if self.fresh or not len(self.slot_ids):  # not again when the last batch was full
+                self.merge()
             _give_back_memory()
 
     def merge(self) -> None:
