@@ -77,21 +77,6 @@ class Lexicon:
     def __post_init__(self) -> None:
         self._order.update((first, n) for n, first in enumerate(self.phrases))
 
-    def concepts(self, tokens: list[str]) -> list[str]:
-        found: list[str] = []
-        starts = self._starts
-        for i, token in enumerate(tokens):
-            known = starts.get(token)
-            singles, phrases = known if known is not None else self.starting_with(token)
-            if singles:
-                found.extend(singles)
-            for prefixes, concept in phrases:
-                rest = tokens[i + 1:i + len(prefixes)]
-                if concept not in singles and len(rest) == len(prefixes) - 1 and all(
-                        t.startswith(p) for t, p in zip(rest, prefixes[1:], strict=True)):
-                    found.append(concept)
-        return found
-
     def starting_with(self, token: str) -> tuple[tuple[str, ...], list[tuple[tuple[str, ...], str]]]:
         """The concepts `token` alone stands for, and the longer phrases it can begin (a
         token's answer is kept: texts repeat their words)."""
@@ -148,8 +133,8 @@ def tokens(text: str) -> Tokens:
     known = _known_words
     found = [known.get(w) or _word(lex, w) for w in _WORD.findall(text)]
     kept = tuple(f[0] for f in found if f[1])
-    # As `Lexicon.concepts` (what it gives for the skeletons), without a second pass over
-    # the words that begin no term.
+    # Concepts: each word's own (`Lexicon.starting_with`), and those of the phrases it begins
+    # when the next words start with the phrase's next prefixes.
     concepts: list[str] = []
     all_words: list[str] | None = None
     for i, (_skeleton, _kept, singles, phrases) in enumerate(found):
@@ -176,6 +161,6 @@ def _word(lex: Lexicon, word: str) -> _WordFacts:
     form = skeleton(word.casefold())
     facts = (form, len(form) >= MIN_WORD and form not in lex.stopwords,
              *lex.starting_with(form))
-    if len(_known_words) < 200_000:
+    if len(_known_words) < 100_000:
         _known_words[word] = facts
     return facts
