@@ -15,8 +15,9 @@
    holds it to.
 2. Scale: 100,000 synthetic published ideas (`bench.throwaway.fill`); the index's build time,
    the memory it keeps (its arrays and dicts, counted) and the growth of the
-   process's resident memory while it is built (loading rows included); the p50 of a
-   suggestion (with a point, and by text only),
+   process's resident memory while it is built (loading rows included); the time a second
+   process takes to load the index from the file the first one kept (`SIMILARITY_INDEX_FILE`),
+   beside the build, and the file's size; the p50 of a suggestion (with a point, and by text only),
    beside its floor: the same database reads with the bare driver (the change marker, then
    the five ideas shown), and the ratio.
 3. A worker's start: the index built by the warm-up thread (`start_warm_up`, as gunicorn's
@@ -29,8 +30,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -171,7 +174,7 @@ def run_labelled(database_url: str) -> dict[str, Any]:
 
     ideas, queries = labelled()
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
-                      "RATELIMIT_ENABLED": False})
+                      "RATELIMIT_ENABLED": False, "SIMILARITY_INDEX_FILE": ""})
     with app.app_context():
         db.create_all()
         keys = insert_labelled(ideas)
@@ -218,8 +221,11 @@ def run_scale(database_url: str, ideas: int, runs: int, vocabulary: str) -> dict
     fill(database_url, ideas)
     print(f"\n{ideas:,} synthetic published ideas ({len(WORDS):,} distinct words) in "
           f"{time.perf_counter() - start:.1f} s")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
-                      "RATELIMIT_ENABLED": False})
+    folder = Path(tempfile.mkdtemp(prefix="myalmaty-bench-index-"))
+    index_file = folder / "similarity-index.npz"
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
+                "RATELIMIT_ENABLED": False, "SIMILARITY_INDEX_FILE": str(index_file)}
+    app = create_app(settings)
     rng = random.Random(7)
     floors = Floors(database_url)
     with app.app_context():
@@ -229,8 +235,23 @@ def run_scale(database_url: str, ideas: int, runs: int, vocabulary: str) -> dict
         build_s = time.perf_counter() - start
         kept_bytes = index.memory_bytes()
         rss_growth_mib = (_rss_kib() - rss_before) / 1024
-        print(f"index of {len(index):,} ideas built in {build_s:.1f} s; "
-              f"kept {kept_bytes / 2**20:.1f} MiB; resident memory grew {rss_growth_mib:.1f} MiB")
+        print(f"index of {len(index):,} ideas built in {build_s:.1f} s (kept file written "
+              f"included); kept {kept_bytes / 2**20:.1f} MiB; resident memory grew "
+              f"{rss_growth_mib:.1f} MiB")
+    # The next worker: loads the kept file instead of building.
+    loaded_app = create_app(settings)
+    with loaded_app.app_context():
+        start = time.perf_counter()
+        loaded = similarity.index_for_app()
+        load_s = time.perf_counter() - start
+        file_mib = index_file.stat().st_size / 2**20
+        print(f"the next process loaded it from the kept file ({file_mib:.1f} MiB) in "
+              f"{load_s:.2f} s instead of building it ({len(loaded):,} ideas; floor: the "
+              f"build, ratio {load_s / build_s:.2f})")
+        db.session.remove()
+        db.engine.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
+    with app.app_context():
 
         def point() -> tuple[float, float]:
             lat, lon, spread = rng.choice(HOTSPOTS)
@@ -292,6 +313,7 @@ def run_scale(database_url: str, ideas: int, runs: int, vocabulary: str) -> dict
     floors.connection.close()
     warming = run_warm_up(database_url, near, runs, rows[0]["p50_ms"])
     return {"ideas": ideas, "vocabulary": len(WORDS), "build_s": round(build_s, 2),
+            "load_s": round(load_s, 2), "file_mib": round(file_mib, 1),
             "index_kept_mib": round(kept_bytes / 2**20, 1),
             "rss_growth_mib": round(rss_growth_mib, 1), "target_mib": 200, "latency": rows,
             "warm_up": warming}
@@ -306,7 +328,8 @@ def run_warm_up(database_url: str, near: Callable[[], None], runs: int,
     from myalmaty.ideas.similarity import start_warm_up
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
-                      "RATELIMIT_ENABLED": False, "SIMILARITY_WARMUP": True})
+                      "RATELIMIT_ENABLED": False, "SIMILARITY_WARMUP": True,
+                      "SIMILARITY_INDEX_FILE": ""})
     start = time.perf_counter()
     thread = start_warm_up(app)
     assert thread is not None

@@ -143,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     throwaway.WORDS = labelled_words()
     with throwaway_database(args.db, args.postgres_url) as url:
         fill(url, args.ideas)
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                          "SIMILARITY_INDEX_FILE": ""})
         floors = Floors(url)
         with app.app_context():
             recommendation_id, theme_id = seed_links(args.linked, args.ideas)

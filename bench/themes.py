@@ -48,7 +48,8 @@ def fill_labelled(database_url: str, ideas: int, seed: int = 3) -> None:
     from myalmaty.extensions import db
     from myalmaty.ideas.text import search_text
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
+                      "SIMILARITY_INDEX_FILE": ""})
     with app.app_context():
         author_id = db.session.scalar(sa.text("SELECT min(id) FROM users"))
         category_id = db.session.scalar(sa.text("SELECT min(id) FROM categories"))
@@ -88,7 +89,7 @@ def measure(database_url: str, runs: int) -> dict[str, Any]:
     from myalmaty.moderation.services import suggestions
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
-                      "RATELIMIT_ENABLED": False})
+                      "RATELIMIT_ENABLED": False, "SIMILARITY_INDEX_FILE": ""})
     floors = Floors(database_url)
     steps: dict[str, list[float]] = {k: [] for k in (
         "index built", "pairs (every idea asked)", "groups formed", "whole job",

@@ -80,6 +80,7 @@ def make_test_config(database_url: str, tmp_path, **overrides) -> dict:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "EXPORTS_FOLDER": str(tmp_path / "exports"),
+        "SIMILARITY_INDEX_FILE": str(tmp_path / "similarity-index.npz"),
         "RATELIMIT_STORAGE_URI": "memory://",
         "TILE_URL": "http://tiles.test/{z}/{x}/{y}.png",
         "MAIL_SERVER": "",

@@ -46,14 +46,16 @@ def site(tmp_path) -> dict[str, str]:
         make_user(email="aidos@example.kz")
         db.session.commit()
         db.engine.dispose()
-    return {"DATABASE_URL": database, "UPLOAD_FOLDER": str(tmp_path / "photos")}
+    return {"DATABASE_URL": database, "UPLOAD_FOLDER": str(tmp_path / "photos"),
+            "SIMILARITY_INDEX_FILE": str(tmp_path / "similarity-index.npz")}
 
 
 def environment(site: dict[str, str], **settings: str) -> dict[str, str]:
     inherited = {name: value for name, value in os.environ.items()
                  if not name.startswith(("MYALMATY_", "MAIL_", "RATELIMIT_", "GUNICORN_",
                                          "PROMETHEUS_", "WEB_CONCURRENCY", "LOG_", "SECRET_KEY",
-                                         "DATABASE_URL", "PUBLIC_BASE_URL", "METRICS_"))}
+                                         "DATABASE_URL", "PUBLIC_BASE_URL", "METRICS_",
+                                         "SIMILARITY_"))}
     return {**inherited, "PYTHONPATH": str(PROJECT_ROOT), **site, **settings}
 
 
@@ -95,7 +97,7 @@ def get(url: str, opener: urllib.request.OpenerDirector | None = None):
         return response.status, response.headers, response.read().decode()
 
 
-WARMED_UP = r"Similarity index of \d+ ideas built in [\d.]+ s"
+WARMED_UP = r"Similarity index of \d+ ideas ready in [\d.]+ s"
 
 
 def test_production_under_gunicorn_is_alive_ready_and_logs_json(site, tmp_path):

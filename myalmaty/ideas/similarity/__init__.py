@@ -7,13 +7,14 @@ from the change marker: before a search, one read of the marker; when it has mov
 marked since (`domain.similarity`) are put into or taken out of the index. So every process
 and worker answers from the same published ideas without rebuilding.
 
-Building takes long at scale (about a minute for 100,000 ideas), so a web worker builds it at
-start in a thread of its own (`start_warm_up`, called by gunicorn's `post_worker_init`), not in
-the first request that needs it. A search that meets that build answers at once the former way
-(`legacy.rough_matches`), over the newest 500 ideas around the point: a less exact warning rather
-than a stalled form. One that meets another thread's update (or a rebuild after a restore)
-waits for it at most `SIMILARITY_WAIT_MS`, then uses the index as it stands (or, when there is
-none yet, the former way).
+Building takes a while at scale (15–20 s of one core for 100,000 ideas), so the process that
+builds it keeps it in a file (`stored`, SIMILARITY_INDEX_FILE) that the next ones load instead,
+and a web worker builds or loads it at start in a thread of its own (`start_warm_up`, called by
+gunicorn's `post_worker_init`), not in the first request that needs it. A search that meets
+that build answers at once the former way (`legacy.rough_matches`), over the newest 500 ideas
+around the point: a less exact warning rather than a stalled form. One that meets another
+thread's update (or a rebuild after a restore) waits for it at most `SIMILARITY_WAIT_MS`, then
+uses the index as it stands (or, when there is none yet, the former way).
 
 The former method (overlap of four-letter stems, `legacy`) stays for comparison in
 `bench.similarity`.
@@ -25,12 +26,14 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask import Flask, current_app
 
 from myalmaty.domain.ideas import Idea, IdeaStatus
-from myalmaty.ideas.similarity import legacy, queries
+from myalmaty.ideas.similarity import legacy, queries, stored
 from myalmaty.ideas.similarity.index import Hit, Index, alike_words
 from myalmaty.ideas.similarity.legacy import distance_m, stems, text_likeness
 from myalmaty.ideas.similarity.normalise import CONCEPT_PREFIX, MIN_WORD, lexicon, words
@@ -112,10 +115,33 @@ def index_for_app(wait: float | None = None) -> Index:
 def _brought_up_to_date(kept: _Kept) -> Index:
     version = queries.marker()
     if kept.index is None or kept.version is None or version < kept.version:
-        kept.index, kept.version = _rebuild(), version
+        path = _index_file()
+        with stored.turn_to_build(path):
+            found = stored.load(path, version, _source()) if kept.index is None else None
+            if found is not None:
+                kept.index, kept.version = found
+                changes = _apply_changes(kept, version)
+                if len(changes) >= stored.SAVE_AFTER:
+                    stored.save(kept.index, path, version, _source())
+            if found is None or not _matches_database(kept.index):
+                if found is not None:
+                    log.warning("The kept similarity index %s does not match the database: "
+                                "building it", path)
+                kept.index, kept.version = _rebuild(), version
+                stored.save(kept.index, path, version, _source())
+        assert kept.index is not None
         return kept.index
     if version == kept.version:
         return kept.index
+    changes = _apply_changes(kept, version)
+    # A database restored or emptied under a running process: start again.
+    if changes and len(kept.index) != queries.published_count():
+        kept.index = _rebuild()
+    return kept.index
+
+
+def _apply_changes(kept: _Kept, version: int) -> Sequence[queries.IndexedRow]:
+    assert kept.index is not None and kept.version is not None
     changes = queries.changed_since(kept.version)
     for row in changes:
         if row.status is IdeaStatus.PUBLISHED:
@@ -123,10 +149,25 @@ def _brought_up_to_date(kept: _Kept) -> Index:
         else:
             kept.index.remove(row.id)
     kept.version = version
-    # A database restored or emptied under a running process: start again.
-    if changes and len(kept.index) != queries.published_count():
-        kept.index = _rebuild()
-    return kept.index
+    return changes
+
+
+def _matches_database(index: Index | None) -> bool:
+    """The index holds the database's published ideas (their number and the sum of their
+    ids): a file kept from before a restore, or from another database, does not."""
+    return index is not None and index.fingerprint() == queries.published_fingerprint()
+
+
+def _index_file() -> Path | None:
+    name = current_app.config.get("SIMILARITY_INDEX_FILE")
+    return Path(name) if name else None
+
+
+def _source() -> str:
+    """Which database the index is of (its address, without the password)."""
+    from myalmaty.extensions import db
+
+    return db.engine.url.render_as_string(hide_password=True)
 
 
 def start_warm_up(app: Flask) -> threading.Thread | None:
@@ -150,7 +191,7 @@ def start_warm_up(app: Flask) -> threading.Thread | None:
             with app.app_context():
                 try:
                     index = _brought_up_to_date(kept)
-                    log.info("Similarity index of %d ideas built in %.1f s", len(index),
+                    log.info("Similarity index of %d ideas ready in %.1f s", len(index),
                              time.perf_counter() - started)
                 finally:
                     from myalmaty.extensions import db

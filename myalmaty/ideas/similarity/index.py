@@ -53,6 +53,16 @@ def _give_back_memory() -> None:
         pass
 
 
+def _text_array(texts: list[str]) -> np.ndarray:
+    """Words (no line breaks in them) as UTF-8 bytes, one a line."""
+    return np.frombuffer("\n".join(texts).encode("utf-8"), dtype=np.uint8)
+
+
+def _text_list(data: np.ndarray) -> list[str]:
+    text = data.astype(np.uint8).tobytes().decode("utf-8")
+    return text.split("\n") if text else []
+
+
 def trigrams(word: str) -> set[str]:
     padded = f"^{word}$"
     return {padded[i:i + 3] for i in range(len(padded) - 2)}
@@ -157,6 +167,11 @@ class Index:
     def __len__(self) -> int:
         return len(self.slots) + len(self.fresh)
 
+    def fingerprint(self) -> tuple[int, int]:
+        """How many ideas it holds and the sum of their ids."""
+        with self._lock:
+            return len(self), sum(self.slots) + sum(self.fresh)
+
     def memory_bytes(self) -> int:
         """What the index holds: its arrays, and its dicts with their keys (an estimate that
         leaves out the small fixed overhead of the objects)."""
@@ -202,8 +217,11 @@ class Index:
 
     def _vector(self, title: str, description: str) -> tuple[np.ndarray, np.ndarray]:
         terms = bag(title, description)
-        ids = np.fromiter((self._term_id(t) for t in terms), dtype=np.int32, count=len(terms))
-        return ids, np.fromiter(terms.values(), dtype=np.float32, count=len(terms))
+        known, term_id = self.ids.get, self._term_id
+        ids = [known(t) for t in terms]
+        if None in ids:
+            ids = [term_id(t) for t in terms]
+        return np.array(ids, dtype=np.int32), np.array(list(terms.values()), dtype=np.float32)
 
     def put(self, idea_id: int, title: str, description: str, lat: float, lon: float) -> None:
         with self._lock:
@@ -238,7 +256,8 @@ class Index:
                 self.fresh[idea_id] = _Fresh(terms, weights, lat, lon)
                 if len(self.fresh) >= LOAD_BATCH:
                     self.merge()  # a batch at a time: the small arrays do not pile up
-            self.merge()
+            if self.fresh or not len(self.slot_ids):  # not again when the last batch was full
+                self.merge()
             _give_back_memory()
 
     def merge(self) -> None:
@@ -290,6 +309,71 @@ class Index:
             self.concept_norms = np.sqrt(np.bincount(
                 rows, (weights * idf[terms] * concept) ** 2, minlength=len(self.slot_ids)))
             self.concept_norms[self.concept_norms == 0] = 1.0
+
+    # --- kept in a file ---------------------------------------------------------------------
+
+    _ARRAYS = ("gram_counts", "concept_flags", "df", "slot_ids", "lats", "lons", "norms",
+               "concept_norms", "indptr", "rows", "weights", "by_slot", "slot_terms",
+               "slot_weights")
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Everything the index holds, as plain arrays (compiled first): what `from_arrays`
+        takes back. Words and trigrams as UTF-8 text, one per line, not as Python objects."""
+        with self._lock:
+            if self.fresh or not self.alive.all():
+                self.merge()
+            grams = list(self.grams)
+            found = {name: np.asarray(getattr(self, name)) for name in self._ARRAYS}
+            found["gram_counts"] = np.frombuffer(self.gram_counts, dtype=np.int32).copy()
+            found["concept_flags"] = self._concept_mask().copy()
+            found["words"] = _text_array(self.words)
+            found["grams"] = _text_array(grams)
+            found["gram_terms"] = np.concatenate(
+                [np.frombuffer(self.grams[g], dtype=np.int32) for g in grams] or
+                [np.zeros(0, np.int32)])
+            found["gram_ends"] = np.cumsum([len(self.grams[g]) for g in grams], dtype=np.int64)
+            return found
+
+    @classmethod
+    def from_arrays(cls, found: dict[str, np.ndarray]) -> Index:
+        """The index `arrays` gave (ValueError or KeyError when they do not fit together)."""
+        words = _text_list(found["words"])
+        grams = _text_list(found["grams"])
+        ends = found["gram_ends"].astype(np.int64)
+        terms = found["gram_terms"].astype(np.int32)
+        slot_ids = found["slot_ids"].astype(np.int64)
+        n, vocabulary = len(slot_ids), len(words)
+        consistent = (len(ends) == len(grams) and (not len(ends) or ends[-1] == len(terms))
+                      and len(found["gram_counts"]) == vocabulary
+                      and len(found["concept_flags"]) == vocabulary
+                      and len(found["df"]) >= vocabulary
+                      and len(found["indptr"]) == vocabulary + 1
+                      and len(found["by_slot"]) == n + 1
+                      and all(len(found[k]) == n for k in ("lats", "lons", "norms",
+                                                            "concept_norms"))
+                      and int(found["indptr"][-1]) == len(found["rows"]) == len(found["weights"])
+                      and int(found["by_slot"][-1]) == len(found["slot_terms"])
+                      == len(found["slot_weights"]))
+        if not consistent:
+            raise ValueError("the arrays do not fit together")
+        starts = np.concatenate([np.zeros(1, np.int64), ends[:-1]])
+        index = cls(
+            words=words, ids={w: i for i, w in enumerate(words)},
+            grams={g: array("i", terms[a:b].tobytes())
+                   for g, a, b in zip(grams, starts.tolist(), ends.tolist(), strict=True)},
+            gram_counts=array("i", found["gram_counts"].astype(np.int32).tobytes()),
+            concept_flags=array("b", found["concept_flags"].astype(np.int8).tobytes()),
+            df=found["df"].astype(np.float64), slot_ids=slot_ids,
+            lats=found["lats"].astype(np.float64), lons=found["lons"].astype(np.float64),
+            alive=np.ones(n, dtype=bool), norms=found["norms"].astype(np.float64),
+            concept_norms=found["concept_norms"].astype(np.float64),
+            indptr=found["indptr"].astype(np.int64), rows=found["rows"].astype(np.int32),
+            weights=found["weights"].astype(np.float32),
+            by_slot=found["by_slot"].astype(np.int64),
+            slot_terms=found["slot_terms"].astype(np.int32),
+            slot_weights=found["slot_weights"].astype(np.float32),
+            slots={int(i): k for k, i in enumerate(slot_ids)})
+        return index
 
     def _concept_mask(self) -> np.ndarray:
         return np.frombuffer(self.concept_flags, dtype=np.int8).view(bool)

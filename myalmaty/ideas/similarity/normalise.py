@@ -70,26 +70,21 @@ class Lexicon:
     place_words: frozenset[str]
     _starts: dict[str, tuple[tuple[str, ...], list[tuple[tuple[str, ...], str]]]] = field(
         default_factory=dict)
+    # Each first word's prefix → its place in `phrases`: a token's phrases are found by looking
+    # up each of its beginnings, and kept in the order of `phrases`.
+    _order: dict[str, int] = field(default_factory=dict)
 
-    def concepts(self, tokens: list[str]) -> list[str]:
-        found: list[str] = []
-        for i, token in enumerate(tokens):
-            singles, phrases = self.starting_with(token)
-            found.extend(singles)
-            for prefixes, concept in phrases:
-                rest = tokens[i + 1:i + len(prefixes)]
-                if concept not in singles and len(rest) == len(prefixes) - 1 and all(
-                        t.startswith(p) for t, p in zip(rest, prefixes[1:], strict=True)):
-                    found.append(concept)
-        return found
+    def __post_init__(self) -> None:
+        self._order.update((first, n) for n, first in enumerate(self.phrases))
 
     def starting_with(self, token: str) -> tuple[tuple[str, ...], list[tuple[tuple[str, ...], str]]]:
         """The concepts `token` alone stands for, and the longer phrases it can begin (a
         token's answer is kept: texts repeat their words)."""
         known = self._starts.get(token)
         if known is None:
-            entries = [entry for first, entries in self.phrases.items()
-                       if token.startswith(first) for entry in entries]
+            firsts = sorted((token[:n] for n in range(len(token) + 1) if token[:n] in self._order),
+                            key=self._order.__getitem__)
+            entries = [entry for first in firsts for entry in self.phrases[first]]
             singles = tuple(dict.fromkeys(c for prefixes, c in entries if len(prefixes) == 1))
             known = (singles, [e for e in entries if len(e[0]) > 1 and e[1] not in singles])
             if len(self._starts) < 200_000:
@@ -135,6 +130,37 @@ class Tokens:
 @lru_cache(maxsize=4096)
 def tokens(text: str) -> Tokens:
     lex = lexicon()
-    all_words = [s for _w, s in words(text)]
-    kept = tuple(s for s in all_words if len(s) >= MIN_WORD and s not in lex.stopwords)
-    return Tokens(words=kept, concepts=tuple(lex.concepts(all_words)))
+    known = _known_words
+    found = [known.get(w) or _word(lex, w) for w in _WORD.findall(text)]
+    kept = tuple(f[0] for f in found if f[1])
+    # Concepts: each word's own (`Lexicon.starting_with`), and those of the phrases it begins
+    # when the next words start with the phrase's next prefixes.
+    concepts: list[str] = []
+    all_words: list[str] | None = None
+    for i, (_skeleton, _kept, singles, phrases) in enumerate(found):
+        if singles:
+            concepts.extend(singles)
+        if phrases:
+            if all_words is None:
+                all_words = [f[0] for f in found]
+            for prefixes, concept in phrases:
+                rest = all_words[i + 1:i + len(prefixes)]
+                if concept not in singles and len(rest) == len(prefixes) - 1 and all(
+                        t.startswith(p) for t, p in zip(rest, prefixes[1:], strict=True)):
+                    concepts.append(concept)
+    return Tokens(words=kept, concepts=tuple(concepts))
+
+
+# A word as written → its skeleton, whether it is kept (long enough, not a stopword), and the
+# terms it stands for or can begin (`Lexicon.starting_with`).
+_WordFacts = tuple[str, bool, tuple[str, ...], list[tuple[tuple[str, ...], str]]]
+_known_words: dict[str, _WordFacts] = {}
+
+
+def _word(lex: Lexicon, word: str) -> _WordFacts:
+    form = skeleton(word.casefold())
+    facts = (form, len(form) >= MIN_WORD and form not in lex.stopwords,
+             *lex.starting_with(form))
+    if len(_known_words) < 100_000:
+        _known_words[word] = facts
+    return facts

@@ -43,6 +43,14 @@ def published_count() -> int:
     ) or 0
 
 
+def published_fingerprint() -> tuple[int, int]:
+    """The number of published ideas and the sum of their ids."""
+    row = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Idea.id), 0))
+        .where(Idea.status == IdeaStatus.PUBLISHED)).one()
+    return int(row[0]), int(row[1])
+
+
 def ideas_by_id(idea_ids: Sequence[int]) -> dict[int, Idea]:
     found = db.session.scalars(
         sa.select(Idea).where(Idea.id.in_(idea_ids)).options(so.selectinload(Idea.group))
