@@ -84,14 +84,19 @@ def _bump_reference(session: so.Session) -> None:
     _bump(session.connection(), REFERENCE_ID)
 
 
-def _was_or_is_published(idea: Idea) -> bool:
+def was_or_is_published(idea: Idea) -> bool:
+    """Published before this flush or after it. A status expired by an earlier commit has no
+    history: what the database holds is then what it was, so it is loaded."""
     history = sa.inspect(idea).attrs.status.history
-    return IdeaStatus.PUBLISHED in (*history.added, *history.unchanged, *history.deleted)
+    seen = (*history.added, *history.unchanged, *history.deleted)
+    if not seen:
+        return idea.status is IdeaStatus.PUBLISHED
+    return IdeaStatus.PUBLISHED in seen
 
 
 def _shows(session: so.Session, obj: object, new: bool) -> bool:
     if isinstance(obj, Idea):
-        published = obj.status is IdeaStatus.PUBLISHED if new else _was_or_is_published(obj)
+        published = obj.status is IdeaStatus.PUBLISHED if new else was_or_is_published(obj)
         return published and (new or session.is_modified(obj))
     # A new category or quarter shows nowhere until an idea is in it; renaming one shows.
     return isinstance(obj, (Category, Quarter)) and not new and session.is_modified(obj)

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm as so
 from sqlalchemy.dialects import postgresql, sqlite
 
-from myalmaty.domain.changes import MARKER_ID, ContentVersion
+from myalmaty.domain.changes import MARKER_ID, ContentVersion, was_or_is_published
 from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.extensions import Model
 
@@ -44,8 +44,7 @@ def _indexed_change(session: so.Session, idea: Idea, new: bool) -> bool:
                if state.attrs[name].history.has_changes()]
     if not changed:
         return False
-    status = state.attrs.status.history
-    return IdeaStatus.PUBLISHED in (*status.added, *status.unchanged, *status.deleted)
+    return was_or_is_published(idea)
 
 
 @sa.event.listens_for(so.Session, "before_flush")

@@ -6,6 +6,7 @@ import pytest
 
 from myalmaty import create_app
 from myalmaty.core.permissions import Role
+from myalmaty.domain.changes import current_version
 from myalmaty.domain.ideas import IdeaStatus
 from myalmaty.extensions import db
 from myalmaty.ideas.similarity import similar_ideas
@@ -69,6 +70,22 @@ def test_an_edited_idea_is_found_by_its_new_words_only(app, moderator):
     db.session.commit()
     assert found() == []
     assert found("Велодорожка по Абаю") == [idea.id]
+
+
+def test_an_idea_edited_after_a_commit_expired_it_is_marked_and_found(app):
+    """A commit expires every attribute: the edit must still be seen as one to a published
+    idea (its status then has no history in the session)."""
+    idea = make_idea(title=CINEMA, description="Показы фильмов летом")
+    idea_id = idea.id
+    assert found() == [idea_id]
+    db.session.commit()
+    before = current_version(db.session)
+    idea.title = "Велодорожка по Абая"
+    idea.description = "Разметка для велосипедов"
+    db.session.commit()
+    assert current_version(db.session) > before
+    assert found() == []
+    assert found("Велодорожка по Абаю") == [idea_id]
 
 
 def test_hidden_ideas_leave_and_restored_ones_come_back(app, moderator):
