@@ -44,7 +44,7 @@ def _click_at(page, name, lat, lon):
     page.mouse.click(box["x"] + point[0], box["y"] + point[1])
 
 
-def _download_csv(page, name_starts="myalmaty-ideas-en-area-") -> list[list[str]]:
+def _download_csv(page, name_starts="myalmaty-ideas-en-area-") -> list[dict[str, str]]:
     page.get_by_label("Format").select_option("csv")
     page.get_by_label("Language of the file").select_option("en")
     page.get_by_role("button", name="Prepare the file").click()
@@ -56,7 +56,7 @@ def _download_csv(page, name_starts="myalmaty-ideas-en-area-") -> list[list[str]
     download = info.value
     assert download.suggested_filename.startswith(name_starts)
     text = download.path().read_text(encoding="utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 def test_a_polygon_drawn_on_the_map_exports_exactly_its_ideas(page, sign_in, world):  # noqa: F811
@@ -76,9 +76,9 @@ def test_a_polygon_drawn_on_the_map_exports_exactly_its_ideas(page, sign_in, wor
     assert area.count(";") == 2
 
     rows = _download_csv(page)
-    assert rows[0][0].startswith("Selection: Polygon drawn on the map, 3 corners")
-    assert rows[1][0] == "Number"
-    assert {int(row[0]) for row in rows[2:]} == {world.bikes.id}
+    # The selection travels with every row, in the last column.
+    assert all(row["Selection"].startswith("Polygon drawn on the map, 3 corners") for row in rows)
+    assert {int(row["Number"]) for row in rows} == {world.bikes.id}
     assert errors == []
     assert all(url.startswith("http://tiles.test/") for url in page.outside_requests)
 
@@ -94,8 +94,8 @@ def test_a_rectangle_is_drawn_from_the_keyboard(page, sign_in, world):  # noqa: 
     assert page.get_by_label("Area selected on the map").input_value() == "76.899,43.219,76.921,43.236"
 
     rows = _download_csv(page)
-    assert rows[0][0].startswith("Selection: Rectangle drawn on the map")
-    assert {int(row[0]) for row in rows[2:]} == {world.bikes.id, world.formula.id}
+    assert all(row["Selection"].startswith("Rectangle drawn on the map") for row in rows)
+    assert {int(row["Number"]) for row in rows} == {world.bikes.id, world.formula.id}
     assert errors == []
 
 
@@ -111,7 +111,8 @@ def test_a_cluster_picked_on_the_map_exports_its_ideas(page, sign_in, world, mon
     assert page.locator("#selection-status").inner_text() == "Cluster of 3 ideas selected."
 
     rows = _download_csv(page)
-    assert {int(row[0]) for row in rows[2:]} == {world.cinema.id, world.mural.id, world.hostile.id}
+    assert {int(row["Number"]) for row in rows} == {world.cinema.id, world.mural.id,
+                                                     world.hostile.id}
     assert errors == []
 
 
@@ -125,6 +126,7 @@ def test_a_quarter_picked_on_the_map_exports_its_ideas(page, sign_in, world):  #
     assert page.get_by_label("Quarter").input_value() == "west"
 
     rows = _download_csv(page, "myalmaty-ideas-en-west-")
-    assert rows[0][0] == "Number"  # a quarter is a filter of its own: the name says it
-    assert {int(row[0]) for row in rows[1:]} == {world.bikes.id, world.formula.id}
+    # A quarter is a filter of its own: the file's name says it, no column needed.
+    assert "Selection" not in rows[0]
+    assert {int(row["Number"]) for row in rows} == {world.bikes.id, world.formula.id}
     assert errors == []
