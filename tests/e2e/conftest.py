@@ -54,35 +54,56 @@ def browser() -> Iterator:
 
 
 class _BufferedResponses:
-    """Reads each response whole and closes it before sending.
+    """Reads each response whole and closes it before sending, and counts requests in flight.
 
     The browser drops connections it no longer needs (e.g. a stylesheet while navigating); the
     development server then never closes the file being sent, which warnings-as-errors reports.
+    The count lets the server wait for the requests it is still answering when a test ends:
+    the next test's reset truncates every table, and PostgreSQL deadlocks a TRUNCATE against a
+    late request's SELECT (and the late request's connection would outlive its test).
     """
 
     def __init__(self, wsgi_app) -> None:
         self.wsgi_app = wsgi_app
+        self.in_flight = 0
+        self.idle = threading.Condition()
 
     def __call__(self, environ, start_response):
-        iterable = self.wsgi_app(environ, start_response)
+        with self.idle:
+            self.in_flight += 1
         try:
-            return [b"".join(iterable)]
+            iterable = self.wsgi_app(environ, start_response)
+            try:
+                return [b"".join(iterable)]
+            finally:
+                if hasattr(iterable, "close"):
+                    iterable.close()
         finally:
-            if hasattr(iterable, "close"):
-                iterable.close()
+            with self.idle:
+                self.in_flight -= 1
+                self.idle.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        with self.idle:
+            return self.idle.wait_for(lambda: self.in_flight == 0, timeout=timeout)
 
 
 @contextmanager
 def serving(app) -> Iterator[str]:
-    """`app` on 127.0.0.1 at a free port, in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, _BufferedResponses(app), threaded=True)
+    """`app` on 127.0.0.1 at a free port, in a thread; yields its base URL. On the way out it
+    stops accepting and waits for the requests still being answered."""
+    responses = _BufferedResponses(app)
+    server = make_server("127.0.0.1", 0, responses, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+        server.server_close()
         thread.join(timeout=5)
+        if not responses.wait_until_idle(timeout=30):
+            raise RuntimeError("the test server was still answering requests 30 s after the test")
 
 
 @pytest.fixture
