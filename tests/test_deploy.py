@@ -176,3 +176,26 @@ def test_every_setting_is_documented_in_the_deployment_guide():
         read |= set(re.findall(r'(?:environ\.get|_env_\w+)\(\s*"([A-Z_]+)"', source.read_text()))
     assert {"SECRET_KEY", "WEB_CONCURRENCY", "GUNICORN_BIND"} <= read  # the pattern finds them
     assert sorted(name for name in read if f"`{name}`" not in guide) == []
+
+
+def deployed_commands() -> list[tuple[str, list[str]]]:
+    """Every `flask --app app COMMAND …` a deployment file runs: (file, the command's words)."""
+    found = []
+    for path in sorted((PROJECT_ROOT / "deploy").rglob("*")):
+        if not path.is_file():
+            continue
+        for match in re.finditer(r'flask"?,? "?--app"?,? "?app"?,? ((?:"?[a-z][a-z-]*"?,? ?)+)',
+                                 path.read_text()):
+            words = re.findall(r"[a-z][a-z-]*", match.group(1))
+            found.append((path.name, words))
+    return found
+
+
+def test_every_flask_command_the_deployment_files_run_exists(app):
+    commands = deployed_commands()
+    assert {" ".join(words[:2]) for _name, words in commands} >= {
+        "notify send-due", "exports purge", "worker", "backup"}  # the pattern finds them
+    runner = app.test_cli_runner()
+    for name, words in commands:
+        result = runner.invoke(args=[*words, "--help"])
+        assert result.exit_code == 0 and "Usage:" in result.output, (name, words, result.output)

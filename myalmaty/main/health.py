@@ -47,14 +47,15 @@ def check_schema(engine: Engine, migrations_directory: str) -> Check:
                  "(run `flask db upgrade`)")
 
 
-def check_uploads(folder: Path) -> Check:
+def check_writable(name: str, folder: Path, detail: str) -> Check:
+    """`folder` exists (or can be made) and a file can be written in it."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".readyz-"):
             pass
     except OSError:
-        return Check("uploads", False, "the photos folder is not writable")
-    return Check("uploads", True)
+        return Check(name, False, detail)
+    return Check(name, True)
 
 
 def redis_urls(config: Mapping) -> dict[str, str]:
@@ -98,7 +99,11 @@ def readiness(config: Mapping, engine: Engine, migrations_directory: str) -> lis
     checks = [check_database(engine)]
     checks.append(check_schema(engine, migrations_directory) if checks[0].ok
                   else Check("schema", False, "database unreachable"))
-    checks.append(check_uploads(Path(config["UPLOAD_FOLDER"])))
+    checks.append(check_writable("uploads", Path(config["UPLOAD_FOLDER"]),
+                                 "the photos folder is not writable"))
+    # Export jobs write there; an organiser's export would fail only when asked for.
+    checks.append(check_writable("exports", Path(config["EXPORTS_FOLDER"]),
+                                 "the exports folder is not writable"))
     checks.extend(check_redis(name, url) for name, url in redis_urls(config).items())
     if config.get("TILE_FILE"):
         checks.append(check_tile_file(str(config["TILE_FILE"])))

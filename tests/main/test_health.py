@@ -39,7 +39,7 @@ def test_readyz_is_ready_when_every_check_passes(client, at_head):
     assert response.status_code == 200, response.json
     assert response.json["status"] == "ready"
     checks = response.json["checks"]
-    assert set(checks) == {"database", "schema", "uploads", "translations"}
+    assert set(checks) == {"database", "schema", "uploads", "exports", "translations"}
     assert all(check["ok"] for check in checks.values())
     assert checks["schema"]["detail"] in head_revisions(migrate.directory)
 
@@ -69,13 +69,20 @@ def test_readyz_reports_an_unreachable_database(client, at_head, monkeypatch):
     assert response.json["checks"]["schema"]["ok"] is False
 
 
-def test_readyz_reports_an_unwritable_uploads_folder(app, client, at_head, tmp_path):
+@pytest.mark.parametrize(("setting", "check", "detail"), [
+    ("UPLOAD_FOLDER", "uploads", "the photos folder is not writable"),
+    ("EXPORTS_FOLDER", "exports", "the exports folder is not writable"),
+])
+def test_readyz_reports_an_unwritable_folder(app, client, at_head, tmp_path, setting, check,
+                                            detail):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    app.config["UPLOAD_FOLDER"] = str(blocker / "uploads")  # cannot be made under a file
+    app.config[setting] = str(blocker / "folder")  # cannot be made under a file
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json["checks"]["uploads"]["ok"] is False
+    assert response.json["checks"][check] == {"ok": False, "detail": detail}
+    others = {name for name, result in response.json["checks"].items() if not result["ok"]}
+    assert others == {check}
 
 
 def test_readyz_checks_each_configured_redis(app, client, at_head, monkeypatch):
