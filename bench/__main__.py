@@ -12,7 +12,9 @@ second: residents posting new ideas through the form at once, the rows counted a
 Then the query plans of the hot queries, then everything again as JSON.
 
 `--threads N` runs gthread workers with N threads each (sync workers by default);
-`--only-submissions` measures submissions alone, to compare worker settings.
+`--only-submissions` measures submissions alone, to compare worker settings; `--only WORD`
+measures only the figures whose name holds WORD, without submissions (`--ideas 1000000 --only
+clusters` for the clusters at a million ideas).
 """
 
 from __future__ import annotations
@@ -200,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="ideas posted for the submissions figure")
     parser.add_argument("--concurrency", type=int, default=16,
                         help="residents posting at once for the submissions figure")
+    parser.add_argument("--only", metavar="WORD",
+                        help="only the figures whose name holds WORD, and no submissions")
     parser.add_argument("--only-submissions", action="store_true",
                         help="measure submissions per second only (to compare worker settings)")
     args = parser.parse_args(argv)
@@ -257,8 +261,11 @@ def main(argv: list[str] | None = None) -> int:
             ]
             if args.only_submissions:
                 figures = []
+            if args.only:
+                figures = [f for f in figures if args.only in f.name]
             for figure in figures:
                 asker = figure.client or client
+                print(f"measuring {figure.name}: {figure.path}", flush=True)
                 for _ in range(3):  # warm both workers and the caches
                     asker.get(figure.path, figure.headers)
                 status, body, _headers = asker.get(figure.path, {})
@@ -269,9 +276,9 @@ def main(argv: list[str] | None = None) -> int:
                                      args.runs)
                 figure.floor_times = timed(figure.floor, args.runs)
             # Alone, the test client posts one at a time (it is no server).
-            submitted = submissions(make_client, floors, args.submissions,
-                                    min(args.concurrency, RESIDENTS)
-                                    if server == "gunicorn" else 1)
+            submitted = None if args.only else submissions(
+                make_client, floors, args.submissions,
+                min(args.concurrency, RESIDENTS) if server == "gunicorn" else 1)
         finally:
             if process is not None:
                 process.terminate()
@@ -285,13 +292,15 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['target_ms']:>8.0f}{r['bytes']:>10,}{r['bytes_sent']:>9,}")
         print("(milliseconds; floor = median of the same read with the bare driver and json; "
               "sent = with Accept-Encoding: gzip where the figure asks for it)")
-        s = submitted
-        print(f"\nsubmissions per second: {s['per_second']:.1f} (target >= "
-              f"{s['target_per_second']}); floor {s['floor_per_second']:.1f}, ratio "
-              f"{s['ratio'] or 0:.1f}; {s['posted']} posted by {s['concurrency']} residents at "
-              f"once, {s['accepted']} accepted, {s['stored']} stored, lost {s['lost']}, "
-              f"5xx {s['server_errors']}, unanswered {s['unanswered']}; statuses {s['statuses']}")
-        print("(floor = the same rows inserted and committed one by one with the bare driver)")
+        if (s := submitted) is not None:
+            print(f"\nsubmissions per second: {s['per_second']:.1f} (target >= "
+                  f"{s['target_per_second']}); floor {s['floor_per_second']:.1f}, ratio "
+                  f"{s['ratio'] or 0:.1f}; {s['posted']} posted by {s['concurrency']} residents "
+                  f"at once, {s['accepted']} accepted, {s['stored']} stored, lost {s['lost']}, "
+                  f"5xx {s['server_errors']}, unanswered {s['unanswered']}; "
+                  f"statuses {s['statuses']}")
+            print("(floor = the same rows inserted and committed one by one with the bare "
+                  "driver)")
         explained = plans(app, floors, [(f.name, f.path) for f in figures
                                         if not f.name.startswith("304") and not f.fresh],
                           frozenset(f.path for f in figures if f.client is not None))
