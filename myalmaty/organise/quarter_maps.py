@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import folium
+from flask import current_app
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
@@ -90,13 +91,30 @@ class Choropleth:
     colours: dict[int, str]
 
 
+# Rendered maps kept by each app, by what they show (the last few: they change with counts).
+_KEPT_MAPS = "myalmaty.choropleths"
+KEPT_MAPS = 8
+
+
 def choropleth(quarters: Sequence[Quarter], counts: dict[int | None, int]) -> Choropleth:
-    """Quarters coloured by their number of published ideas."""
+    """Quarters coloured by their number of published ideas.
+
+    Rendering with folium costs more than all the dashboard's counts: the same shapes in the
+    same colours (most views, as colours move by class) reuse the map rendered last time."""
     bins = colour_bins(max((counts.get(q.id, 0) for q in quarters), default=0))
     colours = {q.id: colour_for(counts.get(q.id, 0), bins) for q in quarters}
-    m = base_map()
-    for quarter in quarters:
-        _shape(json.loads(quarter.boundary_geojson), colours[quarter.id], 0.7).add_to(m)
-    if quarters:
-        m.fit_bounds(_bounds(quarters))
-    return Choropleth(parts=render_parts(m), bins=bins, colours=colours)
+    key = tuple((q.boundary_geojson, q.min_lat, q.min_lon, q.max_lat, q.max_lon, colours[q.id])
+                for q in quarters)
+    kept: dict[tuple, MapParts] = current_app.extensions.setdefault(_KEPT_MAPS, {})
+    parts = kept.get(key)
+    if parts is None:
+        m = base_map()
+        for quarter in quarters:
+            _shape(json.loads(quarter.boundary_geojson), colours[quarter.id], 0.7).add_to(m)
+        if quarters:
+            m.fit_bounds(_bounds(quarters))
+        parts = render_parts(m)
+        if len(kept) >= KEPT_MAPS:
+            kept.clear()  # one step, safe beside other threads of the process
+        kept[key] = parts
+    return Choropleth(parts=parts, bins=bins, colours=colours)

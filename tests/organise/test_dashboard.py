@@ -7,10 +7,11 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from myalmaty.core.models import utcnow
-from myalmaty.domain.ideas import IdeaStage, IdeaStatus
+from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
 from myalmaty.domain.reference import Quarter
 from myalmaty.extensions import db
 from myalmaty.ideas.similarity import index_for_app
@@ -57,6 +58,22 @@ def test_ideas_by_quarter_show_in_the_chart_the_table_and_the_map(as_organiser, 
     # …and the map, coloured by count: the busiest quarter darkest.
     assert f'"fillColor": "{PALETTE[-1]}"' in page
     assert f'"fillColor": "{PALETTE[0]}"' in page
+
+
+def test_the_map_is_coloured_again_once_counts_move_a_quarter_to_another_class(as_organiser,
+                                                                              two_quarters):
+    _alatau, bazar = two_quarters
+    # 3 and 1 ideas: the darkest and the lightest colours, nothing between.
+    before = as_organiser.get("/organise/").get_data(as_text=True)
+    assert f'"fillColor": "{PALETTE[2]}"' not in before
+
+    factories.make_idea(quarter=bazar)
+    db.session.commit()
+    after = as_organiser.get("/organise/").get_data(as_text=True)
+
+    # 3 and 2: Bazar now in the middle class, not in the map rendered (and kept) before.
+    assert f'"fillColor": "{PALETTE[2]}"' in after
+    assert f'"fillColor": "{PALETTE[0]}"' not in after
 
 
 def test_pending_and_rejected_ideas_are_not_counted_as_published(as_organiser, two_quarters):
@@ -319,3 +336,42 @@ def test_the_dashboard_shows_a_synthesis_per_recommendation_and_for_the_largest_
     theme = _synthesis(page, f"synthesis-theme-{group.id}")
     assert "Theme: Дворы" in theme
     assert page.index(f"synthesis-theme-{group.id}") < page.index(f"synthesis-theme-{small.id}")
+
+
+def _copies_of(idea_id: int, number: int) -> None:
+    """`number` more published ideas like `idea_id` (in no theme), by one bulk insert."""
+    ideas = Idea.__table__
+    row = db.session.execute(sa.select(ideas).where(ideas.c.id == idea_id)).one()._asdict()
+    del row["id"]
+    db.session.execute(sa.insert(ideas), [{**row, "import_hash": None} for _ in range(number)])
+    db.session.commit()
+
+
+def test_themes_and_coverage_start_from_the_themes_not_from_every_idea(app, as_organiser):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's planner, led by its statistics")
+    # Many ideas, no theme or recommendation yet (as the city starts), with statistics.
+    _copies_of(factories.make_idea().id, 3000)
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+    db.engine.dispose()  # plans are made with the statistics a connection read when it opened
+    as_organiser.get("/organise/")  # the published counts, counted once and kept
+    asked: list[tuple[str, tuple]] = []
+
+    def record(_conn, _cursor, statement, parameters, *_args) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")) and "ideas" in statement:
+            asked.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert as_organiser.get("/organise/").status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+
+    scans = []
+    with db.engine.connect() as connection:
+        for statement, parameters in asked:
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            scans += [row[-1] for row in plan if re.fullmatch(r"SCAN ideas(_\d+)?", row[-1])]
+    assert asked
+    assert scans == []
