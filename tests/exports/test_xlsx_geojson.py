@@ -307,3 +307,34 @@ def test_row_heights_are_written_as_each_row_is(app, tmp_path):
     assert [rows[n + 1].height for n in range(1, 9)] == [
         None, 2 * LINE_HEIGHT, 3 * LINE_HEIGHT, None, None, 2 * LINE_HEIGHT, 3 * LINE_HEIGHT, None
     ]
+
+
+def test_the_streamed_workbook_is_well_formed_and_keeps_markup_and_line_breaks_as_text(tmp_path):
+    """Every part parses as XML; `<`, `&`, quotes, a carriage return and a name with an
+    apostrophe survive; a link past a sheet's rows is spooled, not kept in memory."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    from myalmaty.exports.xlsx_stream import Style, Workbook, number_cells, text_cells
+
+    path = tmp_path / "tricky.xlsx"
+    tricky = 'a < b && "c" > d\r\nline\x00two'
+    with open(path, "wb") as target:
+        book = Workbook(target)
+        sheet = book.add_sheet("Residents' ideas", [10, 20])
+        text = text_cells("A", book.style(Style(wrap=True)))
+        number = number_cells("B", book.style(Style("0.000000")))
+        sheet.row(1, [text("1", tricky), number("1", 43.25)])
+        sheet.link("A2", "https://example.kz/ideas?a=1&b=2")
+        sheet.row(2, [text("2", "https://example.kz/ideas?a=1&b=2")])
+        sheet.autofilter(2, 1)
+        book.close()
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            ElementTree.fromstring(archive.read(name))
+    sheet = load_workbook(path)["Residents' ideas"]
+    assert sheet["A1"].value == 'a < b && "c" > d\r\nlinetwo'
+    assert sheet["B1"].value == 43.25 and sheet["B1"].number_format == "0.000000"
+    assert sheet["A2"].hyperlink.target == "https://example.kz/ideas?a=1&b=2"
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.auto_filter.ref == "A1:B2"
