@@ -9,10 +9,10 @@ Memory stays flat however many rows are written: a sheet's XML is compressed int
 entry as it is written (strings inline in their cells, no shared-string table), and the
 hyperlinks, which the format wants after all the rows, wait in a temporary file. Cells are
 serialised by plain string building, several times faster than XlsxWriter's constant-memory
-mode (100,000 ideas: about 8 s against 55 s), which was the reason for this module.
+mode, which was the reason for this module (bench/export_memory.py compares them).
 
-The caller passes each row's cells as XML fragments made by `text_cell`, `number_cell`; a
-row is written once and never revisited, so everything about it (its height, its links) is
+The caller passes each row's cells as XML fragments made by `text_cells` and `number_cells`
+(or `text_cell`, `number_cell` for one cell); a row is written once and never revisited, so everything about it (its height, its links) is
 known when it is written.
 """
 
