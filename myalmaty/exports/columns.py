@@ -142,8 +142,8 @@ GROUP_COLUMNS: list[Column] = [
 ]
 
 # The Comments sheet: what was said about each exported idea, and when, never by whom. The
-# reference finds the idea (and its link) on the Ideas sheet; a link per comment would cost
-# memory XlsxWriter keeps until the workbook closes, for up to 65,530 links a sheet.
+# reference finds the idea (and its link) on the Ideas sheet; a link per comment would soon
+# reach Excel's limit of links a sheet (xlsx_writer.MAX_LINKS_PER_SHEET).
 COMMENT_COLUMNS: list[Column] = [
     Column("reference", _l("Reference"), _field("reference"), 11),
     Column("idea", _l("Idea"), lambda c: redact_emails(c.idea_title), 30, wrap=True),

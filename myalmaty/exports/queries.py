@@ -247,11 +247,15 @@ def public_link_maker(endpoint: str, key: str) -> Callable[[int], str]:
 
 
 def _linked_directly(idea_ids: list[int]) -> dict[int, frozenset[int]]:
-    """The recommendations each of these ideas is linked to itself (not through its theme)."""
+    """The recommendations each of these ideas (in id order) is linked to itself (not through
+    its theme), and perhaps of other ideas between them, which no one asks about.
+
+    By the range of ids rather than `IN (…)` a thousand ids: binding a thousand literals cost
+    more than reading the links (a few per cent of a 100,000-idea CSV export)."""
     linked: dict[int, set[int]] = defaultdict(set)
     for idea_id, rec_id in db.session.connection().execute(
         sa.select(RecommendationLink.idea_id, RecommendationLink.recommendation_id)
-        .where(RecommendationLink.idea_id.in_(idea_ids))
+        .where(RecommendationLink.idea_id.between(idea_ids[0], idea_ids[-1]))
     ):
         linked[idea_id or 0].add(rec_id)  # never 0: the ids asked for
     return {idea_id: frozenset(ids) for idea_id, ids in linked.items()}

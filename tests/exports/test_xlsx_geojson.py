@@ -286,24 +286,55 @@ def test_geojson_converted_to_kml_gives_named_placemarks(world, geojson_file, tm
     )
 
 
-def test_row_heights_are_written_but_not_kept_in_memory(app, tmp_path):
-    """Constant memory: once a row is on disk its height is forgotten, and still in the file."""
-    import xlsxwriter
-
+def test_row_heights_are_written_as_each_row_is(app, tmp_path):
+    """Constant memory: a row goes to the file with its height, and nothing of it is kept."""
     from myalmaty.exports.columns import NUMBER, Column
-    from myalmaty.exports.xlsx_writer import LINE_HEIGHT, WORKBOOK_OPTIONS, SheetWriter
+    from myalmaty.exports.xlsx_stream import ROWS_PER_WRITE, Workbook
+    from myalmaty.exports.xlsx_writer import LINE_HEIGHT, SheetWriter
 
     path = tmp_path / "rows.xlsx"
-    book = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
-    columns = [Column("n", "N", lambda r: r, 8, kind=NUMBER),
-               Column("text", "Text", lambda r: r, 12, wrap=True)]
-    sheet = SheetWriter(book, "Rows", columns, "en")
-    for n in range(1, 201):
-        sheet.append([n, "ж" * 10 * (n % 4)])  # no text, or 1, 2 or 3 lines of 10 characters
-        assert len(sheet.sheet.row_info) <= 1
-    sheet.close()
-    book.close()
+    with open(path, "wb") as target:
+        book = Workbook(target)
+        columns = [Column("n", "N", lambda r: r, 8, kind=NUMBER),
+                   Column("text", "Text", lambda r: r, 12, wrap=True)]
+        sheet = SheetWriter(book, "Rows", columns, "en")
+        for n in range(1, 1001):
+            sheet.append([n, "ж" * 10 * (n % 4)])  # no text, or 1, 2 or 3 lines of 10 characters
+            assert len(sheet.sheet._pending) < ROWS_PER_WRITE
+        sheet.close()
+        book.close()
     rows = load_workbook(path)["Rows"].row_dimensions
     assert [rows[n + 1].height for n in range(1, 9)] == [
         None, 2 * LINE_HEIGHT, 3 * LINE_HEIGHT, None, None, 2 * LINE_HEIGHT, 3 * LINE_HEIGHT, None
     ]
+
+
+def test_the_streamed_workbook_is_well_formed_and_keeps_markup_and_line_breaks_as_text(tmp_path):
+    """Every part parses as XML; `<`, `&`, quotes, a carriage return and a name with an
+    apostrophe survive; a link past a sheet's rows is spooled, not kept in memory."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    from myalmaty.exports.xlsx_stream import Style, Workbook, number_cells, text_cells
+
+    path = tmp_path / "tricky.xlsx"
+    tricky = 'a < b && "c" > d\r\nline\x00two'
+    with open(path, "wb") as target:
+        book = Workbook(target)
+        sheet = book.add_sheet("Residents' ideas", [10, 20])
+        text = text_cells("A", book.style(Style(wrap=True)))
+        number = number_cells("B", book.style(Style("0.000000")))
+        sheet.row(1, [text("1", tricky), number("1", 43.25)])
+        sheet.link("A2", "https://example.kz/ideas?a=1&b=2")
+        sheet.row(2, [text("2", "https://example.kz/ideas?a=1&b=2")])
+        sheet.autofilter(2, 1)
+        book.close()
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            ElementTree.fromstring(archive.read(name))
+    sheet = load_workbook(path)["Residents' ideas"]
+    assert sheet["A1"].value == 'a < b && "c" > d\r\nlinetwo'
+    assert sheet["B1"].value == 43.25 and sheet["B1"].number_format == "0.000000"
+    assert sheet["A2"].hyperlink.target == "https://example.kz/ideas?a=1&b=2"
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.auto_filter.ref == "A1:B2"
