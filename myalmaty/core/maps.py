@@ -10,6 +10,7 @@ ideas as JSON and build popups in static/js with `textContent`.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -233,6 +234,56 @@ def location_picker_map(quarters: list[Any], point: tuple[float, float] | None) 
     return m
 
 
-def point_map(lat: float, lon: float) -> LocalMap:
-    """A small map centred on one idea; static/js/idea-point.js draws its marker."""
-    return base_map(location=(lat, lon), zoom=15)
+POINT_ZOOM = 15
+# Where the skeleton of the point map is drawn, to be replaced by each page's point: a place no
+# idea can be (the other side of the world), written with digits nothing else in the script has.
+_PLACEHOLDER = (-12.3456789, -98.7654321)
+_POINT_MAPS = "myalmaty.point_maps"
+_point_maps_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class PointMapSkeleton:
+    """The small map of one place as folium renders it, split around its centre.
+
+    Everything in it but the centre depends on configuration only (the tiles, the city's
+    outline), so folium renders it once per process; each page puts its own point in between,
+    written as JSON numbers. The marker is drawn by static/js/idea-point.js from the frame's
+    data attributes, as before."""
+
+    html: Markup
+    before_centre: str
+    after_centre: str
+    name: str
+
+    def at(self, lat: float, lon: float) -> MapParts:
+        centre = json.dumps([float(lat), float(lon)])
+        return MapParts(html=self.html,
+                        script=Markup(self.before_centre + centre + self.after_centre),
+                        name=self.name)
+
+
+def _point_skeleton() -> PointMapSkeleton:
+    parts = render_parts(base_map(location=_PLACEHOLDER, zoom=POINT_ZOOM))
+    placeholder = json.dumps(list(_PLACEHOLDER))
+    if str(parts.script).count(placeholder) != 1:
+        raise RuntimeError("folium no longer writes the map's centre once as a JSON array")
+    before, after = str(parts.script).split(placeholder)
+    return PointMapSkeleton(html=parts.html, before_centre=before, after_centre=after,
+                            name=parts.name)
+
+
+def point_map_parts(lat: float, lon: float) -> MapParts:
+    """A small map centred on one idea (its page, its review); static/js/idea-point.js and
+    idea-points-map.js draw the markers. The skeleton is kept per app and per tile
+    configuration (tests and the tile file may change it)."""
+    config = current_app.config
+    key = (config["TILE_URL"], config["TILE_ATTRIBUTION"], config.get("TILE_MAX_ZOOM"))
+    skeletons: dict[Any, PointMapSkeleton] = current_app.extensions.setdefault(_POINT_MAPS, {})
+    skeleton = skeletons.get(key)
+    if skeleton is None:
+        with _point_maps_lock:
+            skeleton = skeletons.get(key)
+            if skeleton is None:
+                skeleton = skeletons[key] = _point_skeleton()
+    return skeleton.at(lat, lon)
