@@ -22,8 +22,8 @@ import xstatic.pkg.leaflet_markercluster as xs_markercluster
 from branca.element import Figure
 from flask import Blueprint, Flask, current_app, send_from_directory
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from folium.plugins import MarkerCluster
 from markupsafe import Markup
 
@@ -157,11 +157,23 @@ def render_parts(m: folium.Map) -> MapParts:
     )
 
 
+_CONTROL_TEXTS = "myalmaty.map_control_texts"
+
+
 def control_texts() -> dict[str, str]:
     """What Leaflet would say in English, in the page's language: every map frame carries these
     as data attributes (the offline map export too), and static/js/map-controls.js puts them on
     the map's controls and scale bar and on the labels of clusters of ideas, with the plural
-    forms of "N ideas"."""
+    forms of "N ideas". The same for every page in a language, so made once per language."""
+    by_language: dict[str, dict[str, str]] = current_app.extensions.setdefault(_CONTROL_TEXTS, {})
+    language = str(get_locale())
+    texts = by_language.get(language)
+    if texts is None:
+        texts = by_language[language] = _control_texts()
+    return texts
+
+
+def _control_texts() -> dict[str, str]:
     return {
         "text-zoom-in": _("Zoom in"),
         "text-zoom-out": _("Zoom out"),
