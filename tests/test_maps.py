@@ -1,6 +1,7 @@
 import folium
 
-from myalmaty.core.maps import LocalMap, base_map, city_outline, render_parts
+from myalmaty.core import maps
+from myalmaty.core.maps import LocalMap, base_map, city_outline, point_map_parts, render_parts
 
 
 def test_map_parts_load_nothing_but_the_configured_tiles(app):
@@ -41,3 +42,29 @@ def test_every_map_draws_the_city_boundary_without_being_clickable(app):
     lon, lat = city_outline()["geometry"]["coordinates"][0][0][0]
     assert f"{lon}, {lat}" in parts.script
     assert '"interactive": false' in parts.script
+
+
+def test_the_point_map_is_drawn_by_folium_once_and_centred_on_each_point(app, monkeypatch):
+    drawn = []
+    real_base_map = maps.base_map
+    monkeypatch.setattr(maps, "base_map", lambda **kw: drawn.append(kw) or real_base_map(**kw))
+    with app.test_request_context():
+        first = point_map_parts(43.2567, 76.9286)
+        second = point_map_parts(43.2001, 76.8802)
+    assert len(drawn) == 1
+    assert "center: [43.2567, 76.9286]" in first.script
+    assert "center: [43.2001, 76.8802]" in second.script
+    assert first.html == second.html and f'id="{first.name}"' in first.html
+    assert "http://tiles.test/{z}/{x}/{y}.png" in first.script
+    assert '"zoom": 15' in first.script
+    lon, lat = city_outline()["geometry"]["coordinates"][0][0][0]
+    assert f"{lon}, {lat}" in first.script
+
+
+def test_the_point_map_follows_a_change_of_tiles(app):
+    with app.test_request_context():
+        point_map_parts(43.25, 76.95)
+        app.config["TILE_URL"] = "http://other-tiles.test/{z}/{x}/{y}.png"
+        parts = point_map_parts(43.25, 76.95)
+    assert "http://other-tiles.test/{z}/{x}/{y}.png" in parts.script
+    assert "http://tiles.test/" not in parts.script

@@ -10,16 +10,19 @@ cannot be forgotten and no form cleans on its own; passwords are left exactly as
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
-from flask import request
-from flask_babel import format_number
+from babel import support
+from flask import current_app, has_request_context, request
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto
 from wtforms import DateField, Field, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
+from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
@@ -50,10 +53,43 @@ def cleaning_for(field_class: type[Field]) -> Callable[[Any], Any] | None:
     return CLEAN_TEXT if issubclass(field_class, TextAreaField) else CLEAN_LINE
 
 
+@lru_cache(maxsize=8)
+def _wtforms_messages(language: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
+
+
+class WtformsMessages:
+    """wtforms' own messages (its validators', its fields' default labels) in the page's
+    language, each language's file read once per process: Flask-WTF reads it again in every
+    request that makes a form, which cost more than the rest of the forms of an idea's page."""
+
+    def _translations(self) -> support.NullTranslations | None:
+        locale = get_locale() if has_request_context() else None
+        return _wtforms_messages(str(locale)) if locale is not None else None
+
+    def gettext(self, string: str) -> str:
+        translations = self._translations()
+        return string if translations is None else translations.ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        translations = self._translations()
+        if translations is None:
+            return singular if n == 1 else plural
+        return translations.ungettext(singular, plural, n)
+
+
+WTFORMS_MESSAGES = WtformsMessages()
+
+
 class AppForm(FlaskForm):
     """A FlaskForm whose text fields are cleaned first (see the module's docstring)."""
 
     class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return WTFORMS_MESSAGES
+
         def bind_field(self, form: Any, unbound_field: UnboundField, options: dict[str, Any]) -> Field:
             clean = cleaning_for(unbound_field.field_class)
             if clean is not None:

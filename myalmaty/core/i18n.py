@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
+from babel import Locale
 from flask import Flask, has_request_context, request, session
 from flask_babel import (
     format_decimal,
@@ -96,12 +98,20 @@ def plural_forms(translate: Callable[[int], str]) -> dict[str, str]:
     count="{count}")`. Each category gets the message for its smallest whole number.
     """
     locale = get_locale()
-    forms: dict[str, str] = {}
+    return {category: translate(n)
+            for category, n in _smallest_of_each_category(str(locale) if locale else None)}
+
+
+@lru_cache(maxsize=16)
+def _smallest_of_each_category(language: str | None) -> tuple[tuple[str, int], ...]:
+    """(plural category, its smallest whole number) for a language: the same for every page in
+    it, and 200 runs of the language's plural rule cost more than the rest of a map's texts."""
+    locale = Locale.parse(language) if language else None
+    smallest: dict[str, int] = {}
     for n in range(200):
         category = locale.plural_form(n) if locale else ("one" if n == 1 else "other")
-        if category not in forms:  # one translation per category, not one per number
-            forms[category] = translate(n)
-    return forms
+        smallest.setdefault(category, n)  # one translation per category, not one per number
+    return tuple(smallest.items())
 
 
 def init_app(app: Flask) -> None:

@@ -10,6 +10,7 @@ ideas as JSON and build popups in static/js with `textContent`.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,8 +22,8 @@ import xstatic.pkg.leaflet_markercluster as xs_markercluster
 from branca.element import Figure
 from flask import Blueprint, Flask, current_app, send_from_directory
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from folium.plugins import MarkerCluster
 from markupsafe import Markup
 
@@ -156,11 +157,23 @@ def render_parts(m: folium.Map) -> MapParts:
     )
 
 
+_CONTROL_TEXTS = "myalmaty.map_control_texts"
+
+
 def control_texts() -> dict[str, str]:
     """What Leaflet would say in English, in the page's language: every map frame carries these
     as data attributes (the offline map export too), and static/js/map-controls.js puts them on
     the map's controls and scale bar and on the labels of clusters of ideas, with the plural
-    forms of "N ideas"."""
+    forms of "N ideas". The same for every page in a language, so made once per language."""
+    by_language: dict[str, dict[str, str]] = current_app.extensions.setdefault(_CONTROL_TEXTS, {})
+    language = str(get_locale())
+    texts = by_language.get(language)
+    if texts is None:
+        texts = by_language[language] = _control_texts()
+    return texts
+
+
+def _control_texts() -> dict[str, str]:
     return {
         "text-zoom-in": _("Zoom in"),
         "text-zoom-out": _("Zoom out"),
@@ -233,6 +246,56 @@ def location_picker_map(quarters: list[Any], point: tuple[float, float] | None) 
     return m
 
 
-def point_map(lat: float, lon: float) -> LocalMap:
-    """A small map centred on one idea; static/js/idea-point.js draws its marker."""
-    return base_map(location=(lat, lon), zoom=15)
+POINT_ZOOM = 15
+# Where the skeleton of the point map is drawn, to be replaced by each page's point: a place no
+# idea can be (the other side of the world), written with digits nothing else in the script has.
+_PLACEHOLDER = (-12.3456789, -98.7654321)
+_POINT_MAPS = "myalmaty.point_maps"
+_point_maps_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class PointMapSkeleton:
+    """The small map of one place as folium renders it, split around its centre.
+
+    Everything in it but the centre depends on configuration only (the tiles, the city's
+    outline), so folium renders it once per process; each page puts its own point in between,
+    written as JSON numbers. The marker is drawn by static/js/idea-point.js from the frame's
+    data attributes, as before."""
+
+    html: Markup
+    before_centre: str
+    after_centre: str
+    name: str
+
+    def at(self, lat: float, lon: float) -> MapParts:
+        centre = json.dumps([float(lat), float(lon)])
+        return MapParts(html=self.html,
+                        script=Markup(self.before_centre + centre + self.after_centre),
+                        name=self.name)
+
+
+def _point_skeleton() -> PointMapSkeleton:
+    parts = render_parts(base_map(location=_PLACEHOLDER, zoom=POINT_ZOOM))
+    placeholder = json.dumps(list(_PLACEHOLDER))
+    if str(parts.script).count(placeholder) != 1:
+        raise RuntimeError("folium no longer writes the map's centre once as a JSON array")
+    before, after = str(parts.script).split(placeholder)
+    return PointMapSkeleton(html=parts.html, before_centre=before, after_centre=after,
+                            name=parts.name)
+
+
+def point_map_parts(lat: float, lon: float) -> MapParts:
+    """A small map centred on one idea (its page, its review); static/js/idea-point.js and
+    idea-points-map.js draw the markers. The skeleton is kept per app and per tile
+    configuration (tests and the tile file may change it)."""
+    config = current_app.config
+    key = (config["TILE_URL"], config["TILE_ATTRIBUTION"], config.get("TILE_MAX_ZOOM"))
+    skeletons: dict[Any, PointMapSkeleton] = current_app.extensions.setdefault(_POINT_MAPS, {})
+    skeleton = skeletons.get(key)
+    if skeleton is None:
+        with _point_maps_lock:
+            skeleton = skeletons.get(key)
+            if skeleton is None:
+                skeleton = skeletons[key] = _point_skeleton()
+    return skeleton.at(lat, lon)

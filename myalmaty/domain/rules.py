@@ -16,6 +16,7 @@ functions, so they count the same ideas.
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
@@ -24,6 +25,9 @@ from myalmaty.domain.ideas import Idea
 from myalmaty.domain.reference import AgendaItem
 from myalmaty.domain.themes import IdeaGroup, RecommendationLink
 
+# Some ideas' ids, or the expanding bind parameter that will carry them.
+IdeaIds = Collection[int] | sa.BindParameter[Any]
+
 
 def _ideas_reached(
     subject: type[RecommendationLink] | type[AgendaItem],
@@ -31,11 +35,13 @@ def _ideas_reached(
     key: so.InstrumentedAttribute[int],
     *,
     key_is: int | None = None,
-    idea_ids: Collection[int] | None = None,
+    idea_ids: IdeaIds | None = None,
 ) -> sa.Subquery:
     """(row_name, key's name, idea_id): each row of `subject` with every idea it reaches,
     directly or through its active theme. `key_is` and `idea_ids` narrow both halves, so the
-    database never builds the whole relation to answer for one recommendation or a few ideas."""
+    database never builds the whole relation to answer for one recommendation or a few ideas.
+    `idea_ids` may be an expanding bind parameter, for a statement built once and run with
+    each page's ids."""
     # An alias: a bare `Idea` inside `Idea.id IN (...)` would correlate with the outer query.
     member = so.aliased(Idea)
     direct = sa.select(
@@ -51,7 +57,7 @@ def _ideas_reached(
         direct = direct.where(key == key_is)
         through = through.where(key == key_is)
     if idea_ids is not None:
-        ids = list(idea_ids)
+        ids = idea_ids if isinstance(idea_ids, sa.BindParameter) else list(idea_ids)
         direct = direct.where(subject.idea_id.in_(ids))
         through = through.where(member.id.in_(ids))
     return sa.union_all(direct, through).subquery()
@@ -61,7 +67,7 @@ def _ideas_reached(
 
 
 def idea_recommendation_links(
-    *, recommendation_id: int | None = None, idea_ids: Collection[int] | None = None
+    *, recommendation_id: int | None = None, idea_ids: IdeaIds | None = None
 ) -> sa.Subquery:
     """(link_id, recommendation_id, idea_id): every idea each recommendation link reaches."""
     return _ideas_reached(
@@ -87,7 +93,7 @@ def takes_up(recommendation_id: int) -> sa.ColumnElement[bool]:
 
 
 def idea_agenda_items(
-    *, forum_id: int | None = None, idea_ids: Collection[int] | None = None
+    *, forum_id: int | None = None, idea_ids: IdeaIds | None = None
 ) -> sa.Subquery:
     """(item_id, forum_id, idea_id): every idea each agenda item puts before its forum."""
     return _ideas_reached(

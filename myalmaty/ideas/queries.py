@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -137,10 +138,18 @@ def published_page(filters: IdeaFilters, sort: Sort, page: int, per_page: int) -
 
 # --- one idea -------------------------------------------------------------------------------
 
-def idea_with_details(idea_id: int) -> Idea | None:
-    return db.session.scalar(
+# The statements of an idea's page are built once per process and run with each page's
+# values as bind parameters: building them (joined loads, the union of `domain.rules`) cost
+# more than running them.
+_IDEA_ID = "idea_id"
+_IDEA_IDS = "idea_ids"
+
+
+@cache
+def _idea_with_details() -> sa.Select[Idea]:
+    return (
         sa.select(Idea)
-        .where(Idea.id == idea_id)
+        .where(Idea.id == sa.bindparam(_IDEA_ID))
         .options(
             so.joinedload(Idea.author),
             so.joinedload(Idea.category),
@@ -151,11 +160,26 @@ def idea_with_details(idea_id: int) -> Idea | None:
     )
 
 
+def idea_with_details(idea_id: int) -> Idea | None:
+    return db.session.scalar(_idea_with_details(), {_IDEA_ID: idea_id})
+
+
 def visible_idea(idea_id: int, viewer: User | None) -> Idea | None:
     """The idea with what its page shows, when `viewer` may see it; None as if it did not exist
     otherwise (an idea not public is nobody else's business, not even that it exists)."""
     idea = idea_with_details(idea_id)
     return idea if idea is not None and policy.can_view(viewer, idea) else None
+
+
+@cache
+def _recommendation_links() -> sa.Select[int, RecommendationLink]:
+    reached = idea_recommendation_links(idea_ids=sa.bindparam(_IDEA_IDS, expanding=True))
+    return (
+        sa.select(reached.c.idea_id, RecommendationLink)
+        .join(RecommendationLink, RecommendationLink.id == reached.c.link_id)
+        .options(so.joinedload(RecommendationLink.recommendation).joinedload(Recommendation.forum))
+        .order_by(RecommendationLink.id)
+    )
 
 
 def recommendation_links(ideas: list[Idea]) -> dict[int, list[RecommendationLink]]:
@@ -164,13 +188,7 @@ def recommendation_links(ideas: list[Idea]) -> dict[int, list[RecommendationLink
     idea_ids = [i.id for i in ideas]
     if not idea_ids:
         return {}
-    reached = idea_recommendation_links(idea_ids=idea_ids)
-    rows = db.session.execute(
-        sa.select(reached.c.idea_id, RecommendationLink)
-        .join(RecommendationLink, RecommendationLink.id == reached.c.link_id)
-        .options(so.joinedload(RecommendationLink.recommendation).joinedload(Recommendation.forum))
-        .order_by(RecommendationLink.id)
-    )
+    rows = db.session.execute(_recommendation_links(), {_IDEA_IDS: idea_ids})
     by_idea: dict[int, list[RecommendationLink]] = defaultdict(list)
     seen: set[tuple[int, int]] = set()
     for idea_id, link in rows:
@@ -180,32 +198,39 @@ def recommendation_links(ideas: list[Idea]) -> dict[int, list[RecommendationLink
     return by_idea
 
 
+@cache
+def _agenda_forums() -> sa.Select[int, Forum]:
+    reached = idea_agenda_items(idea_ids=sa.bindparam(_IDEA_IDS, expanding=True))
+    return sa.select(reached.c.idea_id, Forum).join(Forum, Forum.id == reached.c.forum_id)
+
+
 def agenda_forums(ideas: list[Idea]) -> dict[int, list[Forum]]:
     """The forums whose agenda holds each idea, directly or through its active theme
     (`domain.rules`), earliest first, in one query."""
     idea_ids = [i.id for i in ideas]
     if not idea_ids:
         return {}
-    reached = idea_agenda_items(idea_ids=idea_ids)
-    rows = db.session.execute(
-        sa.select(reached.c.idea_id, Forum).join(Forum, Forum.id == reached.c.forum_id)
-    )
     forums: dict[int, set[Forum]] = defaultdict(set)
-    for idea_id, forum in rows:
+    for idea_id, forum in db.session.execute(_agenda_forums(), {_IDEA_IDS: idea_ids}):
         forums[idea_id].add(forum)
     return {idea_id: sorted(forums[idea_id], key=lambda f: f.held_on) for idea_id in idea_ids}
 
 
-def comments_of(idea: Idea, include_hidden: bool) -> list[Comment]:
+@cache
+def _comments_of(include_hidden: bool) -> sa.Select[Comment]:
     query = (
         sa.select(Comment)
-        .where(Comment.idea_id == idea.id)
+        .where(Comment.idea_id == sa.bindparam(_IDEA_ID))
         .options(so.joinedload(Comment.author))
         .order_by(Comment.created_at, Comment.id)
     )
     if not include_hidden:
         query = query.where(Comment.status == CommentStatus.VISIBLE)
-    return list(db.session.scalars(query))
+    return query
+
+
+def comments_of(idea: Idea, include_hidden: bool) -> list[Comment]:
+    return list(db.session.scalars(_comments_of(include_hidden), {_IDEA_ID: idea.id}))
 
 
 @dataclass

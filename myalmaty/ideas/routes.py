@@ -59,7 +59,10 @@ def render_detail(idea: Idea, comment_form: CommentForm | None = None,
     viewer = current_account(required=False)
     comments = queries.comments_of(idea, include_hidden=is_moderator(viewer))
     state = queries.viewer_state(idea, viewer, [c.id for c in comments])
-    parts = maps.render_parts(maps.point_map(idea.lat, idea.lon))
+    can_support = policy.can_support(viewer, idea)
+    can_resubmit = policy.can_resubmit(viewer, idea)
+    can_take_part = policy.can_take_part(viewer, idea)
+    # Each form is made only when the page shows it (most visitors are shown none).
     return render_template(
         "ideas/detail.html",
         idea=idea,
@@ -67,15 +70,15 @@ def render_detail(idea: Idea, comment_form: CommentForm | None = None,
         links=queries.recommendation_links([idea]).get(idea.id, []),
         forums=queries.agenda_forums([idea]).get(idea.id, []),
         state=state,
-        parts=parts,
+        parts=maps.point_map_parts(idea.lat, idea.lon),
         is_author=policy.is_author(viewer, idea),
         can_change=policy.can_change(viewer, idea),
-        can_resubmit=policy.can_resubmit(viewer, idea),
-        can_support=policy.can_support(viewer, idea),
-        can_take_part=policy.can_take_part(viewer, idea),
-        comment_form=comment_form or CommentForm(formdata=None),
-        support_form=SupportForm(formdata=None),
-        action_form=ActionForm(formdata=None, version=idea.version),
+        can_resubmit=can_resubmit,
+        can_support=can_support,
+        can_take_part=can_take_part,
+        comment_form=comment_form or (CommentForm(formdata=None) if can_take_part else None),
+        support_form=SupportForm(formdata=None) if can_support else None,
+        action_form=ActionForm(formdata=None, version=idea.version) if can_resubmit else None,
         statuses=IdeaStatus,
     ), status
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from myalmaty.core.errors import render_error
 from myalmaty.core.forms import AppForm
-from myalmaty.core.maps import base_map, render_parts
+from myalmaty.core.maps import point_map_parts
 from myalmaty.core.pagination import page_from
 from myalmaty.core.permissions import moderator_required
 from myalmaty.core.web import Rendered, current_account, or_404, run_decision
@@ -232,7 +232,7 @@ def render_review(
         idea.title, idea.lat, idea.lon,
         exclude_ids=(idea.id, *(d.id for d in review.duplicates)),
     )
-    the_map = render_parts(base_map(location=(idea.lat, idea.lon), zoom=15))
+    the_map = point_map_parts(idea.lat, idea.lon)
     return render_template(
         "moderation/review.html",
         review=review,

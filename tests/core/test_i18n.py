@@ -174,3 +174,25 @@ def test_every_map_frame_carries_leaflets_texts_in_the_pages_language(client, ap
     assert attributes["text-zoom-in"] == "Жақындату"
     assert attributes["text-zoom-out"] == "Алыстату"
     assert json.loads(attributes["text-ideas"]) == {"one": "{count} идея", "other": "{count} идея"}
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("ru", "Обязательное поле."),
+    ("kk", "Бұл өріс міндетті түрде керек."),
+    ("en", "This field is required."),
+])
+def test_the_forms_own_messages_follow_the_page_language(app, lang, expected):
+    """wtforms' messages are read once per language, and each page still gets its own."""
+    from werkzeug.datastructures import MultiDict
+
+    from myalmaty.ideas.forms import CommentForm
+
+    for first in ("ru", "kk", "en"):  # another language asked before in the same process
+        with app.test_request_context(f"/?lang={first}"):
+            app.preprocess_request()
+            CommentForm(formdata=MultiDict()).validate()
+    with app.test_request_context(f"/?lang={lang}"):
+        app.preprocess_request()
+        form = CommentForm(formdata=MultiDict())
+        assert not form.validate()
+    assert form.errors["body"] == [expected]

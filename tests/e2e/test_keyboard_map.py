@@ -161,6 +161,26 @@ def test_the_scale_bar_is_metric_in_the_pages_units(page, sign_in, lang, metres,
     expect(page.locator(".leaflet-control-scale-line")).to_have_text(re.compile(rf"^\d+ {kilometres}$"))
 
 
+def test_each_idea_page_shows_its_own_idea_at_the_centre_of_its_map(page):
+    """The point map is drawn once per process: every page still gets its own place."""
+    from playwright.sync_api import expect
+
+    errors = watch_errors(page)
+    ideas = [make_idea(title="Скамейки у арыка", lat=43.2567, lon=76.9286),
+             make_idea(title="Сад на крыше", lat=43.2001, lon=76.8802)]
+    db.session.commit()
+    for idea in ideas:
+        page.goto(f"{page.base_url}/ideas/{idea.id}?lang=ru")
+        expect(page.locator(f"[data-idea-point] img.leaflet-marker-icon[alt='{idea.title}']")
+               ).to_have_count(1)
+        name = page.locator("[data-idea-point]").get_attribute("data-map-name")
+        centre = page.evaluate(
+            f"(() => {{ const c = window['{name}'].getCenter(); return [c.lat, c.lng]; }})()")
+        assert centre == pytest.approx([idea.lat, idea.lon], abs=1e-6)
+        assert page.evaluate(f"window['{name}'].getZoom()") == 15
+    assert errors == []
+
+
 @pytest.mark.parametrize(("lang", "many", "few"), [
     ("ru", "21 идея. Приблизьте карту, чтобы их увидеть.", "3 идеи. Приблизьте карту, чтобы их увидеть."),
     ("kk", "21 идея. Оларды көру үшін картаны жақындатыңыз.", "3 идея. Оларды көру үшін картаны жақындатыңыз."),

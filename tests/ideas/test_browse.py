@@ -10,8 +10,10 @@ from myalmaty.domain.ideas import CommentStatus, IdeaStage, IdeaStatus
 from myalmaty.domain.reference import Quarter
 from myalmaty.extensions import db
 from tests.factories import (
+    make_agenda_item,
     make_category,
     make_comment,
+    make_forum,
     make_group,
     make_idea,
     make_link,
@@ -192,6 +194,41 @@ def test_the_detail_page_takes_a_constant_number_of_queries(client, auth, reside
     with count_queries() as many:
         client.get(f"/ideas/{idea.id}")
     assert many.count == few.count
+
+
+def test_the_detail_page_takes_the_same_queries_whatever_it_shows(client, city, count_queries):
+    """Anyone's view: comments, supports, recommendations and forums reached directly or
+    through the idea's theme, and the other ideas of the theme, add rows, not queries."""
+    idea = city["cinema"]
+    with count_queries() as bare:
+        assert client.get(f"/ideas/{idea.id}?lang=en").status_code == 200
+    theme = make_group(title="Yards")
+    idea.group = theme
+    for n in range(5):
+        make_idea(title=f"Another yard {n}", group=theme, category=idea.category)
+        make_comment(idea)
+        make_support(idea)
+    forum = make_forum(title_en="Forum of the yards")
+    make_agenda_item(forum, idea=idea)
+    make_agenda_item(make_forum(title_en="Forum of the themes"), group=theme)
+    make_link(make_recommendation(title_en="Direct link"), idea=idea)
+    make_link(make_recommendation(title_en="Link of the theme"), group=theme)
+    db.session.commit()
+    with count_queries() as full:
+        html = client.get(f"/ideas/{idea.id}?lang=en").get_data(as_text=True)
+    for shown in ("Yards", "Forum of the yards", "Forum of the themes", "Direct link",
+                  "Link of the theme"):
+        assert shown in html
+    assert full.count == bare.count
+
+
+def test_each_idea_page_centres_its_map_on_its_own_idea(client, city):
+    def centre_on(idea_id: int) -> list[float]:
+        html = client.get(f"/ideas/{idea_id}").get_data(as_text=True)
+        return [float(x) for x in re.search(r"center: \[([^,\]]+), ([^\]]+)\]", html).groups()]
+
+    for idea in (city["cinema"], city["murals"]):
+        assert centre_on(idea.id) == [idea.lat, idea.lon]
 
 
 def test_quarters_archived_are_neither_filters_nor_outlines(client, city):
