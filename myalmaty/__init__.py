@@ -83,7 +83,7 @@ def _refuse_unsafe_settings(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from myalmaty import domain  # noqa: F401 - every model registered before anything maps
-    from myalmaty.core import errors, i18n, metrics, security
+    from myalmaty.core import errors, i18n, metrics, security, web
     from myalmaty.core.database import configure_sqlite
     from myalmaty.domain.search import not_in_models
     from myalmaty.extensions import csrf, db, limiter, login_manager, migrate
@@ -99,6 +99,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    web.init_app(app)
     errors.init_app(app)
     metrics.init_app(app)
 

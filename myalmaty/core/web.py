@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
-from flask import abort, flash, jsonify, redirect
+import sqlalchemy as sa
+from flask import Flask, abort, flash, jsonify, redirect, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -55,6 +56,15 @@ def or_404(found: T | None) -> T:
     if found is None:
         abort(404)
     return found
+
+
+def stored_id(row: Any) -> int:
+    """The id a committed row was stored under, without loading it again: a commit expires
+    every row of the session, and reading `row.id` afterwards selects the whole row."""
+    identity = sa.inspect(row).identity
+    if identity is None:
+        raise ValueError("the row has not been stored")
+    return int(identity[0])
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:
@@ -128,3 +138,21 @@ def _hidden_field_errors(form: FlaskForm) -> list[str]:
         if field.errors and (isinstance(field.widget, HiddenInput) or field.type == "CSRFTokenField")
         for message in field.errors
     ]
+
+
+# Messages waiting in the session cookie for the next page: the newest few. A client that
+# never opens the page a redirect names (a script, a form sent again and again) would
+# otherwise grow the cookie with every answer, and every request would read and sign it
+# again, until browsers refuse it (about 4 KB) and the person is signed out.
+KEPT_MESSAGES = 5
+
+
+def keep_recent_messages(response: Response) -> Response:
+    # `in` does not mark the session read: pages without messages still vary on nothing.
+    if "_flashes" in session and len(session["_flashes"]) > KEPT_MESSAGES:
+        session["_flashes"] = session["_flashes"][-KEPT_MESSAGES:]
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(keep_recent_messages)

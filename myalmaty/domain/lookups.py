@@ -3,11 +3,13 @@ that covers a point.
 
 Each process keeps the active categories and quarters in memory (per app, in
 `app.extensions`), with the quarters' prepared shapes (`core.geo.point_in_boundary`), and
-reads one row per lookup to know they are current: the reference marker of
+reads one row per transaction to know they are current: the reference marker of
 `domain.changes`, which every change to a category or quarter bumps in its own transaction.
-So a change made through one worker is seen by every other at its next lookup. A transaction
-that has itself changed reference data reads the tables instead (the copy in memory is not
-what it sees).
+So a change made through one worker is seen by every other at its next transaction's first
+lookup. Later lookups of the same transaction (a submission asks four) trust the number it
+read, unless changes wait to be flushed: then the marker is read again, which flushes them
+first, so a transaction that has itself changed reference data knows it and reads the tables
+instead (the copy in memory is not what it sees).
 
 What a lookup returns belongs to the caller's session like any loaded row
 (`Session.merge(load=False)` of the copies: no query), so it can be compared and assigned to
@@ -31,6 +33,8 @@ from myalmaty.domain.reference import Category, Quarter
 from myalmaty.extensions import db
 
 _EXTENSION = "myalmaty.reference_data"
+# In `Session.info` until the transaction ends: the reference marker it read.
+_VERSION_READ = "reference_version_read"
 _lock = threading.Lock()
 
 
@@ -62,11 +66,26 @@ def _load(version: int) -> _Copies:
     return _Copies(version, categories, quarters)
 
 
+def _version(session: so.Session) -> int:
+    """The reference marker as this transaction read it first. Read again (which flushes
+    pending changes first: autoflush) while any change waits to be flushed."""
+    version = session.info.get(_VERSION_READ)
+    if version is None or session.new or session.deleted or session.dirty:
+        version = session.info[_VERSION_READ] = reference_version(session)
+    return version
+
+
+@sa.event.listens_for(so.Session, "after_transaction_end")
+def _forget_version(session: so.Session, transaction: so.SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_VERSION_READ, None)
+
+
 def _copies() -> _Copies | None:
     """The process's copies, reloaded if the marker moved; None inside a transaction that
     changed reference data itself."""
     session = db.session()
-    version = reference_version(session)  # flushes pending changes first (autoflush)
+    version = _version(session)
     if session.info.get(REFERENCE_CHANGED):
         return None
     store: dict[str, Any] = current_app.extensions.setdefault(_EXTENSION, {})

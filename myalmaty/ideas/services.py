@@ -114,9 +114,13 @@ def submit_idea(
     photo_key = store_photo(photo, store) if photo is not None and store is not None else None
     idea = Idea(author=author, status=IdeaStatus.PENDING, locale=locale, photo_key=photo_key)
     _set(idea, values)
+    # The quarter's column too: the relationship would set it only at the flush, and the
+    # audit entry, recorded before it, shows it (one flush writes both rows).
+    quarter = values["quarter"]
+    idea.quarter_id = quarter.id if quarter is not None else None
     db.session.add(idea)
-    db.session.flush()
     record_event(author, "idea.submit", idea=idea, after=_snapshot(idea) | {"status": idea.status})
+    db.session.flush()
     return idea
 
 

@@ -14,7 +14,7 @@ from myalmaty.core import maps
 from myalmaty.core.i18n import current_locale
 from myalmaty.core.permissions import login_required
 from myalmaty.core.ratelimits import rate_limited
-from myalmaty.core.web import Rendered, current_account, or_404, run_decision
+from myalmaty.core.web import Rendered, current_account, or_404, run_decision, stored_id
 from myalmaty.domain.accounts import User
 from myalmaty.domain.ideas import Idea
 from myalmaty.domain.lookups import (
@@ -55,7 +55,9 @@ def _form_page(template: str, form: IdeaForm, status: int = 200, **context: Any)
 
 
 def _in_my_ideas(idea: Idea) -> str:
-    return url_for("ideas.mine", _anchor=f"idea-{idea.id}")
+    # The id the row was stored under: `idea.id` after the commit (which expired the idea)
+    # would load the whole row again just to name it.
+    return url_for("ideas.mine", _anchor=f"idea-{stored_id(idea)}")
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from sqlalchemy.pool import NullPool
 from myalmaty import create_app
 from myalmaty.core.geo import geometry_summary
 from myalmaty.domain import lookups
+from myalmaty.domain.reference import Category
 from myalmaty.extensions import db
 from tests.conftest import make_test_config
 from tests.factories import CENTRE, make_category, make_quarter
@@ -79,7 +80,7 @@ def test_a_quarter_moved_through_one_worker_covers_points_for_another(app, other
     assert _slugs(_in(other_worker, lookups.active_quarters)) == ["panfilov"]
 
 
-def test_while_nothing_changes_a_lookup_reads_only_the_marker(app, other_worker):
+def test_while_nothing_changes_a_transaction_reads_only_the_marker_once(app, other_worker):
     make_category(slug="culture")
     make_quarter(slug="panfilov")
     db.session.commit()
@@ -98,8 +99,29 @@ def test_while_nothing_changes_a_lookup_reads_only_the_marker(app, other_worker)
             lookups.quarter_containing(*CENTRE)
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", record)
-    assert len(statements) == 3
-    assert all("content_version" in statement for statement in statements)
+    assert len(statements) == 1
+    assert "content_version" in statements[0]
+
+
+def test_the_next_transaction_reads_the_marker_again(app, other_worker):
+    make_category(slug="culture")
+    db.session.commit()
+    with other_worker.app_context():
+        assert _slugs(lookups.active_categories()) == ["culture"]
+        db.session.rollback()  # as a request ends
+    make_category(slug="streets")
+    db.session.commit()
+    with other_worker.app_context():
+        assert sorted(_slugs(lookups.active_categories())) == ["culture", "streets"]
+
+
+def test_a_change_waiting_to_be_flushed_after_the_marker_was_read_is_seen(app):
+    make_category(slug="culture")
+    db.session.commit()
+    assert _slugs(lookups.active_categories()) == ["culture"]  # the marker read
+    db.session.add(Category(slug="streets", name_ru="Улицы", name_kk="Көшелер",
+                            name_en="Streets", position=2))
+    assert sorted(_slugs(lookups.active_categories())) == ["culture", "streets"]
 
 
 def test_a_transaction_that_changed_reference_data_sees_its_own_change(app):
