@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from myalmaty.core import grid
 from myalmaty.core.geo import BBox
-from myalmaty.domain.changes import current_version
+from myalmaty.domain.changes import version_on
 from myalmaty.domain.ideas import Idea
 from myalmaty.domain.reference import Category, Quarter
 from myalmaty.extensions import db
@@ -37,8 +37,17 @@ def _matching(query: AnySelect, filters: IdeaFilters) -> AnySelect:
 
 
 def collection_version() -> str:
-    """The change marker (`domain.changes`): one row read, whatever the number of ideas."""
-    return str(current_version(db.session))
+    """The change marker (`domain.changes`): one row read, whatever the number of ideas.
+
+    Read outside a transaction when it is the request's first statement: a revalidation
+    answered 304 (`api.geojson.versioned_json`) then costs that read alone, with no BEGIN and
+    ROLLBACK around it on PostgreSQL. The API only reads, each answer in one or two
+    statements, so what follows needs no transaction either (on PostgreSQL each statement saw
+    its own snapshot anyway).
+    """
+    session = db.session()
+    autocommit = {"isolation_level": "AUTOCOMMIT"} if session.get_transaction() is None else None
+    return str(version_on(session.connection(execution_options=autocommit)))
 
 
 def feature_rows(filters: IdeaFilters, locale: str, idea_id: int | None = None) -> list[sa.Row]:
