@@ -243,8 +243,7 @@ class Floors:
     def _match(self, q: str) -> tuple[str, str]:
         """The full-text condition of `domain.search`, for one word, and its parameter."""
         if self.postgres:
-            return ("to_tsvector('simple'::regconfig, search_text) @@ "
-                    "to_tsquery('simple'::regconfig, ?)", f"'{q}':*")
+            return "search_vector @@ to_tsquery('simple'::regconfig, ?)", f"'{q}':*"
         return "id IN (SELECT rowid FROM ideas_fts WHERE ideas_fts MATCH ?)", f'"{q}"*'
 
     def search_page(self, q: str) -> str:
