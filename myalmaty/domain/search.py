@@ -120,7 +120,7 @@ def _postgresql_match(element: TextMatch, compiler: SQLCompiler, **kw: Any) -> s
     query = " & ".join(f"'{word}':*" for word in element.words)
     # The stored words of the same row (of the same table or alias as the text column).
     text_column = element.text_column.expression
-    vector = sa.column(VECTOR_COLUMN, _selectable=text_column.table)
+    vector: sa.ColumnClause[Any] = sa.column(VECTOR_COLUMN, _selectable=text_column.table)
     wanted = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), sa.literal(query))
     return compiler.process(vector.op("@@")(wanted), **kw)
 
