@@ -95,17 +95,20 @@ def slim_rows(filters: IdeaFilters, where: list[sa.ColumnElement[bool]], locale:
     return list(connection.execute(query if limit is None else query.limit(limit)))
 
 
+_KEY = sa.BigInteger()  # one instance for every bound key, not one built per key
+
+
 def _key_ranges(ranges: list[tuple[int, int]]) -> sa.CTE:
     """The ranges as a table of (low, high) rows, padded with empty ranges to a power of two:
     a few shapes of statement, each compiled once and kept (`sa.values` is never kept)."""
     ranges = ranges + [(1, 0)] * ((1 << (len(ranges) - 1).bit_length()) - len(ranges))
     rows = ", ".join(f"(:low_{n}, :high_{n})" for n in range(len(ranges)))
-    values = [sa.bindparam(f"{end}_{n}", key, type_=sa.BigInteger)
+    values = [sa.bindparam(f"{end}_{n}", key, type_=_KEY)
               for n, pair in enumerate(ranges) for end, key in zip(("low", "high"), pair,
                                                                     strict=True)]
     return (sa.text(f"SELECT v.column1 AS low, v.column2 AS high FROM (VALUES {rows}) AS v")
             .bindparams(*values)
-            .columns(sa.column("low", sa.BigInteger), sa.column("high", sa.BigInteger))
+            .columns(sa.column("low", _KEY), sa.column("high", _KEY))
             .cte("box_columns"))
 
 
@@ -133,4 +136,4 @@ def box_rows(filters: IdeaFilters, bbox: BBox, locale: str) -> list[Any]:
     else:
         query = in_range.select_from(ranges)
     # Sorted here: an ORDER BY could tempt the planner to walk the ideas in id order.
-    return sorted(connection.execute(query), key=itemgetter(0))
+    return sorted(connection.execute(query).all(), key=itemgetter(0))
