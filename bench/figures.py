@@ -207,11 +207,21 @@ class Floors:
                            for r in rows])
 
     def features(self, bbox: BBox) -> str:
-        rows = self.rows(
-            "SELECT i.id, i.lat, i.lon, i.title, i.stage, c.name_ru FROM ideas i "
-            "JOIN categories c ON c.id = i.category_id WHERE i.status = 'published' "
-            "AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ? ORDER BY i.id",
-            (bbox.min_lon, bbox.max_lon, bbox.min_lat, bbox.max_lat))
+        # As the app (`api.queries.box_rows`): one key range of the finest cells per column of
+        # them, each a probe of the index on that level, then the exact box.
+        ranges = grid.key_ranges(bbox).ranges()
+        values = ", ".join("(?, ?)" for _ in ranges)
+        select = ("SELECT i.id, i.lat, i.lon, i.title, i.stage, c.name_ru FROM ideas i "
+                  "JOIN categories c ON c.id = i.category_id WHERE i.status = 'published' "
+                  f"AND i.{grid.cell_column(grid.BOX_LEVEL)} BETWEEN r.low AND r.high "
+                  "AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?")
+        ranges_table = f"(SELECT column1 AS low, column2 AS high FROM (VALUES {values}) v) r"
+        if self.postgres:
+            sql = f"SELECT f.* FROM {ranges_table} CROSS JOIN LATERAL ({select} OFFSET 0) f"
+        else:
+            sql = f"{select.replace(' FROM ideas i', f' FROM {ranges_table} JOIN ideas i', 1)}"
+        rows = sorted(self.rows(sql, (*(key for pair in ranges for key in pair),
+                                      bbox.min_lon, bbox.max_lon, bbox.min_lat, bbox.max_lat)))
         return json.dumps({"type": "FeatureCollection", "features": [
             {"type": "Feature", "id": r[0],
              "geometry": {"type": "Point", "coordinates": [r[2], r[1]]},
@@ -233,8 +243,7 @@ class Floors:
     def _match(self, q: str) -> tuple[str, str]:
         """The full-text condition of `domain.search`, for one word, and its parameter."""
         if self.postgres:
-            return ("to_tsvector('simple'::regconfig, search_text) @@ "
-                    "to_tsquery('simple'::regconfig, ?)", f"'{q}':*")
+            return "search_vector @@ to_tsquery('simple'::regconfig, ?)", f"'{q}':*"
         return "id IN (SELECT rowid FROM ideas_fts WHERE ideas_fts MATCH ?)", f'"{q}"*'
 
     def search_page(self, q: str) -> str:

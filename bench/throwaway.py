@@ -101,7 +101,8 @@ def fill(database_url: str, ideas: int, seed: int = 1) -> None:
         for first in range(0, ideas, BATCH):
             rows = []
             for n in range(first, min(ideas, first + BATCH)):
-                lat, lon = _point(rng)
+                # To six decimals, as the app stores a point (`ideas.location`).
+                lat, lon = (round(v, 6) for v in _point(rng))
                 title = " ".join(rng.sample(WORDS, 3)).capitalize() + f" №{n}"
                 description = " ".join(rng.choices(WORDS, k=25))
                 if n % RARE_EVERY == 0:

@@ -84,13 +84,14 @@ def _refuse_unsafe_settings(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from myalmaty import domain  # noqa: F401 - every model registered before anything maps
     from myalmaty.core import errors, i18n, metrics, security, web
-    from myalmaty.core.database import configure_sqlite
+    from myalmaty.core.database import configure_sqlite, ping_when_idle
     from myalmaty.domain.search import not_in_models
     from myalmaty.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        ping_when_idle(db.engine)
     migrate.init_app(
         app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
         render_as_batch=True, compare_type=True, include_name=not_in_models,

@@ -61,7 +61,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": _secret_key(instance_path, production, overrides.get("SECRET_KEY")),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Connections are tried only after sitting idle (`core.database.ping_when_idle`).
+        "SQLALCHEMY_ENGINE_OPTIONS": dict[str, object](),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or str(instance_path / "uploads"),
         # Set when the reverse proxy sends photo files itself (deploy/Caddyfile, deploy/nginx.conf):
         # the internal location that maps to UPLOAD_FOLDER, e.g. /_photos/.

@@ -53,26 +53,31 @@ class Serialiser:
         return {"type": "FeatureCollection", "features": [self.feature(row) for row in rows]}
 
 
-# A slim feature, written by formatting rather than through dicts and `json.dumps`: the map
-# asks for thousands at a time and building the dicts cost more than the query. The text is
-# exactly what `json.dumps(..., ensure_ascii=False, separators=(",", ":"))` writes for
-# {"type": "Feature", "id": …, "geometry": {…}, "properties": {…}} (a test holds it to that).
-_SLIM_FEATURE = ('{"type":"Feature","id":%d,"geometry":{"type":"Point","coordinates":[%r,%r]},'
-                 '"properties":{"id":%d,"title":%s,"category":%s,"stage":"%s"}}')
-
-
 def slim_collection(rows: Iterable[Any]) -> str:
     """Features with what a map draws, from (id, lat, lon, title, stage, category) rows whose
-    stage is its stored value: the rest comes from GET /api/ideas/<id>."""
+    stage is its stored value: the rest comes from GET /api/ideas/<id>.
+
+    Written by formatting rather than through dicts and `json.dumps`: the map asks for
+    thousands at a time and building the dicts cost more than the query. The text is exactly
+    what `json.dumps(..., ensure_ascii=False, separators=(",", ":"))` writes for
+    {"type": "Feature", "id": …, "geometry": {…}, "properties": {…}} (a test holds it to that).
+    """
     names: dict[str, str] = {}  # each category's name, encoded once
-    features = []
-    for id_, lat, lon, title, stage, category in rows:
-        name = names.get(category)
-        if name is None:
-            name = names[category] = encode_basestring(category)
-        features.append(_SLIM_FEATURE % (id_, float(lon), float(lat), id_,
-                                         encode_basestring(title), name, stage))
-    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+    quote = encode_basestring
+
+    def name(category: str) -> str:
+        encoded = names.get(category)
+        if encoded is None:
+            encoded = names[category] = quote(category)
+        return encoded
+
+    # An f-string per feature: quicker than `%` formatting or joining parts.
+    return '{"type":"FeatureCollection","features":[' + ",".join([
+        f'{{"type":"Feature","id":{id_},"geometry":{{"type":"Point","coordinates":'
+        f'[{float(lon)!r},{float(lat)!r}]}},"properties":{{"id":{id_},"title":{quote(title)},'
+        f'"category":{name(category)},"stage":"{stage}"}}}}'
+        for id_, lat, lon, title, stage, category in rows
+    ]) + "]}"
 
 
 def _dumps(payload: Any) -> str:

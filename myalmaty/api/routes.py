@@ -72,8 +72,7 @@ def ideas() -> ResponseReturnValue:
 
     def build() -> dict[str, Any] | str:
         if bbox is not None:  # a map's view: slim features
-            return slim_collection(api_queries.slim_rows(filters, api_queries.in_bbox(bbox),
-                                                         locale))
+            return slim_collection(api_queries.box_rows(filters, bbox, locale))
         rows = api_queries.feature_rows(filters, locale)
         return Serialiser(_idea_url_prefix()).collection(rows)
 

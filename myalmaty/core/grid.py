@@ -88,3 +88,44 @@ def level_for(bbox: BBox, zoom: int, max_cells: int) -> CellRange:
         if cells.size <= max_cells:
             return cells
     return cell_range(bbox, LEVELS[0])
+
+
+# A box of the bbox API is read from the index on the finest level, one key range per column
+# of its cells: about the ideas in the box, where a range of longitudes would read the city's
+# whole strip between them. Past MAX_BOX_RANGES columns (a view of the whole city or more),
+# neighbouring columns share a range: such a box holds most of what the strip does anyway.
+BOX_LEVEL = LEVELS[-1]
+MAX_BOX_RANGES = 256
+# Widens a box by a hair before its cells are found, so that no rounding of the projection at
+# a cell's edge can leave out a point that lies on the box's edge.
+_EDGE = 1e-9
+
+
+@dataclass(frozen=True)
+class KeyRanges:
+    """`count` ranges of keys of `level`, the first starting at `first`, each `step` keys after
+    the one before and ending `span` keys after its start: they hold every cell of a box."""
+
+    level: int
+    first: int
+    step: int
+    span: int
+    count: int
+
+    def ranges(self) -> list[tuple[int, int]]:
+        starts = range(self.first, self.first + self.count * self.step, self.step)
+        return [(start, start + self.span) for start in starts]
+
+
+def key_ranges(bbox: BBox, level: int = BOX_LEVEL,
+               max_ranges: int = MAX_BOX_RANGES) -> KeyRanges:
+    """The keys of the cells `bbox` touches, as ranges: one per column of cells (rows y0..y1
+    of it), or, past `max_ranges` columns, one per band of neighbouring columns."""
+    cells = cell_range(BBox(bbox.min_lon - _EDGE, bbox.min_lat - _EDGE,
+                            bbox.max_lon + _EDGE, bbox.max_lat + _EDGE), level)
+    columns = cells.x1 - cells.x0 + 1
+    width = -(-columns // max_ranges)  # columns per range, rounded up
+    rows = 1 << level
+    return KeyRanges(level=level, first=cells.first_key, step=width * rows,
+                     span=(width - 1) * rows + cells.y1 - cells.y0,
+                     count=-(-columns // width))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g
@@ -17,11 +18,16 @@ def csp_nonce() -> str:
 
 def _tile_origin() -> str:
     """Map tiles are the one thing a page may load from elsewhere: the configured tile server."""
-    parts = urlsplit(current_app.config["TILE_URL"].replace("{s}", "a"))
+    return _origin_of(current_app.config["TILE_URL"])
+
+
+@lru_cache(maxsize=8)  # one setting per app: worked out once, not on every response
+def _origin_of(tile_url: str) -> str:
+    parts = urlsplit(tile_url.replace("{s}", "a"))
     if not parts.scheme or not parts.netloc:
         return ""
     host = parts.netloc
-    if "{s}" in current_app.config["TILE_URL"]:
+    if "{s}" in tile_url:
         host = "*." + host.split(".", 1)[-1]
     return f"{parts.scheme}://{host}"
 

@@ -64,6 +64,16 @@ def current_version(session: so.Session | so.scoped_session[Any],
     return session.scalar(sa.select(_marker.c.version).where(_marker.c.id == marker_id)) or 0
 
 
+# Built once: the API reads it on every request, a revalidation reads nothing else.
+_READ_MARKER = sa.select(_marker.c.version).where(_marker.c.id == sa.bindparam("marker_id"))
+
+
+def version_on(connection: sa.Connection, marker_id: int = MARKER_ID) -> int:
+    """The marker read on `connection` itself: no flush and no ORM, for a request that has
+    changed nothing (`current_version` flushes the session's pending changes first)."""
+    return connection.scalar(_READ_MARKER, {"marker_id": marker_id}) or 0
+
+
 def reference_version(session: so.Session | so.scoped_session[Any]) -> int:
     """The marker of categories and quarters; 0 before any was ever changed."""
     return current_version(session, REFERENCE_ID)

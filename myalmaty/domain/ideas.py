@@ -93,10 +93,6 @@ class Idea(TimestampMixin, Model):
         sa.CheckConstraint("duplicate_of_id <> id", name="not_own_duplicate"),
         sa.CheckConstraint("support_count >= 0 AND comment_count >= 0", name="counts_positive"),
         sa.Index("ix_ideas_status_created_at", "status", "created_at"),
-        # A bounding box, and everything the map's slim features show: read from the index
-        # alone (`api.queries.slim_rows`).
-        sa.Index("ix_ideas_status_lon_lat_slim", "status", "lon", "lat", "id", "category_id",
-                 "stage", "title"),
         # The list's three orders, each read from an index in order (core.pagination).
         sa.Index("ix_ideas_status_published_at_id", "status", "published_at", "id"),
         sa.Index("ix_ideas_status_support_count_id", "status", "support_count", "id"),
@@ -115,8 +111,14 @@ class Idea(TimestampMixin, Model):
         *(
             sa.Index(f"ix_ideas_status_{grid.cell_column(level)}", "status",
                      grid.cell_column(level), "lat", "lon")
-            for level in grid.LEVELS
+            for level in grid.LEVELS if level != grid.BOX_LEVEL
         ),
+        # The finest level's also holds everything the map's slim features show: a bounding
+        # box, read by one key range per column of cells (`api.queries.box_rows`), and the
+        # ideas shown one by one at a street's zoom are read from the index alone.
+        sa.Index(f"ix_ideas_status_{grid.cell_column(grid.BOX_LEVEL)}_slim", "status",
+                 grid.cell_column(grid.BOX_LEVEL), "lat", "lon", "id", "category_id", "stage",
+                 "title"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

@@ -2,11 +2,13 @@
 reads it (`TextMatch`).
 
 SQLite: an external-content FTS5 table (`ideas_fts`, the words only: the text stays in
-`ideas`) kept in step by triggers. PostgreSQL: a GIN index on the column's `tsvector` under
-the `simple` configuration (no stemming: words are matched by prefix, which serves Russian,
-Kazakh and English alike). Both are created with the `ideas` table (`create_all`) and by the
-migration `7d3c9a41f2b6`, whose SQL is the same; Alembic's comparison leaves them out
-(`not_in_models`), since the models cannot describe them.
+`ideas`) kept in step by triggers. PostgreSQL: the column's `tsvector` under the `simple`
+configuration (no stemming: words are matched by prefix, which serves Russian, Kazakh and
+English alike), stored in a generated column (`search_vector`) with a GIN index on it. Stored,
+a search that walks the newest ideas in order (the list's first page) tests each row's words
+as they are instead of parsing its text again. Both are created with the `ideas` table
+(`create_all`) and by the migrations `7d3c9a41f2b6` and `8c1f4e7a2d90`, whose SQL is the same;
+Alembic's comparison leaves them out (`not_in_models`), since the models cannot describe them.
 
 `search_text` is already case-folded, with Kazakh letters folded to their nearest Russian ones
 (`ideas.text.search_text`), so both indexes hold folded words; the query's words are folded
@@ -28,7 +30,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from myalmaty.core.text import fold_kazakh
 
 FTS_TABLE = "ideas_fts"
-GIN_INDEX = "ix_ideas_search_text_tsv"
+VECTOR_COLUMN = "search_vector"
+GIN_INDEX = "ix_ideas_search_vector"
 
 # Words are runs of letters and digits: what FTS5's unicode61 tokenizer keeps, and what
 # PostgreSQL's parser keeps of them. Everything else (quotes, `*`, `-`, `:`, `&`, brackets)
@@ -59,9 +62,14 @@ SQLITE_DROP = (
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
 )
 POSTGRESQL_CREATE = (
-    f"CREATE INDEX {GIN_INDEX} ON ideas USING gin (to_tsvector('simple'::regconfig, search_text))"
+    f"ALTER TABLE ideas ADD COLUMN {VECTOR_COLUMN} tsvector GENERATED ALWAYS AS "
+    "(to_tsvector('simple'::regconfig, search_text)) STORED",
+    f"CREATE INDEX {GIN_INDEX} ON ideas USING gin ({VECTOR_COLUMN})",
 )
-POSTGRESQL_DROP = f"DROP INDEX IF EXISTS {GIN_INDEX}"
+POSTGRESQL_DROP = (
+    f"DROP INDEX IF EXISTS {GIN_INDEX}",
+    f"ALTER TABLE ideas DROP COLUMN IF EXISTS {VECTOR_COLUMN}",
+)
 
 
 def search_words(text: str) -> list[str]:
@@ -76,7 +84,8 @@ def not_in_models(name: str | None, type_: str, _parent_names: Any) -> bool:
     (FTS5 keeps its words in shadow tables named after the virtual one)."""
     if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
         return False
-    return not (type_ == "index" and name == GIN_INDEX)
+    return not ((type_ == "index" and name == GIN_INDEX)
+                or (type_ == "column" and name == VECTOR_COLUMN))
 
 
 class TextMatch(sa.ColumnElement[bool]):
@@ -109,8 +118,9 @@ def _sqlite_match(element: TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(TextMatch, "postgresql")
 def _postgresql_match(element: TextMatch, compiler: SQLCompiler, **kw: Any) -> str:
     query = " & ".join(f"'{word}':*" for word in element.words)
-    # Written as the index's expression, so that PostgreSQL uses the index.
-    vector = sa.func.to_tsvector(sa.literal_column("'simple'::regconfig"), element.text_column)
+    # The stored words of the same row (of the same table or alias as the text column).
+    text_column = element.text_column.expression
+    vector: sa.ColumnClause[Any] = sa.column(VECTOR_COLUMN, _selectable=text_column.table)
     wanted = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), sa.literal(query))
     return compiler.process(vector.op("@@")(wanted), **kw)
 
@@ -120,7 +130,8 @@ def _create(target: sa.Table, connection: sa.Connection, **_kw: Any) -> None:
         for statement in (SQLITE_CREATE, *SQLITE_TRIGGERS):
             connection.exec_driver_sql(statement)
     elif connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(POSTGRESQL_CREATE)
+        for statement in POSTGRESQL_CREATE:
+            connection.exec_driver_sql(statement)
 
 
 def _drop(target: sa.Table, connection: sa.Connection, **_kw: Any) -> None:

@@ -224,3 +224,25 @@ def test_slim_features_are_written_as_json_dumps_would(app):
     assert slim_collection(rows) == json.dumps(expected, ensure_ascii=False,
                                                separators=(",", ":"))
     assert slim_collection([]) == '{"type":"FeatureCollection","features":[]}'
+
+
+def test_a_revalidation_reads_the_change_marker_alone_outside_a_transaction(client, city):
+    import sqlalchemy as sa
+
+    path = "/api/ideas/clusters?bbox=76.8,43.15,77.1,43.35&zoom=12"
+    etag = client.get(path).headers["ETag"]
+    seen: list[tuple[str, object]] = []
+
+    def record(conn, _cursor, statement, *_args) -> None:
+        seen.append((statement, conn.get_execution_options().get("isolation_level")))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    statements = [(s, level) for s, level in seen if not s.lstrip().upper().startswith("PRAGMA")]
+    assert len(statements) == 1
+    statement, level = statements[0]
+    assert "content_version" in statement
+    assert level == "AUTOCOMMIT"  # no BEGIN and ROLLBACK around it
