@@ -12,8 +12,8 @@ serialised by plain string building, several times faster than XlsxWriter's cons
 mode, which was the reason for this module (bench/export_memory.py compares them).
 
 The caller passes each row's cells as XML fragments made by `text_cells` and `number_cells`
-(or `text_cell`, `number_cell` for one cell); a row is written once and never revisited, so everything about it (its height, its links) is
-known when it is written.
+(or `text_cell`, `number_cell` for one cell); a row is written once and never revisited, so
+everything about it (its height, its links) is known when it is written.
 """
 
 from __future__ import annotations
