@@ -26,6 +26,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -62,6 +63,8 @@ from bench.throwaway import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+# The similarity index of this run's throw-away database: beside nothing the checkout keeps.
+INDEX_FILE = Path(tempfile.gettempdir()) / f"myalmaty-bench-similarity-{os.getpid()}.npz"
 GZIP = {"Accept-Encoding": "gzip"}
 
 
@@ -74,7 +77,7 @@ def _free_port() -> int:
 def _environment(database_url: str) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench",
             "RATELIMIT_ENABLED": "false", "IDEAS_PER_PAGE": str(PER_PAGE),
-            "PYTHONPATH": str(ROOT)}
+            "SIMILARITY_INDEX_FILE": str(INDEX_FILE), "PYTHONPATH": str(ROOT)}
 
 
 def start_gunicorn(database_url: str, threads: int = 1) -> tuple[subprocess.Popen, int]:
@@ -101,7 +104,8 @@ def in_process_app(database_url: str) -> Any:
     from myalmaty import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench",
-                       "RATELIMIT_ENABLED": False, "IDEAS_PER_PAGE": PER_PAGE})
+                       "RATELIMIT_ENABLED": False, "IDEAS_PER_PAGE": PER_PAGE,
+                       "SIMILARITY_INDEX_FILE": str(INDEX_FILE)})
 
 
 def submissions(make_client: Any, floors: Floors, total: int,
@@ -316,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2))
         floors.connection.close()
+        INDEX_FILE.unlink(missing_ok=True)
         with app.app_context():
             from myalmaty.extensions import db
 
