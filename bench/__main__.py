@@ -226,6 +226,12 @@ def main(argv: list[str] | None = None) -> int:
         clusters_path = f"/api/ideas/clusters?bbox={bbox_text(city)}&zoom={CITY_ZOOM}"
         bbox_path = f"/api/ideas?bbox={bbox_text(near)}"
         app = in_process_app(database_url)
+        with app.app_context():
+            from myalmaty.ideas.similarity import index_for_app
+
+            # Built once here and kept in INDEX_FILE, so each worker loads it at start, as
+            # after a restart in production, instead of both building it while being measured.
+            index_for_app()
         process = None
         idea_id = floors.rows("SELECT max(id) FROM ideas WHERE status = 'published'")[0][0] // 2
         if server == "gunicorn":
