@@ -136,8 +136,12 @@ def app(_schema: str, tmp_path, app_config: dict) -> Iterator[Flask]:
             yield app
         finally:
             db.session.remove()
-            _empty_all_tables()
-            db.engine.dispose()
+            try:
+                _empty_all_tables()
+            finally:
+                # Also when emptying failed: connections left open would be reported by a
+                # later test, far from the cause.
+                db.engine.dispose()
 
 
 @pytest.fixture
