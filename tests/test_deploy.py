@@ -47,6 +47,7 @@ def site(tmp_path) -> dict[str, str]:
         db.session.commit()
         db.engine.dispose()
     return {"DATABASE_URL": database, "UPLOAD_FOLDER": str(tmp_path / "photos"),
+            "EXPORTS_FOLDER": str(tmp_path / "exports"),
             "SIMILARITY_INDEX_FILE": str(tmp_path / "similarity-index.npz")}
 
 
@@ -118,7 +119,7 @@ def test_production_under_gunicorn_is_alive_ready_and_logs_json(site, tmp_path):
     assert status == 200, body
     answer = json.loads(body)
     assert answer["status"] == "ready"
-    assert set(answer["checks"]) == {"database", "schema", "uploads", "translations"}
+    assert set(answer["checks"]) == {"database", "schema", "uploads", "exports", "translations"}
     assert re.fullmatch(r"[0-9a-f]{32}", headers["X-Request-ID"])
     assert headers["Strict-Transport-Security"]  # production's headers are on
     # Counted in the worker's file, added up by /metrics (PROMETHEUS_MULTIPROC_DIR).
