@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,7 +16,17 @@ from myalmaty.exports.columns import (
     headers,
     table_day,
 )
-from myalmaty.exports.queries import IdeaRow
+from myalmaty.exports.csv_queries import iter_csv_line_batches
+from myalmaty.exports.filters import ExportFilters
+from myalmaty.exports.queries import (
+    BATCH_SIZE,
+    IdeaRow,
+    RecommendationsTakenUp,
+    ReferenceData,
+    idea_rows_with_ids,
+    progress_reporter,
+    public_link_maker,
+)
 
 BOM = "\ufeff"
 # A spreadsheet runs a cell starting with one of these as a formula (or DDE command).
@@ -30,37 +40,34 @@ def neutralise_formula(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def csv_chunks(rows: Iterable[IdeaRow], locale: str, semicolon: bool = False,
-               selection: str | None = None) -> Iterator[bytes]:
-    """The CSV as UTF-8 chunks of a few hundred rows each.
+def _writer(buffer: io.StringIO, semicolon: bool) -> Any:
+    return csv.writer(buffer, delimiter=";" if semicolon else ",", lineterminator="\r\n")
 
-    The header row is the first line, as readers (pandas, spreadsheets) expect. A `selection`
-    (an area drawn on the map) is recorded in a last column, "Selection", on every row: it
-    stays with the rows however they are sorted, filtered or combined with other files.
 
-    With `semicolon` (Excel in Russian and Kazakh locales expects `;` between cells, since
-    there the comma is the decimal separator) decimals are written with a comma too.
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if semicolon else ",", lineterminator="\r\n")
-    # How each column is written is decided here, once, from its kind: numbers go to the
-    # writer as they are (it writes a float as repr() does) or, with decimal commas, floats
-    # as their repr with a comma; days as the language writes them; text neutralised.
+def _header(selection: str | None) -> tuple[list[str], list[str]]:
+    """The header row and the cells every row ends with (the selection, if any)."""
+    header = [neutralise_formula(h) for h in headers(IDEA_COLUMNS)]
+    extra: list[str] = []
+    if selection:
+        header.append(neutralise_formula(_("Selection")))
+        extra.append(neutralise_formula(selection))
+    return header, extra
+
+
+def _row_cells(locale: str, semicolon: bool) -> Callable[[IdeaRow], list[Any]]:
+    """The function from a row to its cells as `csv.writer` is given them.
+
+    How each column is written is decided here, once, from its kind: numbers go to the
+    writer as they are (it writes a float as repr() does) or, with decimal commas, floats
+    as their repr with a comma; days as the language writes them; text neutralised."""
     values = [column.value for column in IDEA_COLUMNS]
     text = [n for n, c in enumerate(IDEA_COLUMNS) if c.kind is Kind.TEXT]
     days = [n for n, c in enumerate(IDEA_COLUMNS) if c.kind is Kind.DAY]
     decimals = [n for n, c in enumerate(IDEA_COLUMNS)
                 if c.kind is Kind.NUMBER and c.number_format and semicolon]
     day_texts: dict[dt.date | None, str] = {None: ""}
-    header = [neutralise_formula(h) for h in headers(IDEA_COLUMNS)]
-    extra: list[str] = []
-    if selection:
-        header.append(neutralise_formula(_("Selection")))
-        extra.append(neutralise_formula(selection))
-    buffer.write(BOM)
-    writer.writerow(header)
-    write = writer.writerow
-    for count, row in enumerate(rows, start=1):
+
+    def cells_of(row: IdeaRow) -> list[Any]:
         cells = [value(row) for value in values]
         # Inline rather than a call per cell: 100,000 rows of 18 cells make it count.
         for n in text:
@@ -73,9 +80,124 @@ def csv_chunks(rows: Iterable[IdeaRow], locale: str, semicolon: bool = False,
             cells[n] = written
         for n in decimals:
             cells[n] = repr(cells[n]).replace(".", ",")
+        return cells
+
+    return cells_of
+
+
+def csv_chunks(rows: Iterable[IdeaRow], locale: str, semicolon: bool = False,
+               selection: str | None = None) -> Iterator[bytes]:
+    """The CSV as UTF-8 chunks of a few hundred rows each, written cell by cell in Python:
+    the reference `database_csv_chunks` is held to, byte for byte.
+
+    The header row is the first line, as readers (pandas, spreadsheets) expect. A `selection`
+    (an area drawn on the map) is recorded in a last column, "Selection", on every row: it
+    stays with the rows however they are sorted, filtered or combined with other files.
+
+    With `semicolon` (Excel in Russian and Kazakh locales expects `;` between cells, since
+    there the comma is the decimal separator) decimals are written with a comma too.
+    """
+    buffer = io.StringIO()
+    writer = _writer(buffer, semicolon)
+    header, extra = _header(selection)
+    cells_of = _row_cells(locale, semicolon)
+    buffer.write(BOM)
+    writer.writerow(header)
+    write = writer.writerow
+    for count, row in enumerate(rows, start=1):
+        cells = cells_of(row)
         write(cells + extra if extra else cells)
         if count % ROWS_PER_CHUNK == 0:
             yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def database_csv_chunks(filters: ExportFilters, reference: ReferenceData, semicolon: bool = False,
+                        selection: str | None = None, batch_size: int = BATCH_SIZE
+                        ) -> Iterator[bytes]:
+    """The same bytes as `csv_chunks` over `iter_idea_rows(filters, reference)`, a chunk per
+    batch of rows, most of each row written by the database (`csv_queries`): per row, Python
+    only looks up its days and recommendations, formats its coordinates and joins the pieces.
+
+    A row the database cannot write as Python does (an "@" in a resident's text: e-mails are
+    redacted by a regular expression; an hour holding two local days) is written from its
+    `IdeaRow`, as `csv_chunks` writes it.
+    """
+    locale = reference.locale
+    delimiter = ";" if semicolon else ","
+    buffer = io.StringIO()
+    writer = _writer(buffer, semicolon)
+    header, extra = _header(selection)
+    cells_of = _row_cells(locale, semicolon)
+
+    def cell(text: str) -> str:
+        """`text` as the writer writes it among other cells (a lone empty cell is quoted)."""
+        lone = io.StringIO()
+        _writer(lone, semicolon).writerow([text, ""])
+        return lone.getvalue()[:-3]  # less the empty cell's delimiter and the line end
+
+    marker = "9173528461"
+    link = cell(neutralise_formula(public_link_maker("ideas.detail", "idea_id")(int(marker))))
+    link_prefix, link_suffix = link.split(marker)
+    quarters = {i: cell(neutralise_formula(name)) for i, name in reference.quarters.items() if i}
+    categories = {i: cell(neutralise_formula(name)) for i, name in reference.categories.items()}
+    stages = {stage: cell(neutralise_formula(label))
+              for stage, label in reference.stage_labels.items()}
+    taken_up = RecommendationsTakenUp(reference)
+    recommendation_cells: dict[tuple[frozenset[int] | None, int | None], str] = {}
+    # {UTC hour "YYYY-MM-DD HH" (None: no moment): the delimiter and the day's cell}.
+    day_cells: dict[str | None, str] = {None: delimiter}
+    split_hours: set[str] = set()
+
+    def day_cell(hour: str) -> str | None:
+        """The cell of the local day of every moment in `hour`, or None if it holds two."""
+        if hour in split_hours:
+            return None
+        moment = dt.datetime(int(hour[:4]), int(hour[5:7]), int(hour[8:10]), int(hour[11:13]),
+                             tzinfo=dt.UTC)
+        if (day := reference.day_of_hour(moment)) is None:
+            split_hours.add(hour)
+            return None
+        written = day_cells[hour] = delimiter + cell(table_day(day, locale))
+        return written
+
+    def coordinate(value: float) -> str:
+        return repr(round(value, 6))
+
+    def decimal_comma(value: float) -> str:
+        return repr(round(value, 6)).replace(".", ",")
+
+    number = decimal_comma if semicolon else coordinate
+    end = (delimiter + cell(extra[0]) if extra else "") + "\r\n"
+
+    buffer.write(BOM)
+    writer.writerow(header)
+    write, write_cells = buffer.write, writer.writerow
+    for batch in iter_csv_line_batches(filters, delimiter, (link_prefix, link_suffix),
+                                       categories, quarters, stages, FORMULA_TRIGGERS,
+                                       batch_size):
+        linked = taken_up.linked([row[0] for row in batch])
+        flagged = [row[0] for row in batch if row[8]]
+        from_python = {r.id: r for r in idea_rows_with_ids(flagged, reference)} if flagged else {}
+        for idea_id, head, group_id, tail, lat, lon, published, created, has_at in batch:
+            if not has_at:
+                published_cell = day_cells.get(published) or day_cell(published)
+                created_cell = day_cells.get(created) or day_cell(created)
+                if published_cell is not None and created_cell is not None:
+                    key = (linked.get(idea_id), group_id)
+                    if (recommendations := recommendation_cells.get(key)) is None:
+                        titles = "; ".join(taken_up.of(key)[1])
+                        recommendations = recommendation_cells[key] = cell(
+                            neutralise_formula(titles))
+                    write(f"{head}{recommendations}{tail}{number(lat)}{delimiter}"
+                          f"{number(lon)}{published_cell}{created_cell}{end}")
+                    continue
+                from_python.update((r.id, r) for r in idea_rows_with_ids([idea_id], reference))
+            cells = cells_of(from_python[idea_id])
+            write_cells(cells + extra if extra else cells)
+        if (report := progress_reporter()) is not None:
+            report(len(batch))
+        yield _drain(buffer)
     yield _drain(buffer)
 
 

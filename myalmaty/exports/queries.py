@@ -54,6 +54,11 @@ def reporting_progress(report: Callable[[int], None]) -> Iterator[None]:
         _progress.reset(token)
 
 
+def progress_reporter() -> Callable[[int], None] | None:
+    """What to tell how many ideas a batch held, if an export job is writing its file."""
+    return _progress.get()
+
+
 def count_idea_rows(filters: ExportFilters) -> int:
     """How many ideas an export with these filters holds (an export job's progress total)."""
     return db.session.scalar(
@@ -114,12 +119,12 @@ class ReferenceData:
         try:
             day = self._days[hour]
         except KeyError:
-            day = self._days[hour] = self._day_of_hour(moment)
+            day = self._days[hour] = self.day_of_hour(moment)
         if day is None:
             return moment.replace(tzinfo=dt.UTC).astimezone(self.timezone).date()
         return day
 
-    def _day_of_hour(self, moment: dt.datetime) -> dt.date | None:
+    def day_of_hour(self, moment: dt.datetime) -> dt.date | None:
         """The local day of the whole UTC hour holding `moment`, or None if it has two."""
         moment = moment.replace(tzinfo=dt.UTC)  # aware in UTC already, or naive in UTC
         first = moment.replace(minute=0, second=0, microsecond=0).astimezone(self.timezone)
@@ -261,6 +266,43 @@ def _linked_directly(idea_ids: list[int]) -> dict[int, frozenset[int]]:
     return {idea_id: frozenset(ids) for idea_id, ids in linked.items()}
 
 
+class RecommendationsTakenUp:
+    """The recommendations ideas take up (`domain.rules`: linked themselves, or through their
+    active theme), read batch by batch: `linked(ids)` reads the direct links of a batch of
+    ideas (in id order) with one query, and `of((linked.get(id), group_id))` names them in
+    forum order; each distinct set of links is ordered and named once.
+
+    The themes' links come with the reference data (`GroupInfo.recommendation_ids`, active
+    themes only). Asking `rules.idea_recommendation_links` per batch would walk every theme's
+    ideas for each batch, a cost that grows with the whole table (test_shared_rules checks the
+    two agree)."""
+
+    def __init__(self, reference: ReferenceData) -> None:
+        self._reference = reference
+        self._order = {rec_id: n for n, rec_id in enumerate(reference.recommendations)}
+        # {(recommendations linked directly, theme): (their ids in forum order, their titles)}
+        self._taken_up_as: dict[tuple[frozenset[int] | None, int | None],
+                                tuple[tuple[int, ...], tuple[str, ...]]] = {}
+
+    @staticmethod
+    def linked(idea_ids: list[int]) -> dict[int, frozenset[int]]:
+        return _linked_directly(idea_ids)
+
+    def of(self, key: tuple[frozenset[int] | None, int | None]
+           ) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """(ids, titles) for `key`: (the idea's direct links or None, its active theme or None)."""
+        if (recommendations := self._taken_up_as.get(key)) is None:
+            linked, group_id = key
+            ids = set(linked or ())
+            if group_id is not None:
+                ids.update(self._reference.groups[group_id].recommendation_ids)
+            order = self._order
+            ordered = tuple(sorted(ids, key=lambda i: order.get(i, len(order))))
+            recommendations = self._taken_up_as[key] = (
+                ordered, tuple(self._reference.recommendation_titles(list(ordered))))
+        return recommendations
+
+
 def iter_idea_rows(
     filters: ExportFilters, reference: ReferenceData, batch_size: int = BATCH_SIZE
 ) -> Iterator[IdeaRow]:
@@ -268,42 +310,38 @@ def iter_idea_rows(
 
     Everything that is the same for many rows is worked out once: a link is a prefix and the
     id, a day is looked up per hour (`ReferenceData.local_day`), the recommendations of each
-    distinct set of links are ordered and named once.
+    distinct set of links are ordered and named once (`RecommendationsTakenUp`)."""
+    return _idea_rows(idea_conditions(filters), reference, batch_size, report_progress=True)
 
-    The recommendations an idea takes up are `domain.rules`' (linked itself, or through its
-    active theme): the links of each batch's ideas are read with one query by the ideas' ids,
-    and its themes' links come with the reference data (`GroupInfo.recommendation_ids`, active
-    themes only). Asking `rules.idea_recommendation_links` per batch would walk every theme's
-    ideas for each batch, a cost that grows with the whole table (test_shared_rules checks the
-    two agree)."""
+
+def idea_rows_with_ids(idea_ids: list[int], reference: ReferenceData) -> list[IdeaRow]:
+    """The ideas with these ids (at most a batch of them), read as `iter_idea_rows` reads
+    them: for the few rows a faster export path leaves to it."""
+    return list(_idea_rows([Idea.id.in_(idea_ids)], reference, BATCH_SIZE,
+                           report_progress=False))
+
+
+def _idea_rows(
+    conditions: list[sa.ColumnElement[bool]], reference: ReferenceData, batch_size: int,
+    report_progress: bool,
+) -> Iterator[IdeaRow]:
     idea_link = public_link_maker("ideas.detail", "idea_id")
-    order = {rec_id: n for n, rec_id in enumerate(reference.recommendations)}
-    # {(recommendations linked directly, theme): (their ids in forum order, their titles)}
-    taken_up_as: dict[tuple[frozenset[int] | None, int | None],
-                      tuple[tuple[int, ...], tuple[str, ...]]] = {}
+    taken_up = RecommendationsTakenUp(reference)
     categories, quarters, groups = reference.categories, reference.quarters, reference.groups
     stage_labels, local_day = reference.stage_labels, reference.local_day
     # Core rows straight from the session's connection: no ORM entities are loaded.
     connection = db.session.connection()
     result = connection.execute(
         sa.select(*utc_as_stored(IDEA_FIELDS, connection.dialect.name))
-        .where(*idea_conditions(filters)).order_by(Idea.id),
+        .where(*conditions).order_by(Idea.id),
         execution_options={"yield_per": batch_size},
     )
     for batch in result.partitions():
-        linked = _linked_directly([r[0] for r in batch])
+        linked = taken_up.linked([r[0] for r in batch])
         for (idea_id, created_at, published_at, title, description, first_step, category_id,
              quarter_id, group_id, stage, public_answer, support_count, comment_count, lat,
              lon) in batch:
             group = groups.get(group_id) if group_id else None
-            key = (linked.get(idea_id), group.id if group else None)
-            if (recommendations := taken_up_as.get(key)) is None:
-                ids = set(key[0] or ())
-                if group is not None:
-                    ids.update(group.recommendation_ids)
-                ordered = tuple(sorted(ids, key=lambda i: order.get(i, len(order))))
-                recommendations = taken_up_as[key] = (
-                    ordered, tuple(reference.recommendation_titles(list(ordered))))
             yield IdeaRow(
                 idea_id,
                 idea_reference(created_at, idea_id),
@@ -314,7 +352,7 @@ def iter_idea_rows(
                 quarters.get(quarter_id, "") if quarter_id else "",
                 group.id if group else None,
                 group.title if group else "",
-                *recommendations,
+                *taken_up.of((linked.get(idea_id), group.id if group else None)),
                 stage,
                 stage_labels[stage],
                 public_answer,
@@ -326,7 +364,7 @@ def iter_idea_rows(
                 local_day(published_at),
                 local_day(created_at),
             )
-        if (report := _progress.get()) is not None:
+        if report_progress and (report := _progress.get()) is not None:
             report(len(batch))
 
 

@@ -163,9 +163,9 @@ def _chunks(fmt: ExportFormat, filters: ExportFilters, reference: ReferenceData,
     # What was selected on the map travels in the file, so that it says what it holds.
     selection = filters.area.describe() if filters.area is not None else None
     if fmt is ExportFormat.CSV:
-        return csv_writer.csv_chunks(rows(), reference.locale,
-                                     semicolon=separator is Separator.SEMICOLON,
-                                     selection=selection)
+        return csv_writer.database_csv_chunks(filters, reference,
+                                              semicolon=separator is Separator.SEMICOLON,
+                                              selection=selection)
     if fmt is ExportFormat.XLSX:
         return xlsx_writer.xlsx_chunks(rows(), filters, reference)
     if fmt is ExportFormat.GEOJSON:

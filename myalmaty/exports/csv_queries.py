@@ -1,0 +1,158 @@
+"""The CSV's rows written by the database itself, for `csv_writer.database_csv_chunks`.
+
+Building 100,000 rows cell by cell in Python cost more than reading them with the bare driver
+and `csv.writer` (bench/export_memory.py's floor); here SQL concatenates each row's text, with
+the CSV's quoting and formula neutralisation, into a few text columns. What SQL cannot do the
+same way as the Python path stays out of it, so that both write the very same bytes
+(tests/exports/test_csv_database.py):
+
+- the local days (the platform's time zone and its history of offsets): each row carries the
+  UTC hour of its moments as text, "2026-11-01 07", which Python maps to the day, once per hour;
+- the recommendations (named and ordered as `RecommendationsTakenUp` does), and the
+  coordinates (Python's shortest repr of the rounded float);
+- e-mail redaction (a regular expression): a row whose residents' text holds an "@" is flagged
+  and written from its `IdeaRow` instead.
+
+Names (categories, quarters, stages) and the link are cells made in Python once per export and
+bound as parameters: the database only picks them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
+
+from myalmaty.domain.ideas import Idea, IdeaStage
+from myalmaty.domain.themes import IdeaGroup
+from myalmaty.exports.filters import ExportFilters, idea_conditions
+from myalmaty.exports.queries import BATCH_SIZE
+from myalmaty.extensions import db
+
+
+class CsvLineParts(NamedTuple):
+    """The columns of one idea's row, as the database wrote it (the rows come as they are, in
+    this order: a tuple per row is made once, by the driver): `head` holds the cells up to the theme and
+    `tail` the ones from the stage to the comments, each with its delimiter after it (`tail`
+    before it too); between them go the recommendations, after `tail` the coordinates and
+    days."""
+
+    id: int
+    head: str
+    group_id: int | None  # its theme, if active (the recommendations it takes up)
+    tail: str
+    lat: float
+    lon: float
+    published_hour: str | None  # "YYYY-MM-DD HH", in UTC
+    created_hour: str
+    has_at: bool  # some resident's text holds an "@": written from its IdeaRow instead
+
+
+def _text(value: Any) -> sa.ColumnElement[str]:
+    return sa.type_coerce(value, sa.String)
+
+
+def _joined(parts: Sequence[Any]) -> sa.ColumnElement[str]:
+    expression = _text(parts[0])
+    for part in parts[1:]:
+        expression = _text(expression.op("||")(part))
+    return expression
+
+
+class _Dialect:
+    """The few spellings that differ between SQLite and PostgreSQL."""
+
+    def __init__(self, name: str) -> None:
+        self.postgresql = name == "postgresql"
+
+    def contains(self, text: Any, character: str) -> sa.ColumnElement[bool]:
+        find = sa.func.strpos if self.postgresql else sa.func.instr
+        return find(text, sa.literal(character, sa.String)) > 0
+
+    def number(self, value: Any) -> sa.ColumnElement[str]:
+        return sa.cast(value, sa.Text)
+
+    def utc_hour(self, moment: Any) -> sa.ColumnElement[str]:
+        """ "2026-11-01 07": the moment's UTC hour (SQLite stores "2026-11-01 07:12:…")."""
+        if self.postgresql:
+            return sa.func.to_char(sa.func.timezone("UTC", moment), "YYYY-MM-DD HH24",
+                                   type_=sa.String)
+        return sa.func.substr(moment, 1, 13, type_=sa.String)
+
+    def reference(self) -> sa.ColumnElement[str]:
+        """`idea_reference`: the UTC year of submission and the number, five digits or more."""
+        if self.postgresql:
+            year = sa.func.to_char(sa.func.timezone("UTC", Idea.created_at), "YYYY",
+                                   type_=sa.String)
+            number = sa.case((Idea.id < 100_000, sa.func.lpad(self.number(Idea.id), 5, "0")),
+                             else_=self.number(Idea.id))
+            return _joined([year, sa.literal("-"), number])
+        return sa.func.printf("%s-%05d", sa.func.substr(Idea.created_at, 1, 4), Idea.id,
+                              type_=sa.String)
+
+
+def text_cell(dialect: _Dialect, text: sa.ColumnElement[str], delimiter: str,
+              formula_triggers: Sequence[str]) -> sa.ColumnElement[str]:
+    """A resident's text as `csv.writer` (QUOTE_MINIMAL) writes it once neutralised (a "'"
+    before a cell starting with one of `formula_triggers`, one character each): quoted when
+    it holds the delimiter, a quote or a line break, its quotes doubled."""
+    neutral = sa.case(
+        (sa.func.substr(text, 1, 1).in_(list(formula_triggers)),
+         _joined([sa.literal("'"), text])),
+        else_=text,
+    )
+    quoted = _joined([sa.literal('"'), sa.func.replace(neutral, '"', '""'), sa.literal('"')])
+    needs_quotes = sa.or_(*(dialect.contains(text, c) for c in (delimiter, '"', "\n", "\r")))
+    return _text(sa.case((needs_quotes, quoted), else_=neutral))
+
+
+def _picked(value: Any, cells: Mapping[Any, str]) -> sa.ColumnElement[str]:
+    """The cell made in Python for `value` (a category's id, a stage), '' for any other."""
+    if not cells:
+        return _text(sa.literal(""))
+    return _text(sa.case({key: sa.literal(cell) for key, cell in cells.items()}, value=value,
+                         else_=sa.literal("")))
+
+
+def iter_csv_line_batches(
+    filters: ExportFilters, delimiter: str, link: tuple[str, str],
+    categories: Mapping[int, str], quarters: Mapping[int, str],
+    stages: Mapping[IdeaStage, str], formula_triggers: Sequence[str],
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[Sequence[Any]]:
+    """The ideas the filters match, in id order, a batch at a time, their rows written by the
+    database. `link` is the link cell around the idea's number (prefix, suffix); the names are
+    cells keyed by id (stage), as the CSV writes them."""
+    connection = db.session.connection()
+    dialect = _Dialect(connection.dialect.name)
+    sep = sa.literal(delimiter)
+
+    def text(value: Any) -> sa.ColumnElement[str]:
+        return text_cell(dialect, value, delimiter, formula_triggers)
+
+    group_title = sa.func.coalesce(IdeaGroup.title, "")
+    head = _joined([
+        dialect.number(Idea.id), sep, dialect.reference(), sep,
+        sa.literal(link[0]), dialect.number(Idea.id), sa.literal(link[1]), sep,
+        text(Idea.title), sep, text(Idea.description), sep, text(Idea.first_step), sep,
+        _picked(Idea.category_id, categories), sep, _picked(Idea.quarter_id, quarters), sep,
+        text(group_title), sep,
+    ])
+    tail = _joined([
+        sep, _picked(_text(Idea.stage), {stage.value: cell for stage, cell in stages.items()}),
+        sep, text(Idea.public_answer), sep,
+        dialect.number(Idea.support_count), sep, dialect.number(Idea.comment_count), sep,
+    ])
+    has_at = sa.or_(*(dialect.contains(column, "@") for column in (
+        Idea.title, Idea.description, Idea.first_step, Idea.public_answer, group_title)))
+    statement = (
+        sa.select(Idea.id, head, IdeaGroup.id, tail, Idea.lat, Idea.lon,
+                  dialect.utc_hour(Idea.published_at), dialect.utc_hour(Idea.created_at),
+                  has_at)
+        .outerjoin(IdeaGroup, sa.and_(IdeaGroup.id == Idea.group_id, IdeaGroup.is_active))
+        .where(*idea_conditions(filters))
+        .order_by(Idea.id)
+    )
+    result = connection.execute(statement, execution_options={"yield_per": batch_size})
+    yield from result.partitions()  # rows of CsvLineParts' columns
