@@ -70,6 +70,13 @@ class _Dialect:
         find = sa.func.strpos if self.postgresql else sa.func.instr
         return find(text, sa.literal(character, sa.String)) > 0
 
+    def concatenated(self, parts: Sequence[Any]) -> sa.ColumnElement[str]:
+        """The parts as one text, written in one go: chained `||` would copy the row so far
+        at each step, the description's kilobyte a dozen times."""
+        if self.postgresql:
+            return sa.func.concat(*parts, type_=sa.String)
+        return sa.func.printf("%s" * len(parts), *parts, type_=sa.String)
+
     def number(self, value: Any) -> sa.ColumnElement[str]:
         return sa.cast(value, sa.Text)
 
@@ -132,26 +139,33 @@ def iter_csv_line_batches(
         return text_cell(dialect, value, delimiter, formula_triggers)
 
     group_title = sa.func.coalesce(IdeaGroup.title, "")
-    head = _joined([
+    head = dialect.concatenated([
         dialect.number(Idea.id), sep, dialect.reference(), sep,
         sa.literal(link[0]), dialect.number(Idea.id), sa.literal(link[1]), sep,
         text(Idea.title), sep, text(Idea.description), sep, text(Idea.first_step), sep,
         _picked(Idea.category_id, categories), sep, _picked(Idea.quarter_id, quarters), sep,
         text(group_title), sep,
     ])
-    tail = _joined([
+    tail = dialect.concatenated([
         sep, _picked(_text(Idea.stage), {stage.value: cell for stage, cell in stages.items()}),
         sep, text(Idea.public_answer), sep,
         dialect.number(Idea.support_count), sep, dialect.number(Idea.comment_count), sep,
     ])
     has_at = sa.or_(*(dialect.contains(column, "@") for column in (
         Idea.title, Idea.description, Idea.first_step, Idea.public_answer, group_title)))
+    conditions = idea_conditions(filters)
+    if not dialect.postgresql:
+        # SQLite would find the rows by the status index and sort them by id, every row's text
+        # built before the first is read (and spilled to disk by the sorter); by the ids of
+        # the matching rows, it reads them in id order and writes each as it is read.
+        matching = sa.select(Idea.id).where(*conditions).correlate(None)
+        conditions = [Idea.id.in_(matching)]
     statement = (
         sa.select(Idea.id, head, IdeaGroup.id, tail, Idea.lat, Idea.lon,
                   dialect.utc_hour(Idea.published_at), dialect.utc_hour(Idea.created_at),
                   has_at)
         .outerjoin(IdeaGroup, sa.and_(IdeaGroup.id == Idea.group_id, IdeaGroup.is_active))
-        .where(*idea_conditions(filters))
+        .where(*conditions)
         .order_by(Idea.id)
     )
     result = connection.execute(statement, execution_options={"yield_per": batch_size})

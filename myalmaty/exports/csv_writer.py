@@ -161,24 +161,17 @@ def database_csv_chunks(filters: ExportFilters, reference: ReferenceData, semico
         written = day_cells[hour] = delimiter + cell(table_day(day, locale))
         return written
 
-    def coordinate(value: float) -> str:
-        return repr(round(value, 6))
-
-    def decimal_comma(value: float) -> str:
-        return repr(round(value, 6)).replace(".", ",")
-
-    number = decimal_comma if semicolon else coordinate
     end = (delimiter + cell(extra[0]) if extra else "") + "\r\n"
-
     buffer.write(BOM)
     writer.writerow(header)
-    write, write_cells = buffer.write, writer.writerow
+    lines = [_drain(buffer).decode("utf-8")]
     for batch in iter_csv_line_batches(filters, delimiter, (link_prefix, link_suffix),
                                        categories, quarters, stages, FORMULA_TRIGGERS,
                                        batch_size):
         linked = taken_up.linked([row[0] for row in batch])
         flagged = [row[0] for row in batch if row[8]]
         from_python = {r.id: r for r in idea_rows_with_ids(flagged, reference)} if flagged else {}
+        add = lines.append
         for idea_id, head, group_id, tail, lat, lon, published, created, has_at in batch:
             if not has_at:
                 published_cell = day_cells.get(published) or day_cell(published)
@@ -189,16 +182,25 @@ def database_csv_chunks(filters: ExportFilters, reference: ReferenceData, semico
                         titles = "; ".join(taken_up.of(key)[1])
                         recommendations = recommendation_cells[key] = cell(
                             neutralise_formula(titles))
-                    write(f"{head}{recommendations}{tail}{number(lat)}{delimiter}"
-                          f"{number(lon)}{published_cell}{created_cell}{end}")
+                    # Floats as the writer writes them (repr), with a decimal comma if asked.
+                    coordinates = f"{round(lat, 6)!r}{delimiter}{round(lon, 6)!r}"
+                    if semicolon:
+                        coordinates = coordinates.replace(".", ",")
+                    add(f"{head}{recommendations}{tail}{coordinates}{published_cell}"
+                        f"{created_cell}{end}")
                     continue
                 from_python.update((r.id, r) for r in idea_rows_with_ids([idea_id], reference))
             cells = cells_of(from_python[idea_id])
-            write_cells(cells + extra if extra else cells)
+            writer.writerow(cells + extra if extra else cells)
+            add(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
         if (report := progress_reporter()) is not None:
             report(len(batch))
-        yield _drain(buffer)
-    yield _drain(buffer)
+        yield "".join(lines).encode("utf-8")
+        lines.clear()
+    if lines:
+        yield "".join(lines).encode("utf-8")
 
 
 def _drain(buffer: io.StringIO) -> bytes:
