@@ -19,7 +19,6 @@ from myalmaty.exports.columns import (
 from myalmaty.exports.csv_queries import iter_csv_line_batches
 from myalmaty.exports.filters import ExportFilters
 from myalmaty.exports.queries import (
-    BATCH_SIZE,
     IdeaRow,
     RecommendationsTakenUp,
     ReferenceData,
@@ -113,11 +112,11 @@ def csv_chunks(rows: Iterable[IdeaRow], locale: str, semicolon: bool = False,
 
 
 def database_csv_chunks(filters: ExportFilters, reference: ReferenceData, semicolon: bool = False,
-                        selection: str | None = None, batch_size: int = BATCH_SIZE
-                        ) -> Iterator[bytes]:
+                        selection: str | None = None) -> Iterator[bytes]:
     """The same bytes as `csv_chunks` over `iter_idea_rows(filters, reference)`, a chunk per
-    batch of rows, most of each row written by the database (`csv_queries`): per row, Python
-    only looks up its days and recommendations, formats its coordinates and joins the pieces.
+    ROWS_PER_CHUNK rows (read as one batch), most of each row written by the database
+    (`csv_queries`): per row, Python only looks up its days and recommendations, formats its
+    coordinates and joins the pieces.
 
     A row the database cannot write as Python does (an "@" in a resident's text: e-mails are
     redacted by a regular expression; an hour holding two local days) is written from its
@@ -167,7 +166,7 @@ def database_csv_chunks(filters: ExportFilters, reference: ReferenceData, semico
     lines = [_drain(buffer).decode("utf-8")]
     for batch in iter_csv_line_batches(filters, delimiter, (link_prefix, link_suffix),
                                        categories, quarters, stages, FORMULA_TRIGGERS,
-                                       batch_size):
+                                       ROWS_PER_CHUNK):
         linked = taken_up.linked([row[0] for row in batch])
         flagged = [row[0] for row in batch if row[8]]
         from_python = {r.id: r for r in idea_rows_with_ids(flagged, reference)} if flagged else {}

@@ -77,6 +77,9 @@ COORDINATES = [(43.2583, 76.9536), (43.123456789, 76.98765432101), (43.0078125, 
 class TrickyWorld:
     ideas: list[Idea]
     with_at: set[int]
+    recommendation_id: int
+    group_id: int
+    quarter_id: int
 
 
 @pytest.fixture
@@ -127,16 +130,24 @@ def tricky(app) -> TrickyWorld:
     with_at = {i.id for i in ideas
                if "@" in i.title + i.description + i.first_step + i.public_answer
                + (i.group.title if i.group and i.group.dissolved_at is None else "")}
-    return TrickyWorld(ideas, with_at)
+    return TrickyWorld(ideas, with_at, first.id, groups[0].id, quarters[0].id)
 
 
-def both_ways(locale: str, semicolon: bool, selection: str | None) -> tuple[bytes, bytes]:
+@pytest.fixture(autouse=True)
+def _small_batches(monkeypatch):
+    """Rows read seven at a time: a batch boundary falls between rows of every kind."""
+    monkeypatch.setattr(csv_writer, "ROWS_PER_CHUNK", 7)
+
+
+def both_ways(locale: str, semicolon: bool, selection: str | None,
+              filters: ExportFilters | None = None) -> tuple[bytes, bytes]:
+    filters = filters or ExportFilters()
     with force_locale(locale):
         reference = load_reference_data(locale)
-        python = b"".join(csv_writer.csv_chunks(iter_idea_rows(ExportFilters(), reference), locale,
+        python = b"".join(csv_writer.csv_chunks(iter_idea_rows(filters, reference), locale,
                                                 semicolon=semicolon, selection=selection))
         database = b"".join(csv_writer.database_csv_chunks(
-            ExportFilters(), reference, semicolon=semicolon, selection=selection, batch_size=7))
+            filters, reference, semicolon=semicolon, selection=selection))
     return python, database
 
 
@@ -179,3 +190,25 @@ def test_a_reader_gets_back_what_residents_wrote(tricky):
         assert float(row[14].replace(",", ".")) == round(idea.lat, 6)
     assert "[адрес почты удалён]" in data.decode("utf-8-sig")
     assert b"mail.kz" not in data and b"x@y.kz" not in data
+
+
+@pytest.mark.parametrize("narrowed", ["recommendation", "theme", "quarter", "stage", "days", "area",
+                                      "nothing"])
+def test_filtered_exports_are_the_same_both_ways(tricky, narrowed):
+    """The database path selects the rows its own way on SQLite (by the matching ids)."""
+    from myalmaty.exports.areas import parse_area
+
+    filters = {
+        "recommendation": ExportFilters(recommendation_id=tricky.recommendation_id),
+        "theme": ExportFilters(group_id=tricky.group_id),
+        "quarter": ExportFilters(quarter_id=tricky.quarter_id),
+        "stage": ExportFilters(stage=IdeaStage.IN_PROGRESS),
+        "days": ExportFilters(since=dt.date(2024, 3, 1), until=dt.date(2024, 6, 2)),
+        "area": ExportFilters(area=parse_area("76.95,43.1,77.05,43.24")),
+        "nothing": ExportFilters(since=dt.date(2100, 1, 1)),
+    }[narrowed]
+    python, database = both_ways("kk", True, None, filters)
+    assert database == python
+    rows = len(list(csv.reader(io.StringIO(python.decode("utf-8-sig"), newline=""),
+                               delimiter=";"))) - 1
+    assert (rows == 0) if narrowed == "nothing" else (0 < rows < len(tricky.ideas))

@@ -18,7 +18,7 @@ from myalmaty.core import jobs as core_jobs
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role
 from myalmaty.domain.jobs import ExportJob
-from myalmaty.exports import csv_writer, jobs, queries
+from myalmaty.exports import csv_writer, jobs
 from myalmaty.exports.services import ExportFormat
 from myalmaty.extensions import db
 from tests.conftest import requires_redis
@@ -115,7 +115,7 @@ def test_the_job_goes_from_queued_to_running_to_done_reporting_progress(
 
     real_save = jobs.save_progress
     monkeypatch.setattr(jobs, "save_progress", watch)
-    monkeypatch.setattr(queries.iter_idea_rows, "__defaults__", (2,))  # batches of two ideas
+    monkeypatch.setattr(csv_writer, "ROWS_PER_CHUNK", 2)  # batches of two ideas
 
     jobs.run_export(job.id)
 
@@ -163,7 +163,7 @@ def test_an_unexpected_failure_is_logged_and_shown_in_words(app, world, client, 
         yield b"half a file"
         raise OSError("disk full")
 
-    monkeypatch.setattr(csv_writer, "csv_chunks", broken)
+    monkeypatch.setattr(csv_writer, "database_csv_chunks", broken)
     client.post("/organise/exports/jobs", data={"format": "csv"})
 
     job = the_job()
