@@ -19,7 +19,7 @@ bound as parameters: the database only picks them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -127,7 +127,7 @@ def iter_csv_line_batches(
     categories: Mapping[int, str], quarters: Mapping[int, str],
     stages: Mapping[IdeaStage, str], formula_triggers: Sequence[str],
     batch_size: int = BATCH_SIZE,
-) -> Iterator[Sequence[Any]]:
+) -> Generator[Sequence[Any], None, None]:
     """The ideas the filters match, in id order, a batch at a time, their rows written by the
     database. `link` is the link cell around the idea's number (prefix, suffix); the names are
     cells keyed by id (stage), as the CSV writes them."""
@@ -169,4 +169,8 @@ def iter_csv_line_batches(
         .order_by(Idea.id)
     )
     result = connection.execute(statement, execution_options={"yield_per": batch_size})
-    yield from result.partitions()  # rows of CsvLineParts' columns
+    try:
+        yield from result.partitions()  # rows of CsvLineParts' columns
+    finally:
+        # A download stopped halfway leaves PostgreSQL's server-side cursor open otherwise.
+        result.close()

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from typing import Any
 
 from flask_babel import gettext as _
@@ -164,40 +165,42 @@ def database_csv_chunks(filters: ExportFilters, reference: ReferenceData, semico
     buffer.write(BOM)
     writer.writerow(header)
     lines = [_drain(buffer).decode("utf-8")]
-    for batch in iter_csv_line_batches(filters, delimiter, (link_prefix, link_suffix),
-                                       categories, quarters, stages, FORMULA_TRIGGERS,
-                                       ROWS_PER_CHUNK):
-        linked = taken_up.linked([row[0] for row in batch])
-        flagged = [row[0] for row in batch if row[8]]
-        from_python = {r.id: r for r in idea_rows_with_ids(flagged, reference)} if flagged else {}
-        add = lines.append
-        for idea_id, head, group_id, tail, lat, lon, published, created, has_at in batch:
-            if not has_at:
-                published_cell = day_cells.get(published) or day_cell(published)
-                created_cell = day_cells.get(created) or day_cell(created)
-                if published_cell is not None and created_cell is not None:
-                    key = (linked.get(idea_id), group_id)
-                    if (recommendations := recommendation_cells.get(key)) is None:
-                        titles = "; ".join(taken_up.of(key)[1])
-                        recommendations = recommendation_cells[key] = cell(
-                            neutralise_formula(titles))
-                    # Floats as the writer writes them (repr), with a decimal comma if asked.
-                    coordinates = f"{round(lat, 6)!r}{delimiter}{round(lon, 6)!r}"
-                    if semicolon:
-                        coordinates = coordinates.replace(".", ",")
-                    add(f"{head}{recommendations}{tail}{coordinates}{published_cell}"
-                        f"{created_cell}{end}")
-                    continue
-                from_python.update((r.id, r) for r in idea_rows_with_ids([idea_id], reference))
-            cells = cells_of(from_python[idea_id])
-            writer.writerow(cells + extra if extra else cells)
-            add(buffer.getvalue())
-            buffer.seek(0)
-            buffer.truncate()
-        if (report := progress_reporter()) is not None:
-            report(len(batch))
-        yield "".join(lines).encode("utf-8")
-        lines.clear()
+    batches = iter_csv_line_batches(filters, delimiter, (link_prefix, link_suffix),
+                                    categories, quarters, stages, FORMULA_TRIGGERS,
+                                    ROWS_PER_CHUNK)
+    with closing(batches):  # its cursor closed even if the download stops halfway
+        for batch in batches:
+            linked = taken_up.linked([row[0] for row in batch])
+            flagged = [row[0] for row in batch if row[8]]
+            from_python = {r.id: r for r in idea_rows_with_ids(flagged, reference)} if flagged else {}
+            add = lines.append
+            for idea_id, head, group_id, tail, lat, lon, published, created, has_at in batch:
+                if not has_at:
+                    published_cell = day_cells.get(published) or day_cell(published)
+                    created_cell = day_cells.get(created) or day_cell(created)
+                    if published_cell is not None and created_cell is not None:
+                        key = (linked.get(idea_id), group_id)
+                        if (recommendations := recommendation_cells.get(key)) is None:
+                            titles = "; ".join(taken_up.of(key)[1])
+                            recommendations = recommendation_cells[key] = cell(
+                                neutralise_formula(titles))
+                        # Floats as the writer writes them (repr), with a decimal comma if asked.
+                        coordinates = f"{round(lat, 6)!r}{delimiter}{round(lon, 6)!r}"
+                        if semicolon:
+                            coordinates = coordinates.replace(".", ",")
+                        add(f"{head}{recommendations}{tail}{coordinates}{published_cell}"
+                            f"{created_cell}{end}")
+                        continue
+                    from_python.update((r.id, r) for r in idea_rows_with_ids([idea_id], reference))
+                cells = cells_of(from_python[idea_id])
+                writer.writerow(cells + extra if extra else cells)
+                add(buffer.getvalue())
+                buffer.seek(0)
+                buffer.truncate()
+            if (report := progress_reporter()) is not None:
+                report(len(batch))
+            yield "".join(lines).encode("utf-8")
+            lines.clear()
     if lines:
         yield "".join(lines).encode("utf-8")
 

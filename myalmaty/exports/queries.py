@@ -294,8 +294,8 @@ class RecommendationsTakenUp:
         if (recommendations := self._taken_up_as.get(key)) is None:
             linked, group_id = key
             ids = set(linked or ())
-            if group_id is not None:
-                ids.update(self._reference.groups[group_id].recommendation_ids)
+            if (group := self._reference.groups.get(group_id or 0)) is not None:
+                ids.update(group.recommendation_ids)
             order = self._order
             ordered = tuple(sorted(ids, key=lambda i: order.get(i, len(order))))
             recommendations = self._taken_up_as[key] = (
