@@ -20,7 +20,7 @@ bound as parameters: the database only picks them.
 from __future__ import annotations
 
 from collections.abc import Generator, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -29,24 +29,6 @@ from myalmaty.domain.themes import IdeaGroup
 from myalmaty.exports.filters import ExportFilters, idea_conditions
 from myalmaty.exports.queries import BATCH_SIZE
 from myalmaty.extensions import db
-
-
-class CsvLineParts(NamedTuple):
-    """The columns of one idea's row, as the database wrote it (the rows come as they are, in
-    this order: a tuple per row is made once, by the driver): `head` holds the cells up to the theme and
-    `tail` the ones from the stage to the comments, each with its delimiter after it (`tail`
-    before it too); between them go the recommendations, after `tail` the coordinates and
-    days."""
-
-    id: int
-    head: str
-    group_id: int | None  # its theme, if active (the recommendations it takes up)
-    tail: str
-    lat: float
-    lon: float
-    published_hour: str | None  # "YYYY-MM-DD HH", in UTC
-    created_hour: str
-    has_at: bool  # some resident's text holds an "@": written from its IdeaRow instead
 
 
 def _text(value: Any) -> sa.ColumnElement[str]:
@@ -130,7 +112,14 @@ def iter_csv_line_batches(
 ) -> Generator[Sequence[Any], None, None]:
     """The ideas the filters match, in id order, a batch at a time, their rows written by the
     database. `link` is the link cell around the idea's number (prefix, suffix); the names are
-    cells keyed by id (stage), as the CSV writes them."""
+    cells keyed by id (stage), as the CSV writes them.
+
+    Each row is, as the driver makes it (no object per row): the idea's id; `head`, its cells
+    up to the theme, each with the delimiter after it; its theme's id if the theme is active
+    (the recommendations it takes up); `tail`, its cells from the stage to the comments, the
+    delimiter before and after each (the recommendations go between `head` and `tail`); lat;
+    lon; the UTC hours of its publication (None if unpublished) and submission, "2026-11-01 07";
+    whether a resident's text in it holds an "@" (then written from its `IdeaRow` instead)."""
     connection = db.session.connection()
     dialect = _Dialect(connection.dialect.name)
     sep = sa.literal(delimiter)
@@ -170,7 +159,7 @@ def iter_csv_line_batches(
     )
     result = connection.execute(statement, execution_options={"yield_per": batch_size})
     try:
-        yield from result.partitions()  # rows of CsvLineParts' columns
+        yield from result.partitions()
     finally:
         # A download stopped halfway leaves PostgreSQL's server-side cursor open otherwise.
         result.close()
