@@ -10,9 +10,12 @@ as a flush leaves it.
 
 The session's flush hooks do not run, so this is only for rows none of them acts on: the change
 marker (`domain.changes`), the map's kept cells (`domain.map_cells`) and the similarity index's
-marks (`domain.similarity`) follow published ideas, and a pending idea shows in none of them;
-the search index follows the row in the database itself (FTS5 triggers, a generated column).
-An idea in any other state is refused.
+marks (`domain.similarity`) follow published ideas, and a pending idea shows in none of them
+(nor does an audit entry); the search index follows the row in the database itself (FTS5
+triggers, a generated column). An idea in any other state is refused, and so are categories
+and quarters (a flush bumps the reference marker for them). The notifications read the audit
+entries queued on the session at the commit, which `audit.record_event_now` queues as
+`record_event` does.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm as so
 
 from myalmaty.domain.ideas import Idea, IdeaStatus
+from myalmaty.domain.reference import Category, Quarter
 
 
 def _row_values(mapper: so.Mapper[Any], state: so.InstanceState[Any]) -> dict[str, Any]:
@@ -57,6 +61,8 @@ def insert_now(session: so.Session | so.scoped_session[Any], obj: Any) -> None:
     """Store the new object `obj` with one INSERT and make it a persistent row of `session`."""
     if isinstance(obj, Idea) and obj.status is not IdeaStatus.PENDING:
         raise ValueError("only a pending idea is written past the flush hooks")
+    if isinstance(obj, (Category, Quarter)):
+        raise ValueError("reference data is written by a flush (it bumps the reference marker)")
     state: so.InstanceState[Any] = sa.inspect(obj)
     if state.key is not None or state.session_id is not None:
         raise ValueError("insert_now takes a new object that is in no session")

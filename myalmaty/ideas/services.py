@@ -115,8 +115,8 @@ def submit_idea(
     photo_key = store_photo(photo, store) if photo is not None and store is not None else None
     idea = Idea(author=author, status=IdeaStatus.PENDING, locale=locale, photo_key=photo_key)
     _set(idea, values)
-    # The quarter's column too: the relationship would set it only at the flush, and the
-    # audit entry, recorded before it, shows it (one flush writes both rows).
+    # The quarter's column too: the relationship would set it only when the row is written,
+    # and the audit entry's snapshot, taken before, shows it.
     quarter = values["quarter"]
     idea.quarter_id = quarter.id if quarter is not None else None
     # One INSERT each, past the unit of work (whose bookkeeping cost more than the two

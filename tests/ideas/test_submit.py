@@ -13,6 +13,7 @@ from myalmaty.domain.changes import current_version
 from myalmaty.domain.direct_insert import insert_now
 from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.domain.map_cells import MapCell
+from myalmaty.domain.reference import Category
 from myalmaty.extensions import db
 from myalmaty.ideas.queries import matching_text
 from myalmaty.moderation import services as moderation
@@ -152,13 +153,17 @@ def test_a_submission_shows_nowhere_public_until_it_is_published_then_everywhere
         sa.select(Idea.id).where(matching_text("cinema PANFIL"))).all() == [idea.id]
 
 
-def test_only_a_pending_idea_is_written_past_the_flush_hooks(resident, category):
-    idea = Idea(author=resident, category_id=category.id, title="Courtyard cinema",
-                description="Open-air screenings.", first_step="Ask the neighbours.",
-                lat=CENTRE[0], lon=CENTRE[1], status=IdeaStatus.PUBLISHED)
+def test_only_rows_no_flush_hook_acts_on_are_written_past_them(resident, category):
+    published = Idea(author=resident, category_id=category.id, title="Courtyard cinema",
+                     description="Open-air screenings.", first_step="Ask the neighbours.",
+                     lat=CENTRE[0], lon=CENTRE[1], status=IdeaStatus.PUBLISHED)
     with pytest.raises(ValueError, match="only a pending idea"):
-        insert_now(db.session, idea)
+        insert_now(db.session, published)
+    with pytest.raises(ValueError, match="reference marker"):
+        insert_now(db.session, Category(slug="parks", name_ru="Парки", name_kk="Саябақтар",
+                                        name_en="Parks"))
     assert db.session.scalar(sa.select(sa.func.count(Idea.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(Category.id))) == 1
 
 
 def test_messages_a_client_never_reads_do_not_pile_up_in_the_session(client, auth, resident,
