@@ -16,6 +16,7 @@ from sqlalchemy import orm as so
 
 from myalmaty.core.models import utcnow
 from myalmaty.domain.decisions import ACTION_LABELS, is_author_visible
+from myalmaty.domain.direct_insert import insert_now
 from myalmaty.domain.ideas import Idea
 from myalmaty.extensions import Model, db
 
@@ -68,6 +69,38 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _new_event(
+    actor: User | None,
+    action: str,
+    *,
+    idea: Idea | None,
+    group: IdeaGroup | None,
+    comment: Comment | None,
+    report: Report | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    note: str,
+) -> ModerationEvent:
+    if action not in ACTION_LABELS:
+        raise ValueError(f"no label for the audit action {action!r}")
+    return ModerationEvent(
+        actor=actor,
+        action=action,
+        idea=idea,
+        group=group,
+        comment=comment,
+        report=report,
+        before={k: _plain(v) for k, v in (before or {}).items()},
+        after={k: _plain(v) for k, v in (after or {}).items()},
+        note=note,
+    )
+
+
+def _queue_for_author(event: ModerationEvent) -> None:
+    if event.idea is not None and is_author_visible(event.action):
+        db.session.info.setdefault(AUTHOR_EVENTS, []).append(event)
+
+
 def record_event(
     actor: User | None,
     action: str,
@@ -87,22 +120,28 @@ def record_event(
     the notifications tell the author once the unit of work commits. An action without words
     in `decisions.ACTION_LABELS` is refused, so the log never shows a code.
     """
-    if action not in ACTION_LABELS:
-        raise ValueError(f"no label for the audit action {action!r}")
-    event = ModerationEvent(
-        actor=actor,
-        action=action,
-        idea=idea,
-        group=group,
-        comment=comment,
-        report=report,
-        before={k: _plain(v) for k, v in (before or {}).items()},
-        after={k: _plain(v) for k, v in (after or {}).items()},
-        note=note,
-    )
+    event = _new_event(actor, action, idea=idea, group=group, comment=comment, report=report,
+                       before=before, after=after, note=note)
     db.session.add(event)
-    if event.idea is not None and is_author_visible(action):
-        db.session.info.setdefault(AUTHOR_EVENTS, []).append(event)
+    _queue_for_author(event)
+    return event
+
+
+def record_event_now(
+    actor: User | None,
+    action: str,
+    *,
+    idea: Idea,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> ModerationEvent:
+    """`record_event` for an idea already stored with `direct_insert.insert_now` (a new
+    submission): the entry is written at once the same way, and queued for the author alike."""
+    event = _new_event(actor, action, idea=idea, group=None, comment=None, report=None,
+                       before=before, after=after, note=note)
+    insert_now(db.session, event)
+    _queue_for_author(event)
     return event
 
 

@@ -7,9 +7,16 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from myalmaty.core import grid
 from myalmaty.domain.audit import ModerationEvent
+from myalmaty.domain.changes import current_version
+from myalmaty.domain.direct_insert import insert_now
 from myalmaty.domain.ideas import Idea, IdeaStatus
+from myalmaty.domain.map_cells import MapCell
+from myalmaty.domain.reference import Category
 from myalmaty.extensions import db
+from myalmaty.ideas.queries import matching_text
+from myalmaty.moderation import services as moderation
 from tests.factories import CENTRE, make_category, make_idea, make_quarter
 
 
@@ -114,6 +121,49 @@ def test_a_submission_runs_the_same_few_statements_however_many_ideas_there_are(
     assert submission() == first, first
     assert [s for s in first if s.split()[0] in {"SELECT", "INSERT", "UPDATE", "DELETE"}] == [
         "SELECT users", "SELECT content_version", "INSERT ideas", "INSERT moderation_events"]
+
+
+def test_a_submission_shows_nowhere_public_until_it_is_published_then_everywhere(
+        client, auth, resident, moderator, idea_form):
+    """The idea and its audit entry are written past the unit of work, so nothing the flush
+    hooks keep may be missed: the change marker, the map's kept cells, the search index."""
+    marker = current_version(db.session)
+    auth.as_user(resident)
+    assert client.post("/ideas/new", data=idea_form()).status_code == 302
+    assert current_version(db.session) == marker  # a pending idea changes no public answer
+    assert db.session.scalars(sa.select(MapCell)).all() == []
+    idea = only_idea()
+    assert {column: getattr(idea, column) for column in grid.cell_keys(*CENTRE)} == \
+        grid.cell_keys(*CENTRE)
+    event = db.session.scalars(sa.select(ModerationEvent)).one()
+    assert (event.before, event.note, event.author_seen_at) == ({}, "", None)
+    assert event.after == {"title": idea.title, "description": idea.description,
+                           "first_step": idea.first_step, "category_id": idea.category_id,
+                           "lat": idea.lat, "lon": idea.lon, "quarter_id": None,
+                           "photo_key": None, "status": "pending"}
+
+    moderation.publish_idea(moderator, idea, version=idea.version)
+    db.session.commit()
+    assert current_version(db.session) > marker
+    assert {(cell.level, cell.count) for cell in db.session.scalars(sa.select(MapCell))} == {
+        (level, 1) for level in grid.LEVELS}
+    assert db.session.scalars(
+        sa.select(Idea.id).where(matching_text("кинотеатр panfilov"))).all() == []
+    assert db.session.scalars(
+        sa.select(Idea.id).where(matching_text("cinema PANFIL"))).all() == [idea.id]
+
+
+def test_only_rows_no_flush_hook_acts_on_are_written_past_them(resident, category):
+    published = Idea(author=resident, category_id=category.id, title="Courtyard cinema",
+                     description="Open-air screenings.", first_step="Ask the neighbours.",
+                     lat=CENTRE[0], lon=CENTRE[1], status=IdeaStatus.PUBLISHED)
+    with pytest.raises(ValueError, match="only a pending idea"):
+        insert_now(db.session, published)
+    with pytest.raises(ValueError, match="reference marker"):
+        insert_now(db.session, Category(slug="parks", name_ru="Парки", name_kk="Саябақтар",
+                                        name_en="Parks"))
+    assert db.session.scalar(sa.select(sa.func.count(Idea.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(Category.id))) == 1
 
 
 def test_messages_a_client_never_reads_do_not_pile_up_in_the_session(client, auth, resident,
