@@ -198,7 +198,8 @@ class Floors:
     def bump_marker(self) -> None:
         """What any write to a published idea does to the change marker (a support, a stage):
         whatever a process kept at the old marker is no longer current."""
-        self.rows("UPDATE content_version SET version = version + 1 WHERE id = 1")
+        self.connection.cursor().execute(
+            "UPDATE content_version SET version = version + 1 WHERE id = 1")
         if not self.postgres:
             self.connection.commit()
 
