@@ -98,8 +98,9 @@ class Idea(TimestampMixin, Model):
         sa.Index("ix_ideas_status_published_at_id", "status", "published_at", "id"),
         sa.Index("ix_ideas_status_support_count_id", "status", "support_count", "id"),
         sa.Index("ix_ideas_status_comment_count_id", "status", "comment_count", "id"),
-        # The dashboard's counts of published ideas by quarter, category and stage, each a
-        # GROUP BY answered from an index alone (organise.dashboard_queries).
+        # The counts of published ideas by quarter, category and stage, each a GROUP BY
+        # answered from an index alone (`domain.published_counts.rebuild`; the dashboard reads
+        # the counts kept on write).
         sa.Index("ix_ideas_status_quarter_id", "status", "quarter_id"),
         sa.Index("ix_ideas_status_category_id", "status", "category_id"),
         sa.Index("ix_ideas_status_stage", "status", "stage"),
