@@ -239,3 +239,8 @@ def test_two_transactions_counting_one_row_at_once_both_count(postgres_app, exis
 
     assert not failures, failures
     assert kept_rows() == {("hour", "2026-11-20T06"): 2 + existing}
+
+
+def test_the_counts_read_take_in_this_session_s_changes_not_yet_flushed(world):
+    world["ideas"][1].stage = IdeaStage.IN_PROGRESS
+    assert published_counts.counts(db.session)["stage"] == {"new": 8, "done": 4, "in_progress": 1}
