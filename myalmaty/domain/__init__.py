@@ -1,7 +1,7 @@
 """Every model, imported in one place so that the metadata (and Alembic) sees the whole schema
 (and the flush hook that keeps the aggregates of ideas, `kept`, is always listening)."""
 
-from myalmaty.domain import kept
+from myalmaty.domain import kept  # noqa: F401  (its flush hook keeps the aggregates of ideas)
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent
 from myalmaty.domain.changes import ContentVersion
@@ -46,5 +46,4 @@ __all__ = [
     "ThemeSuggestion",
     "ThemeSuggestionRun",
     "User",
-    "kept",
 ]
