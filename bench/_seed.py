@@ -17,7 +17,7 @@ from myalmaty import create_app
 from myalmaty.core import grid
 from myalmaty.core.geo import geometry_summary
 from myalmaty.core.models import utcnow
-from myalmaty.domain import map_cells
+from myalmaty.domain import kept
 from myalmaty.domain.accounts import User
 from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.domain.reference import Category, Quarter
@@ -80,5 +80,5 @@ def add_ideas(app: Flask, count: int, seed: int = 1) -> None:
             # A bulk insert skips the model's events: the map's cells are computed here.
             rows[-1].update(grid.cell_keys(rows[-1]["lat"], rows[-1]["lon"]))
         db.session.execute(sa.insert(Idea), rows)
-        map_cells.rebuild(db.session.connection())  # as the flush would have kept them
+        kept.rebuild(db.session.connection())  # as the flush would have kept them
         db.session.commit()

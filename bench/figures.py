@@ -72,6 +72,8 @@ class Figure:
     # A query string never asked before on every request: what building the answer costs
     # when no process has it kept yet (`api.bodies`).
     fresh: bool = False
+    # Run before each request, outside its time (a write that comes between two views).
+    before: Callable[[], Any] | None = None
     _asked: int = 0
 
     def next_path(self) -> str:
@@ -192,6 +194,14 @@ class Floors:
 
     def version(self) -> str:
         return json.dumps(self.rows("SELECT version FROM content_version WHERE id = 1"))
+
+    def bump_marker(self) -> None:
+        """What any write to a published idea does to the change marker (a support, a stage):
+        whatever a process kept at the old marker is no longer current."""
+        self.connection.cursor().execute(
+            "UPDATE content_version SET version = version + 1 WHERE id = 1")
+        if not self.postgres:
+            self.connection.commit()
 
     def clusters(self, bbox: BBox, zoom: int) -> str:
         # As the app without filters: the cells' rows kept on write (`domain.map_cells`).
@@ -344,9 +354,12 @@ class Floors:
         return [" ".join(str(c) for c in row[-1:]) for row in cursor.fetchall()]
 
 
-def timed(function: Callable[[], Any], runs: int) -> list[float]:
+def timed(function: Callable[[], Any], runs: int,
+          before: Callable[[], Any] | None = None) -> list[float]:
     times = []
     for _ in range(runs):
+        if before is not None:
+            before()
         start = time.perf_counter()
         function()
         times.append(time.perf_counter() - start)

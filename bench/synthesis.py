@@ -60,6 +60,7 @@ def seed_links(linked: int, ideas: int) -> tuple[int, int]:
     import sqlalchemy as sa
 
     from myalmaty.core.models import utcnow
+    from myalmaty.domain import kept
     from myalmaty.domain.accounts import User
     from myalmaty.domain.ideas import Idea, IdeaStatus, Support
     from myalmaty.domain.reference import Forum, Recommendation
@@ -95,6 +96,7 @@ def seed_links(linked: int, ideas: int) -> tuple[int, int]:
     # One idea in a hundred marked as a duplicate of another (its supports count for that one).
     db.session.execute(sa.update(Idea).where(Idea.id % 100 == 7).values(
         status=IdeaStatus.DUPLICATE, duplicate_of_id=Idea.id - 1))
+    kept.rebuild(db.session.connection())  # the bulk UPDATE skipped the flush that keeps them
     db.session.commit()
     # The statistics `fill` gathered saw no theme at all: gather them again, as autovacuum would.
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:

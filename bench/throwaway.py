@@ -17,7 +17,7 @@ from myalmaty import create_app
 from myalmaty.core import grid
 from myalmaty.core.database import throwaway_schema
 from myalmaty.core.geo import geometry_summary
-from myalmaty.domain import map_cells
+from myalmaty.domain import kept
 from myalmaty.domain.ideas import Idea, IdeaStage
 from myalmaty.extensions import db
 from myalmaty.ideas.text import search_text
@@ -124,8 +124,8 @@ def fill(database_url: str, ideas: int, seed: int = 1) -> None:
                 })
             db.session.execute(sa.insert(table), rows)
             db.session.commit()
-        # A bulk insert skips the flush that keeps the map's clusters: build them once.
-        map_cells.rebuild(db.session.connection())
+        # A bulk insert skips the flush that keeps the aggregates of ideas: build them once.
+        kept.rebuild(db.session.connection())
         db.session.commit()
         # As autovacuum would soon: statistics, and on PostgreSQL the visibility map that
         # index-only scans need.

@@ -3,6 +3,10 @@ models' schema, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -11,6 +15,7 @@ from flask_migrate import downgrade, upgrade
 
 from myalmaty import create_app
 from myalmaty.core.database import throwaway_schema
+from myalmaty.domain.accounts import User
 from myalmaty.domain.search import not_in_models
 from myalmaty.extensions import db
 from tests.conftest import (
@@ -117,6 +122,61 @@ def test_the_kept_map_cells_migration_counts_the_published_ideas(tmp_path):
         downgrade(revision="base")
         db.engine.dispose()
     assert rows == [(10, grid.cell_key(43.2583, 76.9536, 10), 1, "new", 2, 43.2583, 43.2584)]
+
+
+@contextlib.contextmanager
+def _empty_database(backend: str, tmp_path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path}/{backend}.sqlite3"
+        return
+    with throwaway_schema(requires_postgres(), "migr") as url:
+        yield url
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_published_counts_migration_counts_the_published_ideas(tmp_path, backend):
+    from shapely.geometry import shape
+
+    from myalmaty.core.geo import geometry_summary
+    from myalmaty.domain.ideas import Idea
+    from myalmaty.domain.reference import Category, Quarter
+    from tests.factories import PANFILOV_SQUARE
+
+    ideas = [  # status, quarter, stage, published_at (UTC)
+        ("published", 1, "new", dt.datetime(2026, 11, 22, 19, 30, tzinfo=dt.UTC)),
+        ("published", None, "done", dt.datetime(2026, 11, 22, 19, 59, tzinfo=dt.UTC)),
+        ("published", 1, "new", dt.datetime(2026, 11, 23, 0, 5, tzinfo=dt.UTC)),
+        ("hidden", 1, "new", dt.datetime(2026, 11, 23, 0, 5, tzinfo=dt.UTC)),
+        ("pending", None, "new", None),
+    ]
+    with _empty_database(backend, tmp_path) as url:
+        app = create_app(make_test_config(url, tmp_path))
+        with app.app_context():
+            upgrade(revision="8c1f4e7a2d90")
+            with db.engine.begin() as connection:
+                connection.execute(sa.insert(User.__table__).values(
+                    id=1, email="a@example.kz", display_name="A"))
+                connection.execute(sa.insert(Category.__table__).values(
+                    id=7, slug="c", name_ru="К", name_kk="С", name_en="C"))
+                connection.execute(sa.insert(Quarter.__table__).values(
+                    id=1, slug="q", name_ru="К", name_kk="О", name_en="Q",
+                    boundary_geojson="{}", **geometry_summary(shape(PANFILOV_SQUARE))))
+                connection.execute(sa.insert(Idea.__table__), [
+                    {"title": "t", "description": "d", "first_step": "f", "category_id": 7,
+                     "quarter_id": quarter, "lat": 43.25, "lon": 76.95, "author_id": 1,
+                     "status": status, "stage": stage, "published_at": published_at}
+                    for status, quarter, stage, published_at in ideas])
+            upgrade()
+            with db.engine.connect() as connection:
+                rows = connection.execute(sa.text(
+                    "SELECT dimension, key, count FROM published_counts")).all()
+            downgrade(revision="base")
+            db.engine.dispose()
+    assert {(dimension, key): count for dimension, key, count in rows} == {
+        ("quarter", "1"): 2, ("quarter", ""): 1, ("category", "7"): 3,
+        ("stage", "new"): 2, ("stage", "done"): 1,
+        ("hour", "2026-11-22T19"): 2, ("hour", "2026-11-23T00"): 1,
+    }
 
 
 def test_the_kazakh_fold_migration_refolds_stored_search_text_and_its_index(tmp_path):

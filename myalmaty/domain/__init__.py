@@ -1,11 +1,14 @@
-"""Every model, imported in one place so that the metadata (and Alembic) sees the whole schema."""
+"""Every model, imported in one place so that the metadata (and Alembic) sees the whole schema
+(and the flush hook that keeps the aggregates of ideas, `kept`, is always listening)."""
 
+from myalmaty.domain import kept  # noqa: F401  (its flush hook keeps the aggregates of ideas)
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent
 from myalmaty.domain.changes import ContentVersion
 from myalmaty.domain.ideas import Comment, Idea, Report, Support
 from myalmaty.domain.jobs import ExportJob, PendingNotification
 from myalmaty.domain.map_cells import MapCell
+from myalmaty.domain.published_counts import PublishedCount
 from myalmaty.domain.reference import (
     AgendaItem,
     Category,
@@ -34,6 +37,7 @@ __all__ = [
     "MapCell",
     "ModerationEvent",
     "PendingNotification",
+    "PublishedCount",
     "Quarter",
     "Recommendation",
     "RecommendationLink",

@@ -50,7 +50,7 @@ _marker = cast(sa.Table, ContentVersion.__table__)
 
 def _first_version() -> int:
     # A database made afresh starts from a number no earlier one is likely to have reached:
-    # what a process keeps by version (counts, and ETags in browsers) cannot be taken for it.
+    # what a process keeps by version (its caches, and ETags in browsers) cannot be taken for it.
     return secrets.randbelow(1 << 40)
 
 

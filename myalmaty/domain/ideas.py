@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -97,8 +98,9 @@ class Idea(TimestampMixin, Model):
         sa.Index("ix_ideas_status_published_at_id", "status", "published_at", "id"),
         sa.Index("ix_ideas_status_support_count_id", "status", "support_count", "id"),
         sa.Index("ix_ideas_status_comment_count_id", "status", "comment_count", "id"),
-        # The dashboard's counts of published ideas by quarter, category and stage, each a
-        # GROUP BY answered from an index alone (organise.dashboard_queries).
+        # The counts of published ideas by quarter, category and stage, each a GROUP BY
+        # answered from an index alone (`domain.published_counts.rebuild`; the dashboard reads
+        # the counts kept on write).
         sa.Index("ix_ideas_status_quarter_id", "status", "quarter_id"),
         sa.Index("ix_ideas_status_category_id", "status", "category_id"),
         sa.Index("ix_ideas_status_stage", "status", "stage"),
@@ -129,11 +131,12 @@ class Idea(TimestampMixin, Model):
     # search over Cyrillic compares against this column instead.
     search_text: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     locale: so.Mapped[str] = so.mapped_column(sa.String(2), default="ru", server_default="ru")
-    # `active_history` on the columns that place an idea on the map's kept clusters
-    # (`domain.map_cells`): a change always knows the value it replaces, even once expired.
+    # `active_history` on the columns that place an idea in the aggregates kept on write
+    # (`domain.kept`): a change always knows the value it replaces, even once expired.
     category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("categories.id"), index=True,
                                                    active_history=True)
-    quarter_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("quarters.id"), index=True)
+    quarter_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("quarters.id"), index=True,
+                                                         active_history=True)
     lat: so.Mapped[float] = so.mapped_column(active_history=True)
     lon: so.Mapped[float] = so.mapped_column(active_history=True)
     photo_key: so.Mapped[str | None] = so.mapped_column(sa.String(64))
@@ -166,7 +169,7 @@ class Idea(TimestampMixin, Model):
     comment_count: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     # Set for every published idea (`_keep_derived_columns`), so the newest-first list sorts on
     # it alone, from an index.
-    published_at: so.Mapped[dt.datetime | None]
+    published_at: so.Mapped[dt.datetime | None] = so.mapped_column(active_history=True)
     # The point's cell on the map's grid at each level of `core.grid` (kept with lat/lon).
     cell_10: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0, server_default="0")
     cell_12: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0, server_default="0")
@@ -221,6 +224,32 @@ def _keep_derived_columns(_mapper: object, _connection: object, idea: Idea) -> N
     if idea.status is IdeaStatus.PUBLISHED and idea.published_at is None:
         # created_at is still unset before an INSERT (its default comes with the statement).
         idea.published_at = getattr(idea, "created_at", None) or utcnow()
+
+
+Values = dict[str, Any]
+
+
+def _old(idea: Idea, name: str) -> Any:
+    history = sa.inspect(idea).attrs[name].history
+    return history.deleted[0] if history.deleted else getattr(idea, name)
+
+
+def flushed_changes(session: so.Session, names: Iterable[str]
+                    ) -> Iterator[tuple[Values | None, Values | None]]:
+    """What each idea of a flush was and is, by the attributes `names`: None before an
+    insert and after a delete. Read after the flush (`after_flush`): the session's new, dirty
+    and deleted objects and the attributes' history still tell what was before."""
+    names = tuple(names)
+    for obj in session.new:
+        if isinstance(obj, Idea):
+            yield None, {name: getattr(obj, name) for name in names}
+    for obj in session.dirty:
+        if isinstance(obj, Idea) and session.is_modified(obj):
+            yield ({name: _old(obj, name) for name in names},
+                   {name: getattr(obj, name) for name in names})
+    for obj in session.deleted:
+        if isinstance(obj, Idea):
+            yield {name: _old(obj, name) for name in names}, None
 
 
 # The full-text index over search_text (`domain.search`).

@@ -13,8 +13,9 @@ Sums and counts add and subtract; a bound can only be recomputed, from the ideas
 when the idea leaving it lay on it (rare but for small cells, where it is cheap). A row whose
 count falls to zero is deleted.
 
-Bulk statements that publish, hide, move or recategorise ideas skip the flush: they must call
-`rebuild` (as bench seeding does).
+The flush hook that calls `apply_changes` is `domain.kept`'s, shared with the other aggregates
+kept on write. Bulk statements that publish, hide, move or recategorise ideas skip the flush:
+they must call `kept.rebuild` (as bench seeding does).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from myalmaty.core import grid
 from myalmaty.core.models import enum_column
-from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
+from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus, Values
 from myalmaty.extensions import Model
 
 # The idea's columns that decide which rows it counts in.
@@ -93,27 +94,10 @@ class _Delta:
             self.max_lat = lat if self.max_lat is None else max(self.max_lat, lat)
 
 
-def _old(idea: Idea, name: str) -> Any:
-    history = sa.inspect(idea).attrs[name].history
-    return history.deleted[0] if history.deleted else getattr(idea, name)
-
-
-def _place(status: IdeaStatus, lat: float, lon: float, category_id: int,
-           stage: IdeaStage) -> _Place | None:
-    return _Place(lat, lon, category_id, stage) if status is IdeaStatus.PUBLISHED else None
-
-
-def _before_and_after(session: so.Session) -> Iterable[tuple[_Place | None, _Place | None]]:
-    for obj in session.new:
-        if isinstance(obj, Idea):
-            yield None, _place(*(getattr(obj, name) for name in KEY_ATTRIBUTES))
-    for obj in session.dirty:
-        if isinstance(obj, Idea) and session.is_modified(obj):
-            yield (_place(*(_old(obj, name) for name in KEY_ATTRIBUTES)),
-                   _place(*(getattr(obj, name) for name in KEY_ATTRIBUTES)))
-    for obj in session.deleted:
-        if isinstance(obj, Idea):
-            yield _place(*(_old(obj, name) for name in KEY_ATTRIBUTES)), None
+def _place(values: Values | None) -> _Place | None:
+    if values is None or values["status"] is not IdeaStatus.PUBLISHED:
+        return None
+    return _Place(values["lat"], values["lon"], values["category_id"], values["stage"])
 
 
 def _widened(connection: sa.Connection, kept: Any, came: Any, smallest: bool) -> Any:
@@ -175,10 +159,12 @@ def _shrink(connection: sa.Connection, level: int, cell: int, left: _Place) -> N
 
 
 def apply_changes(connection: sa.Connection,
-                  changes: Iterable[tuple[_Place | None, _Place | None]]) -> None:
+                  changes: Iterable[tuple[Values | None, Values | None]]) -> None:
+    """The rows an idea left and came to, from what it was and is (`ideas.flushed_changes`)."""
     deltas: dict[tuple[int, int, int, IdeaStage], _Delta] = {}
     left: list[tuple[int, int, _Place]] = []
-    for before, after in changes:
+    for was, now in changes:
+        before, after = _place(was), _place(now)
         if before == after:
             continue
         for place, sign in ((before, -1), (after, 1)):
@@ -202,15 +188,6 @@ def apply_changes(connection: sa.Connection,
             cells_table.c.count <= 0))
     for level, cell, place in left:
         _shrink(connection, level, cell, place)
-
-
-@sa.event.listens_for(so.Session, "after_flush")
-def _keep_cells(session: so.Session, _context: Any) -> None:
-    # After the ideas' own statements (their rows are what a bound is recomputed from); the
-    # session's new/dirty/deleted and the attributes' history still tell what was before.
-    changes = list(_before_and_after(session))
-    if changes:
-        apply_changes(session.connection(), changes)
 
 
 def rebuild(connection: sa.Connection) -> None:

@@ -1,29 +1,22 @@
-"""The numbers of the organisers' dashboard, each computed by the database in one aggregate query.
+"""The numbers of the organisers' dashboard, each read in one query.
 
-The page runs the same dozen queries whatever the number of ideas: counts are GROUP BY or
-filtered aggregates, never Python loops over rows, each answered from an index on
-(status, column) alone.
-
-The counts of published ideas (by quarter, category and stage, and by week) are kept by each
-process with the change marker they were counted at (`domain.changes`, bumped by every write
-that changes a published idea): while the marker stays, the page reads it and nothing more
-of them. The other statuses and the backlog are counted every time (they move without the
-marker).
+The page runs the same dozen queries whatever the number of ideas. The counts of published
+ideas (by quarter, category and stage, and by week) are kept up to date on write
+(`domain.published_counts`): a few small rows, read whatever else changed. The other statuses
+and the backlog are counted by aggregates answered from an index on (status, column) alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy import orm as so
 
-from myalmaty.domain.changes import CONTENT_CHANGED, current_version
+from myalmaty.domain import published_counts as kept_counts
 from myalmaty.domain.ideas import Idea, IdeaStage, IdeaStatus
 from myalmaty.domain.reference import Category, Forum, Quarter, Recommendation
 from myalmaty.domain.rules import idea_recommendation_pairs
@@ -94,15 +87,12 @@ class Dashboard:
 
 _published = Idea.status == IdeaStatus.PUBLISHED
 _NOT_PUBLISHED = [status for status in IdeaStatus if status is not IdeaStatus.PUBLISHED]
-_EXTENSION = "myalmaty.dashboard_counts"
 
 
 @dataclass(frozen=True)
 class PublishedCounts:
-    """What the dashboard counts of published ideas, as of change marker `version`."""
+    """What the dashboard counts of published ideas."""
 
-    version: int
-    first_week: dt.datetime
     by_quarter: dict[int | None, int]
     by_category: dict[int, int]
     by_stage: dict[IdeaStage, int]
@@ -133,15 +123,10 @@ def _counts(column: so.QueryableAttribute[Any], *conditions: sa.ColumnElement[bo
 
 def _weeks(now: dt.datetime, timezone: ZoneInfo) -> list[tuple[dt.date, int]]:
     starts = week_starts(now, timezone)
-    columns = [
-        sa.func.count(Idea.id).filter(Idea.published_at >= start, Idea.published_at < end)
-        for start, end in itertools.pairwise(starts)
-    ]
-    row = db.session.execute(
-        sa.select(*columns).where(_published, Idea.published_at >= starts[0], Idea.published_at < starts[-1])
-    ).one()
+    numbers = kept_counts.published_between(db.session, starts)
     # N+1 bounds give N weeks: each week is named by the day it starts.
-    return [(start.astimezone(timezone).date(), number) for start, number in zip(starts, row, strict=False)]
+    return [(start.astimezone(timezone).date(), number)
+            for start, number in zip(starts, numbers, strict=False)]
 
 
 def _pending() -> PendingBacklog:
@@ -170,27 +155,16 @@ def _by_category(counts: dict[int, int]) -> list[tuple[Category, int]]:
 
 
 def published_counts(now: dt.datetime, timezone: ZoneInfo) -> PublishedCounts:
-    """The counts of published ideas: this process's, if counted at the current marker (and
-    for the same weeks), else counted now and kept."""
-    version = current_version(db.session)  # flushes pending changes first (autoflush)
-    first_week = week_starts(now, timezone)[0]
-    store: dict[str, PublishedCounts] = current_app.extensions.setdefault(_EXTENSION, {})
-    kept = store.get("counts")
-    # A transaction that changed ideas itself sees what no other does: it counts afresh.
-    changed_here = bool(db.session.info.get(CONTENT_CHANGED))
-    if not changed_here and kept is not None and (kept.version, kept.first_week) == (
-            version, first_week):
-        return kept
-    counts = PublishedCounts(
-        version=version, first_week=first_week,
-        by_quarter=_counts(Idea.quarter_id, _published),
-        by_category=_counts(Idea.category_id, _published),
-        by_stage=_counts(Idea.stage, _published),
+    """The counts of published ideas, from the rows kept on write (pending changes of this
+    session are flushed first, and so counted)."""
+    kept = kept_counts.counts(db.session)
+    return PublishedCounts(
+        by_quarter={None if key == kept_counts.NO_QUARTER else int(key): number
+                    for key, number in kept[kept_counts.QUARTER].items()},
+        by_category={int(key): number for key, number in kept[kept_counts.CATEGORY].items()},
+        by_stage={IdeaStage(key): number for key, number in kept[kept_counts.STAGE].items()},
         weeks=_weeks(now, timezone),
     )
-    if not changed_here:
-        store["counts"] = counts
-    return counts
 
 
 def _top_ideas() -> list[Idea]:

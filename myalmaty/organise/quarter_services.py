@@ -27,8 +27,9 @@ from myalmaty.core.geo import (
 )
 from myalmaty.core.models import utcnow
 from myalmaty.core.permissions import Role, require
+from myalmaty.domain import published_counts
 from myalmaty.domain.audit import record_event
-from myalmaty.domain.ideas import Idea
+from myalmaty.domain.ideas import Idea, IdeaStatus
 from myalmaty.domain.lookups import first_quarter_covering
 from myalmaty.domain.reference import Quarter
 from myalmaty.extensions import db
@@ -202,19 +203,25 @@ def _reassign_ideas(quarter: Quarter) -> Reassignment:
                 others = [q for q in queries.quarters_for_assignment() if q.id != quarter.id]
             target = first_quarter_covering(others, lat, lon)
             moved[target.id if target else None].append(idea_id)
-    _set_quarter(joined, quarter.id)
+    _set_quarter(joined, None, quarter.id)
     for target_id, idea_ids in moved.items():
-        _set_quarter(idea_ids, target_id)
+        _set_quarter(idea_ids, quarter.id, target_id)
     return Reassignment(joined=len(joined), left=sum(len(ids) for ids in moved.values()))
 
 
-def _set_quarter(idea_ids: list[int], quarter_id: int | None) -> None:
-    # The version goes up as with any other change, so a moderator's open form notices.
+def _set_quarter(idea_ids: list[int], from_id: int | None, to_id: int | None) -> None:
+    # The version goes up as with any other change, so a moderator's open form notices. A bulk
+    # UPDATE skips the flush that keeps the dashboard's counts: the published ideas it moved
+    # (as they are when it runs, the rows locked) move their counts.
     for start in range(0, len(idea_ids), _UPDATE_CHUNK):
-        db.session.execute(
+        statuses = db.session.scalars(
             sa.update(Idea)
-            .where(Idea.id.in_(idea_ids[start:start + _UPDATE_CHUNK]))
-            .values(quarter_id=quarter_id, version=Idea.version + 1, updated_at=utcnow()),
+            .where(Idea.id.in_(idea_ids[start:start + _UPDATE_CHUNK]),
+                   Idea.quarter_id.is_not_distinct_from(from_id))
+            .values(quarter_id=to_id, version=Idea.version + 1, updated_at=utcnow())
+            .returning(Idea.status),
             execution_options={"synchronize_session": "fetch"},
-        )
+        ).all()
+        published_counts.move_quarter(db.session.connection(), from_id, to_id,
+                                      statuses.count(IdeaStatus.PUBLISHED))
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from myalmaty import create_app
 from myalmaty.core.permissions import Role
 from myalmaty.domain.changes import current_version
-from myalmaty.domain.ideas import IdeaStatus
+from myalmaty.domain.ideas import Idea, IdeaStatus
+from myalmaty.domain.similarity import IdeaIndexMark
 from myalmaty.extensions import db
-from myalmaty.ideas.similarity import similar_ideas
+from myalmaty.ideas.similarity import queries, similar_ideas
 from myalmaty.ideas.similarity.normalise import skeleton, tokens
 from myalmaty.moderation import services
 from tests.conftest import make_test_config
@@ -162,3 +164,35 @@ def test_a_category_is_no_part_of_the_text(app):
     idea.category = make_category()
     db.session.commit()
     assert found() == [idea.id]
+
+
+def test_catching_up_reads_the_marks_first_not_every_idea(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's planner, led by its statistics")
+    # Many ideas and no mark yet, with statistics (as after a bulk load and ANALYZE).
+    ideas = Idea.__table__
+    row = db.session.execute(sa.select(ideas).where(ideas.c.id == make_idea().id)).one()._asdict()
+    del row["id"]
+    db.session.execute(sa.insert(ideas), [{**row, "import_hash": None} for _ in range(3000)])
+    db.session.execute(sa.delete(IdeaIndexMark))
+    db.session.commit()
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+    db.engine.dispose()
+    asked: list[tuple[str, tuple]] = []
+
+    def record(_conn, _cursor, statement, parameters, *_args) -> None:
+        if "idea_index_marks" in statement:
+            asked.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert queries.changed_since(0) == []
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+
+    with db.engine.connect() as connection:
+        plan = [row[-1] for statement, parameters in asked
+                for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+    assert asked
+    assert not any(line.startswith("SCAN ideas") for line in plan), plan
