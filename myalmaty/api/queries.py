@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from myalmaty.core import grid
+from myalmaty.core.database import read_outside_transaction
 from myalmaty.core.geo import BBox
 from myalmaty.domain.changes import version_on
 from myalmaty.domain.ideas import Idea
@@ -45,9 +46,7 @@ def collection_version() -> str:
     statements, so what follows needs no transaction either (on PostgreSQL each statement saw
     its own snapshot anyway).
     """
-    session = db.session()
-    autocommit = {"isolation_level": "AUTOCOMMIT"} if session.get_transaction() is None else None
-    return str(version_on(session.connection(execution_options=autocommit)))
+    return str(version_on(read_outside_transaction(db.session())))
 
 
 def feature_rows(filters: IdeaFilters, locale: str, idea_id: int | None = None) -> list[sa.Row]:

@@ -19,7 +19,7 @@ from myalmaty.core.pagination import count_of, paginate_ids
 from myalmaty.domain import lookups
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent
-from myalmaty.domain.changes import current_version
+from myalmaty.domain.changes import content_version
 from myalmaty.domain.ideas import (
     Comment,
     CommentStatus,
@@ -119,7 +119,7 @@ _KEPT_COUNTS = 256
 
 def _published_count(filters: IdeaFilters) -> Callable[[sa.Select[Any]], int]:
     def count(ids: sa.Select[Any]) -> int:
-        key = (current_version(db.session), filters)
+        key = (content_version(db.session), filters)
         if key not in _counts:
             if len(_counts) >= _KEPT_COUNTS:
                 _counts.clear()
