@@ -131,8 +131,10 @@ _BOX = ("min_lon", "min_lat", "max_lon", "max_lat")
 
 def _number_text(column: Any, dialect: str) -> sa.ColumnElement[str]:
     """A coordinate as JSON text that reads back as the same float. PostgreSQL's text of a
-    float8 is the shortest that does; SQLite's is cut to 15 digits, so a number that needs
-    more (never one the app stored: `ideas.location` keeps six decimals) gets 17."""
+    float8 is the shortest that does. SQLite's is cut to 15 digits, which is exact for every
+    point the app stores (`ideas.location` keeps six decimals); a number SQLite does not read
+    back from it as itself gets 17 (its reading is not always correctly rounded, so a few
+    six-decimal points get 17 digits too: longer text, the same number)."""
     text = sa.cast(column, sa.Text)
     if dialect == "postgresql":
         return text
