@@ -217,7 +217,7 @@ class Floors:
                            for r in rows])
 
     def features(self, bbox: BBox) -> str:
-        # As the app (`api.queries.box_rows`): one key range of the finest cells per column of
+        # As the app (`api.queries.box_features`): one key range of the finest cells per column of
         # them, each a probe of the index on that level, then the exact box.
         ranges = grid.key_ranges(bbox).ranges()
         values = ", ".join("(?, ?)" for _ in ranges)

@@ -72,7 +72,7 @@ def ideas() -> ResponseReturnValue:
 
     def build() -> dict[str, Any] | str:
         if bbox is not None:  # a map's view: slim features
-            return slim_collection(api_queries.box_rows(filters, bbox, locale))
+            return slim_collection(api_queries.box_features(filters, bbox, locale))
         rows = api_queries.feature_rows(filters, locale)
         return Serialiser(_idea_url_prefix()).collection(rows)
 

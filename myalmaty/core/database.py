@@ -1,5 +1,5 @@
-"""Database set-up: SQLite pragmas, what the readiness check asks of the database, and
-throw-away PostgreSQL schemas for the tests and the benchmark."""
+"""Database set-up: SQLite pragmas, what the readiness check asks of the database, reading
+outside a transaction, and throw-away PostgreSQL schemas for the tests and the benchmark."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from functools import cache
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import orm as so
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool
@@ -63,6 +64,15 @@ def ping_when_idle(engine: Engine, idle_seconds: float = IDLE_PING_SECONDS) -> N
         except engine.dialect.loaded_dbapi.Error as error:
             # The pool replaces the connection and checks out again.
             raise sa.exc.DisconnectionError(str(error)) from error
+
+
+def read_outside_transaction(session: so.Session) -> sa.Connection:
+    """The session's connection, in autocommit when no statement has run yet: for a request
+    that only reads, each statement is then its own, with no BEGIN and ROLLBACK around them
+    (two round trips on PostgreSQL, whose statements each see their own snapshot anyway in
+    READ COMMITTED). A session already in a transaction keeps it."""
+    autocommit = {"isolation_level": "AUTOCOMMIT"} if session.get_transaction() is None else None
+    return session.connection(execution_options=autocommit)
 
 
 def database_is_reachable(engine: Engine) -> bool:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from babel import Locale
@@ -15,9 +16,13 @@ from flask_babel import (
     format_percent,
     format_timedelta,
     get_locale,
+    get_translations,
     refresh,
 )
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from myalmaty.core.models import utcnow
 
@@ -114,6 +119,33 @@ def _smallest_of_each_category(language: str | None) -> tuple[tuple[str, int], .
     return tuple(smallest.items())
 
 
+def bound_translations() -> dict[str, Callable[..., str]]:
+    """The templates' `_`, `gettext` and `ngettext`, bound to the translations of the page's
+    language once per render. flask-babel's own (jinja's globals, which templates rendered
+    outside a request still use) look the language and its catalogue up on every call, which
+    cost more than the translation itself on a page of a hundred texts. They behave as jinja's
+    "newstyle" ones: the text is a format string, its variables escaped when autoescaping."""
+    translations = get_translations()
+
+    @pass_context
+    def gettext(context: Context, string: str, /, **variables: Any) -> str:
+        text = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, num: int, /,
+                 **variables: Any) -> str:
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
+
+
 def init_app(app: Flask) -> None:
     from myalmaty.extensions import babel
 
@@ -128,6 +160,8 @@ def init_app(app: Flask) -> None:
         timeago=lambda value: format_timedelta(value - utcnow(), add_direction=True),
         machine_time=machine_time,
     )
+
+    app.context_processor(bound_translations)
 
     @app.context_processor
     def language_context() -> dict:

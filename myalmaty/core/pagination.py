@@ -46,16 +46,13 @@ def paginate(query: sa.Select[Any], page: int, per_page: int) -> Pagination:
 
 
 class _IdsFirstPagination(Pagination):
-    """Pages a select of ids (which an index can answer in order), then loads the page's rows
-    with `load` in one more query: sorting never drags whole rows and their joins along."""
+    """Pages a select of ids (which an index can answer in order); `load` reads the rows of
+    the page's ids, given as a subquery, in the same statement: sorting never drags whole
+    rows and their joins along, and the page costs one round trip."""
 
     def _query_items(self) -> list[Any]:
         ids = self._query_args["ids"].limit(self.per_page).offset(self._query_offset)
-        page_ids = list(db.session.scalars(ids))
-        if not page_ids:
-            return []
-        by_id = {row.id: row for row in self._query_args["load"](page_ids)}
-        return [by_id[i] for i in page_ids if i in by_id]
+        return list(self._query_args["load"](ids.subquery("page")))
 
     def _query_count(self) -> int:
         return self._query_args["count_ids"](self._query_args["ids"])
@@ -67,11 +64,12 @@ def count_of(ids: sa.Select[Any]) -> int:
 
 
 def paginate_ids(
-    ids: sa.Select[Any], load: Callable[[list[int]], Sequence[Any]], page: int, per_page: int,
+    ids: sa.Select[Any], load: Callable[[sa.Subquery], Sequence[Any]], page: int,
+    per_page: int,
     count: Callable[[sa.Select[Any]], int] = count_of,
 ) -> Pagination:
-    """Like `paginate`, for a select of ids in order and a loader of the rows they name;
-    `count` counts them (a caller may keep counts)."""
+    """Like `paginate`, for a select of ids in order and a loader of the rows they name (in
+    that order); `count` counts them (a caller may keep counts)."""
     page = min(max(page, 1), MAX_ID)
     options: dict[str, Any] = {"ids": ids, "load": load, "count_ids": count}
     pagination = _IdsFirstPagination(page=page, per_page=per_page, error_out=False, **options)

@@ -33,6 +33,9 @@ REFERENCE_CHANGED = "reference_changed"
 # In `Session.info` from a bump of the change marker until the transaction ends: what a process
 # keeps by marker is not what this transaction sees.
 CONTENT_CHANGED = "content_changed"
+# In `Session.info` until the transaction ends or bumps the change marker: the marker as read
+# with the reference marker (`read_markers`).
+CONTENT_VERSION_READ = "content_version_read"
 
 
 class ContentVersion(Model):
@@ -74,9 +77,26 @@ def version_on(connection: sa.Connection, marker_id: int = MARKER_ID) -> int:
     return connection.scalar(_READ_MARKER, {"marker_id": marker_id}) or 0
 
 
-def reference_version(session: so.Session | so.scoped_session[Any]) -> int:
-    """The marker of categories and quarters; 0 before any was ever changed."""
-    return current_version(session, REFERENCE_ID)
+_READ_BOTH = sa.select(_marker.c.id, _marker.c.version).where(
+    _marker.c.id.in_((MARKER_ID, REFERENCE_ID)))
+
+
+def read_markers(session: so.Session | so.scoped_session[Any]) -> tuple[int, int]:
+    """The change marker and the reference marker in one statement (a page that keeps
+    reference data and counts by the change marker needs both: one round trip, not two).
+    The change marker is kept for `content_version`."""
+    found: dict[int, int] = dict(session.execute(_READ_BOTH).all())
+    content = session.info[CONTENT_VERSION_READ] = found.get(MARKER_ID, 0)
+    return content, found.get(REFERENCE_ID, 0)
+
+
+def content_version(session: so.Session | so.scoped_session[Any]) -> int:
+    """The change marker as this transaction already read it (`read_markers`); read now if it
+    has not, or while changes wait to be flushed (their flush may bump it)."""
+    version = session.info.get(CONTENT_VERSION_READ)
+    if version is None or session.new or session.dirty or session.deleted:
+        return current_version(session)
+    return cast(int, version)
 
 
 def _bump(connection: sa.Connection, marker_id: int = MARKER_ID) -> None:
@@ -119,6 +139,7 @@ def _bump_on_flush(session: so.Session, _context: Any, _instances: Any) -> None:
     )
     if changed:
         session.info[CONTENT_CHANGED] = True
+        session.info.pop(CONTENT_VERSION_READ, None)
         _bump(session.connection())
     if any(isinstance(obj, (Category, Quarter))
            for obj in (*session.new, *session.dirty, *session.deleted)):
@@ -128,7 +149,7 @@ def _bump_on_flush(session: so.Session, _context: Any, _instances: Any) -> None:
 @sa.event.listens_for(so.Session, "after_transaction_end")
 def _transaction_ended(session: so.Session, transaction: so.SessionTransaction) -> None:
     if transaction.parent is None:
-        for key in (REFERENCE_CHANGED, CONTENT_CHANGED):
+        for key in (REFERENCE_CHANGED, CONTENT_CHANGED, CONTENT_VERSION_READ):
             session.info.pop(key, None)
 
 
@@ -141,6 +162,7 @@ def _bump_on_bulk_statement(state: so.ORMExecuteState) -> None:
     table = getattr(state.statement, "table", None)
     if getattr(table, "name", None) in _SHOWN_TABLES:
         state.session.info[CONTENT_CHANGED] = True
+        state.session.info.pop(CONTENT_VERSION_READ, None)
         _bump(state.session.connection())
     if getattr(table, "name", None) in _REFERENCE_TABLES:
         _bump_reference(state.session)

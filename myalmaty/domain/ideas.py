@@ -116,7 +116,7 @@ class Idea(TimestampMixin, Model):
             for level in grid.LEVELS if level != grid.BOX_LEVEL
         ),
         # The finest level's also holds everything the map's slim features show: a bounding
-        # box, read by one key range per column of cells (`api.queries.box_rows`), and the
+        # box, read by one key range per column of cells (`api.queries.box_features`), and the
         # ideas shown one by one at a street's zoom are read from the index alone.
         sa.Index(f"ix_ideas_status_{grid.cell_column(grid.BOX_LEVEL)}_slim", "status",
                  grid.cell_column(grid.BOX_LEVEL), "lat", "lon", "id", "category_id", "stage",

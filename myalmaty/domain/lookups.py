@@ -28,7 +28,7 @@ from flask import current_app
 from sqlalchemy import orm as so
 
 from myalmaty.core.geo import point_in_boundary
-from myalmaty.domain.changes import REFERENCE_CHANGED, reference_version
+from myalmaty.domain.changes import REFERENCE_CHANGED, read_markers
 from myalmaty.domain.reference import Category, Quarter
 from myalmaty.extensions import db
 
@@ -67,11 +67,13 @@ def _load(version: int) -> _Copies:
 
 
 def _version(session: so.Session) -> int:
-    """The reference marker as this transaction read it first. Read again (which flushes
-    pending changes first: autoflush) while any change waits to be flushed."""
+    """The reference marker as this transaction read it first (with the change marker, which
+    pages that count by it then need not read apart: `changes.content_version`). Read again
+    (which flushes pending changes first: autoflush) while any change waits to be flushed."""
     version = session.info.get(_VERSION_READ)
     if version is None or session.new or session.deleted or session.dirty:
-        version = session.info[_VERSION_READ] = reference_version(session)
+        _content, version = read_markers(session)
+        session.info[_VERSION_READ] = version
     return version
 
 

@@ -19,7 +19,7 @@ from myalmaty.core.pagination import count_of, paginate_ids
 from myalmaty.domain import lookups
 from myalmaty.domain.accounts import User
 from myalmaty.domain.audit import ModerationEvent
-from myalmaty.domain.changes import current_version
+from myalmaty.domain.changes import content_version
 from myalmaty.domain.ideas import (
     Comment,
     CommentStatus,
@@ -99,15 +99,17 @@ _ORDER: dict[Sort, tuple[sa.ColumnElement[Any], ...]] = {
 }
 
 
-def ideas_for_cards(idea_ids: list[int]) -> list[Idea]:
+def ideas_for_cards(page: sa.Subquery, order: tuple[sa.ColumnElement[Any], ...]) -> list[Idea]:
+    """The ideas of a page of ids, with what their cards show, in `order` (the page's)."""
     return list(db.session.scalars(
         sa.select(Idea)
-        .where(Idea.id.in_(idea_ids))
+        .join(page, page.c.id == Idea.id)
         .options(
             so.joinedload(Idea.category),
             so.joinedload(Idea.quarter),
             so.joinedload(Idea.author),
         )
+        .order_by(*order)
     ))
 
 
@@ -119,7 +121,7 @@ _KEPT_COUNTS = 256
 
 def _published_count(filters: IdeaFilters) -> Callable[[sa.Select[Any]], int]:
     def count(ids: sa.Select[Any]) -> int:
-        key = (current_version(db.session), filters)
+        key = (content_version(db.session), filters)
         if key not in _counts:
             if len(_counts) >= _KEPT_COUNTS:
                 _counts.clear()
@@ -131,9 +133,12 @@ def _published_count(filters: IdeaFilters) -> Callable[[sa.Select[Any]], int]:
 
 def published_page(filters: IdeaFilters, sort: Sort, page: int, per_page: int) -> Pagination:
     """One page of published ideas in a few queries whatever its size or depth: the page's
-    ids (from an index, in order), their rows, and the count (unless known for this version)."""
-    ids = sa.select(Idea.id).where(*filter_conditions(filters)).order_by(*_ORDER[sort])
-    return paginate_ids(ids, ideas_for_cards, page, per_page, count=_published_count(filters))
+    ids (from an index, in order) with their rows, and the count (unless known for this
+    version)."""
+    order = _ORDER[sort]
+    ids = sa.select(Idea.id).where(*filter_conditions(filters)).order_by(*order)
+    return paginate_ids(ids, lambda page_ids: ideas_for_cards(page_ids, order), page, per_page,
+                        count=_published_count(filters))
 
 
 # --- one idea -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from flask import current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from myalmaty.core import maps
+from myalmaty.core.database import read_outside_transaction
 from myalmaty.core.pagination import page_from
 from myalmaty.core.permissions import is_moderator, login_required
 from myalmaty.core.web import Rendered, current_account, or_404
@@ -35,6 +36,8 @@ def _filters_and_choices() -> tuple[IdeaFilters, dict[str, Any]]:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
+    # The list only reads: no transaction around its statements (`core.database`).
+    read_outside_transaction(db.session())
     filters, context = _filters_and_choices()
     sort = parse_sort(request.args)
     page = page_from(request.args)

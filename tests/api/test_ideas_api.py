@@ -210,20 +210,47 @@ def test_a_bbox_answers_slim_features(client, city):
                                     "category": "Culture", "stage": "new"}
 
 
-def test_slim_features_are_written_as_json_dumps_would(app):
+# Residents' text as the database must escape it, and coordinates whose shortest text needs
+# more than 15 digits (0.1 + 0.2 is 0.30000000000000004).
+HOSTILE_TITLES = ['Кино "во дворе" \\ \n\t😀', "</script><script>alert(1)</script>",
+                  "\x01\x1f\x7f\u2028\u2029 Қазақша ᾨ 𝄞", "'; DROP TABLE ideas; --", "\\u0041"]
+AWKWARD_POINTS = [(43.2583, 76.9536), (43.1 + 0.2, 76.1 + 0.2), (43.23830000000001, 77.0),
+                  (43.25, 76.95000000000002)]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_slim_features_read_back_as_the_ideas_they_show(client, lang):
+    """Written by the database, each feature parses to what `json.dumps` of the idea would:
+    its text escaped, its coordinates the same floats."""
     import json
 
-    from myalmaty.api.geojson import slim_collection
-
-    rows = [(7, 43.2583, 76.9536, 'Кино "во дворе" \\ \n\t😀', "in_progress", "Мәдениет"),
-            (12, -1.5, 2.0, "</script>", "new", "Parks & “gardens”")]
+    quoted = make_category(slug="parks", name_ru="Парки «и» \\ сады", name_kk="",
+                           name_en='Parks & "gardens" \\ </script>')
+    plain = make_category(slug="culture", name_ru="Культура", name_kk="Мәдениет",
+                          name_en="Culture")
+    names = {quoted.id: {"en": quoted.name_en, "ru": quoted.name_ru, "kk": quoted.name_ru},
+             plain.id: {"en": "Culture", "ru": "Культура", "kk": "Мәдениет"}}
+    ideas = [make_idea(title=title, lat=lat, lon=lon, category=category, stage=stage)
+             for title, (lat, lon), category, stage in zip(
+                 HOSTILE_TITLES, AWKWARD_POINTS * 2, [quoted, plain] * 3, list(IdeaStage),
+                 strict=False)]
+    db.session.commit()
     expected = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": id_, "geometry": {"type": "Point", "coordinates": [lon, lat]},
-         "properties": {"id": id_, "title": title, "category": category, "stage": stage}}
-        for id_, lat, lon, title, stage, category in rows]}
-    assert slim_collection(rows) == json.dumps(expected, ensure_ascii=False,
-                                               separators=(",", ":"))
-    assert slim_collection([]) == '{"type":"FeatureCollection","features":[]}'
+        {"type": "Feature", "id": idea.id,
+         "geometry": {"type": "Point", "coordinates": [idea.lon, idea.lat]},
+         "properties": {"id": idea.id, "title": idea.title,
+                        "category": names[idea.category_id][lang], "stage": idea.stage.value}}
+        for idea in sorted(ideas, key=lambda i: i.id)]}
+    response = client.get(f"/api/ideas?bbox=76.0,43.0,77.5,43.5&lang={lang}")
+    assert response.status_code == 200
+    assert json.loads(response.get_data(as_text=True)) == expected
+
+
+def test_an_empty_box_is_an_empty_collection(client):
+    make_idea(lat=43.2583, lon=76.9536)
+    db.session.commit()
+    response = client.get("/api/ideas?bbox=10,10,11,11")
+    assert response.get_data(as_text=True) == '{"type":"FeatureCollection","features":[]}'
 
 
 def test_a_revalidation_reads_the_change_marker_alone_outside_a_transaction(client, city):

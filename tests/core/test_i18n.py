@@ -196,3 +196,41 @@ def test_the_forms_own_messages_follow_the_page_language(app, lang, expected):
         form = CommentForm(formdata=MultiDict())
         assert not form.validate()
     assert form.errors["body"] == [expected]
+
+
+# Texts as templates write them: a plain one, one with an escaped variable, a literal percent
+# sign, a plural block and a plural call.
+TEMPLATE_TEXTS = (
+    '{{ _("Ideas") }}|{{ _("Suggested by %(name)s", name="<b>Ана</b>") }}|{{ _("100%%") }}|'
+    "{% trans count=3 %}{{ count }} support{% pluralize %}{{ count }} supports{% endtrans %}|"
+    '{{ ngettext("%(num)d similar idea nearby", "%(num)d similar ideas nearby", 5) }}'
+)
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_pages_translate_as_flask_babels_own_template_functions(app, lang):
+    """A page's texts, translated once per render, read as flask-babel's functions (which
+    templates rendered outside a request still use) would render them."""
+    from flask import render_template_string
+
+    with app.test_request_context(f"/?lang={lang}"):
+        app.preprocess_request()
+        rendered = render_template_string(TEMPLATE_TEXTS)
+        assert rendered == app.jinja_env.from_string(TEMPLATE_TEXTS).render()
+    assert "&lt;b&gt;Ана&lt;/b&gt;" in rendered and "100%|" in rendered
+    if lang != "en":
+        assert not rendered.startswith("Ideas|")
+
+
+def test_a_page_looks_its_translations_up_once(app, monkeypatch):
+    from flask import render_template_string
+    from flask_babel import Domain
+
+    looked_up = []
+    original = Domain.get_translations
+    monkeypatch.setattr(Domain, "get_translations",
+                        lambda self: looked_up.append(1) or original(self))
+    with app.test_request_context("/?lang=kk"):
+        app.preprocess_request()
+        render_template_string(TEMPLATE_TEXTS * 10)
+    assert len(looked_up) == 1

@@ -71,6 +71,16 @@ def test_the_list_filters_and_sorts_published_ideas(client, city, query, expecte
     assert titles_on(response.get_data(as_text=True)) == expected
 
 
+def test_each_card_links_to_its_ideas_page(client, app, city):
+    from flask import url_for
+
+    html = client.get("/ideas/").get_data(as_text=True)
+    with app.test_request_context():
+        expected = {url_for("ideas.detail", idea_id=city[key].id)
+                    for key in ("cinema", "garden", "murals")}
+    assert set(re.findall(r'<h2 class="idea-title"><a href="([^"]+)">', html)) == expected
+
+
 @pytest.mark.parametrize(
     "query",
     ["?category=nope", "?category=%00nope", "?quarter=nowhere", "?stage=finished", "?sort=random", "?page=0",

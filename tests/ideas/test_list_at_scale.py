@@ -75,3 +75,43 @@ def test_the_count_is_kept_until_the_change_marker_moves(client, app, count_quer
     assert any("count(" in s for s in changed.statements)
     assert queries.published_page(IdeaFilters(), Sort.NEWEST, 1, 10).total == 4
     assert html
+
+
+def test_the_list_reads_both_change_markers_in_one_statement_outside_a_transaction(client,
+                                                                                     app):
+    """The reference marker (categories and quarters kept in memory) and the change marker
+    (the count kept by it) come in one round trip, and no BEGIN or ROLLBACK surrounds the
+    list's reads."""
+    import sqlalchemy as sa
+
+    make_idea()
+    db.session.commit()
+    client.get("/ideas/")  # the process loads categories and quarters and counts once
+    seen: list[tuple[str, object]] = []
+
+    def record(conn, _cursor, statement, *_args) -> None:
+        seen.append((statement, conn.get_execution_options().get("isolation_level")))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/ideas/").status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    statements = [(s, level) for s, level in seen if not s.lstrip().upper().startswith("PRAGMA")]
+    assert len([s for s, _level in statements if "content_version" in s]) == 1
+    assert {level for _s, level in statements} == {"AUTOCOMMIT"}
+
+
+def test_a_change_in_the_same_transaction_is_counted(app):
+    """The change marker read with the reference marker is not trusted once the transaction
+    itself has moved it: the count then comes from the ideas, not from the kept one."""
+    from myalmaty.domain import lookups
+
+    make_idea()
+    db.session.commit()
+    lookups.active_categories()  # reads both markers
+    assert queries.published_page(IdeaFilters(), Sort.NEWEST, 1, 10).total == 1
+    make_idea()
+    db.session.flush()
+    assert queries.published_page(IdeaFilters(), Sort.NEWEST, 1, 10).total == 2
+    db.session.rollback()
