@@ -19,12 +19,12 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_coun
 # The app's settings check (memory:// rate limits with several workers) reads the number here
 # (and `-w`/`--workers` from the command line, which overrides it).
 os.environ["WEB_CONCURRENCY"] = str(workers)
-# Threaded workers (gthread), four threads each: while one request waits on the database (a
-# commit, PostgreSQL's round trips) another runs. Measured with `python -m bench
-# --only-submissions --threads N` (2 workers, 16 residents posting at once, SQLite): four
-# threads took 19-44 submissions per second where sync workers took 8-12 on the same (loaded)
-# machine, at 2.3-5.9 times the bare driver's floor against 5.8-7.8, with none lost and no 5xx
-# either way. GUNICORN_THREADS=1 gives sync workers back.
+# Threaded workers (gthread), four threads each. For short writes on an idle host sync workers
+# are faster (`python -m bench --ideas 2000 --only-submissions --threads N`: 378-380 against
+# 294-300 submissions per second on SQLite, 326 against 301 on PostgreSQL, none lost, no 5xx),
+# but a sync worker is held whole by every slow request (an export streaming for seconds, a
+# remote database's round trips); with threads the rest of its requests go on. docs/deploy.md
+# has the figures. GUNICORN_THREADS=1 gives sync workers back.
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread" if threads > 1 else "sync"
 
