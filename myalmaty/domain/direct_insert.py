@@ -11,11 +11,11 @@ as a flush leaves it.
 The session's flush hooks do not run, so this is only for rows none of them acts on: the change
 marker (`domain.changes`), the aggregates kept on write (`domain.kept`: the map's cells and the
 dashboard's counts) and the similarity index's marks (`domain.similarity`) follow published
-ideas, and a pending idea shows in none of them (nor does an audit entry); the search index follows the row in the database itself (FTS5
-triggers, a generated column). An idea in any other state is refused, and so are categories
-and quarters (a flush bumps the reference marker for them). The notifications read the audit
-entries queued on the session at the commit, which `audit.record_event_now` queues as
-`record_event` does.
+ideas, and a pending idea shows in none of them (nor does an audit entry); the search index
+follows the row in the database itself (FTS5 triggers, a generated column). An idea in any
+other state is refused, and so are categories and quarters (a flush bumps the reference marker
+for them). The notifications read the audit entries queued on the session at the commit, which
+`audit.record_event_now` queues as `record_event` does.
 """
 
 from __future__ import annotations
