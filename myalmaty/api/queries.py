@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from myalmaty.core import grid
-from myalmaty.core.database import read_outside_transaction
+from myalmaty.core.database import concatenated, read_outside_transaction
 from myalmaty.core.geo import BBox
 from myalmaty.domain.changes import version_on
 from myalmaty.domain.ideas import Idea
@@ -157,12 +157,7 @@ def _feature_text(columns: Any, category: sa.ColumnElement[str],
               "stage": columns.stage}
     parts = [values[part] if n % 2 else sa.literal(part, sa.Text)
              for n, part in enumerate(_FEATURE)]
-    if dialect == "postgresql":
-        return sa.func.concat(*parts)
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined.op("||")(part)
-    return joined
+    return concatenated(dialect, parts)
 
 
 @lru_cache(maxsize=64)

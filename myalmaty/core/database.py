@@ -1,13 +1,15 @@
 """Database set-up: SQLite pragmas, what the readiness check asks of the database, reading
-outside a transaction, and throw-away PostgreSQL schemas for the tests and the benchmark."""
+outside a transaction, text concatenated by either database, and throw-away PostgreSQL schemas
+for the tests and the benchmark."""
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
@@ -73,6 +75,16 @@ def read_outside_transaction(session: so.Session) -> sa.Connection:
     READ COMMITTED). A session already in a transaction keeps it."""
     autocommit = {"isolation_level": "AUTOCOMMIT"} if session.get_transaction() is None else None
     return session.connection(execution_options=autocommit)
+
+
+def concatenated(dialect: str, parts: Sequence[Any]) -> sa.ColumnElement[str]:
+    """The parts as one text, written in one go by the database named `dialect`, a NULL part
+    as nothing: PostgreSQL's `concat()`, SQLite's `printf` with a `%s` per part. Chained `||`
+    would copy the text so far at each step (a description's kilobyte a dozen times for an
+    export's row) and turn the whole text NULL for one NULL part."""
+    if dialect == "postgresql":
+        return sa.func.concat(*parts, type_=sa.String)
+    return sa.func.printf("%s" * len(parts), *parts, type_=sa.String)
 
 
 def database_is_reachable(engine: Engine) -> bool:

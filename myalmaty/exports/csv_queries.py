@@ -24,6 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from myalmaty.core.database import concatenated
 from myalmaty.domain.ideas import Idea, IdeaStage
 from myalmaty.domain.themes import IdeaGroup
 from myalmaty.exports.filters import ExportFilters, idea_conditions
@@ -35,17 +36,11 @@ def _text(value: Any) -> sa.ColumnElement[str]:
     return sa.type_coerce(value, sa.String)
 
 
-def _joined(parts: Sequence[Any]) -> sa.ColumnElement[str]:
-    expression = _text(parts[0])
-    for part in parts[1:]:
-        expression = _text(expression.op("||")(part))
-    return expression
-
-
 class _Dialect:
     """The few spellings that differ between SQLite and PostgreSQL."""
 
     def __init__(self, name: str) -> None:
+        self.name = name
         self.postgresql = name == "postgresql"
 
     def contains(self, text: Any, character: str) -> sa.ColumnElement[bool]:
@@ -53,11 +48,7 @@ class _Dialect:
         return find(text, sa.literal(character, sa.String)) > 0
 
     def concatenated(self, parts: Sequence[Any]) -> sa.ColumnElement[str]:
-        """The parts as one text, written in one go: chained `||` would copy the row so far
-        at each step, the description's kilobyte a dozen times."""
-        if self.postgresql:
-            return sa.func.concat(*parts, type_=sa.String)
-        return sa.func.printf("%s" * len(parts), *parts, type_=sa.String)
+        return concatenated(self.name, parts)
 
     def number(self, value: Any) -> sa.ColumnElement[str]:
         return sa.cast(value, sa.Text)
@@ -76,7 +67,7 @@ class _Dialect:
                                    type_=sa.String)
             number = sa.case((Idea.id < 100_000, sa.func.lpad(self.number(Idea.id), 5, "0")),
                              else_=self.number(Idea.id))
-            return _joined([year, sa.literal("-"), number])
+            return self.concatenated([year, sa.literal("-"), number])
         return sa.func.printf("%s-%05d", sa.func.substr(Idea.created_at, 1, 4), Idea.id,
                               type_=sa.String)
 
@@ -88,10 +79,11 @@ def text_cell(dialect: _Dialect, text: sa.ColumnElement[str], delimiter: str,
     it holds the delimiter, a quote or a line break, its quotes doubled."""
     neutral = sa.case(
         (sa.func.substr(text, 1, 1).in_(list(formula_triggers)),
-         _joined([sa.literal("'"), text])),
+         dialect.concatenated([sa.literal("'"), text])),
         else_=text,
     )
-    quoted = _joined([sa.literal('"'), sa.func.replace(neutral, '"', '""'), sa.literal('"')])
+    quoted = dialect.concatenated([sa.literal('"'), sa.func.replace(neutral, '"', '""'),
+                                   sa.literal('"')])
     needs_quotes = sa.or_(*(dialect.contains(text, c) for c in (delimiter, '"', "\n", "\r")))
     return _text(sa.case((needs_quotes, quoted), else_=neutral))
 

@@ -20,6 +20,7 @@ from myalmaty.exports.columns import (
 from myalmaty.exports.csv_queries import iter_csv_line_batches
 from myalmaty.exports.filters import ExportFilters
 from myalmaty.exports.queries import (
+    LINK_ID_MARKER,
     IdeaRow,
     RecommendationsTakenUp,
     ReferenceData,
@@ -136,9 +137,9 @@ def database_csv_chunks(filters: ExportFilters, reference: ReferenceData, semico
         _writer(lone, semicolon).writerow([text, ""])
         return lone.getvalue()[:-3]  # less the empty cell's delimiter and the line end
 
-    marker = "9173528461"
-    link = cell(neutralise_formula(public_link_maker("ideas.detail", "idea_id")(int(marker))))
-    link_prefix, link_suffix = link.split(marker)
+    # The link's cell around the idea's number, as the Python path writes it.
+    link = cell(neutralise_formula(public_link_maker("ideas.detail", "idea_id")(LINK_ID_MARKER)))
+    link_prefix, link_suffix = link.split(str(LINK_ID_MARKER))
     quarters = {i: cell(neutralise_formula(name)) for i, name in reference.quarters.items() if i}
     categories = {i: cell(neutralise_formula(name)) for i, name in reference.categories.items()}
     stages = {stage: cell(neutralise_formula(label))

@@ -242,12 +242,15 @@ def public_url_builder() -> UrlBuilder:
     return build
 
 
+# An id no row has, put in a link's place of the id to find that place in the text around it.
+LINK_ID_MARKER = 9_173_528_461
+
+
 def public_link_maker(endpoint: str, key: str) -> Callable[[int], str]:
     """`make(42)`: the absolute link to `endpoint` for the id 42; the URL is built once, with a
     marker in place of the id, and each link is that URL with the id put back (no routing)."""
-    marker = 9_173_528_461
-    url = public_url_builder()(endpoint, **{key: marker})
-    prefix, suffix = url.split(str(marker))  # one occurrence: the id is a path segment
+    url = public_url_builder()(endpoint, **{key: LINK_ID_MARKER})
+    prefix, suffix = url.split(str(LINK_ID_MARKER))  # one occurrence: the id is a path segment
     return lambda value: f"{prefix}{value}{suffix}"
 
 
